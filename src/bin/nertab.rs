@@ -1,0 +1,191 @@
+//! The `nertab` command line: a thin layer over the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use nertab::ner::NerModel;
+use nertab::pipeline::{peak_rss, Pipeline, Stats};
+use nertab::table::TableWriter;
+
+#[derive(Parser)]
+#[command(
+    name = "nertab",
+    version,
+    about = "News articles in, a CSV knowledge table of entities and amounts out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Extractor {
+    Ner,
+    Amounts,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract entities and amounts from articles into one CSV table.
+    Extract {
+        /// Inputs: .txt files (one article each), .jsonl files (fields id, text, optional title), directories
+        /// (searched recursively), or - for JSONL on stdin.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output CSV file (- for stdout).
+        #[arg(short, long, default_value = "outputs/knowledge.csv")]
+        output: PathBuf,
+        /// Model directory (default: the shipped model, models/nertab-ner).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Extractors to run, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"])]
+        extractors: Vec<Extractor>,
+        /// Worker threads (rayon and libtorch); default: all cores.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print a throughput summary on stderr.
+        #[arg(long)]
+        stats: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NERTAB_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nertab: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Extract {
+            inputs,
+            output,
+            model,
+            extractors,
+            threads,
+            stats,
+        } => extract(inputs, output, model, extractors, threads, stats),
+    }
+}
+
+fn set_threads(threads: Option<usize>) -> Result<usize> {
+    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if n == 0 {
+        bail!("--threads must be at least 1");
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .context("starting the thread pool")?;
+    tch::set_num_threads(n as i32);
+    Ok(n)
+}
+
+fn extract(
+    inputs: Vec<PathBuf>,
+    output: PathBuf,
+    model: Option<PathBuf>,
+    extractors: Vec<Extractor>,
+    threads: Option<usize>,
+    show_stats: bool,
+) -> Result<()> {
+    let wall = Instant::now();
+    let threads = set_threads(threads)?;
+    let articles = nertab::corpus::read(&inputs)?;
+    let ner = if extractors.contains(&Extractor::Ner) {
+        let dir = model.unwrap_or_else(nertab::default_model_dir);
+        if !dir.join("model.safetensors").is_file() {
+            bail!(
+                "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
+                 pass --model DIR, or --extractors amounts to run without NER",
+                dir.display()
+            );
+        }
+        Some(
+            NerModel::load(&dir)
+                .with_context(|| format!("loading the NER model from {}", dir.display()))?,
+        )
+    } else {
+        None
+    };
+    let pipeline = Pipeline {
+        ner,
+        amounts: extractors.contains(&Extractor::Amounts),
+        chunk: 64,
+    };
+    let mut table = TableWriter::create(&output)?;
+    let mut stats = Stats::default();
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} articles {per_sec} [{elapsed}]",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    });
+    let articles = articles.inspect(|_| {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    });
+    pipeline.run(articles, &mut table, &mut stats)?;
+    let rows = table.finish()?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if show_stats {
+        print_stats(&stats, rows, threads, wall.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+fn print_stats(s: &Stats, rows: u64, threads: usize, wall: f64) {
+    let per_s = |n: u64| n as f64 / wall.max(1e-9);
+    eprintln!("nertab stats ({threads} threads)");
+    eprintln!(
+        "  articles {} (skipped {}), sentences {}, words {}, {:.2} MB, rows {rows}",
+        s.articles,
+        s.skipped,
+        s.sentences,
+        s.words,
+        s.bytes as f64 / 1e6
+    );
+    eprintln!(
+        "  wall {wall:.2} s: {:.1} articles/s, {:.0} words/s, {:.2} MB/s",
+        per_s(s.articles),
+        per_s(s.words),
+        per_s(s.bytes) / 1e6
+    );
+    eprintln!(
+        "  stages: read {:.2} s, tokenize {:.2} s, ner {:.2} s, amounts {:.2} s (beside ner), write {:.2} s",
+        s.read.as_secs_f64(),
+        s.tokenize.as_secs_f64(),
+        s.ner.as_secs_f64(),
+        s.amounts.as_secs_f64(),
+        s.write.as_secs_f64()
+    );
+    if let Some(rss) = peak_rss() {
+        eprintln!("  peak RSS {:.0} MB", rss as f64 / 1e6);
+    }
+}

@@ -1,0 +1,577 @@
+//! Named entities with a rust-bert BERT token classifier on libtorch.
+//!
+//! A model directory holds `config.json` (Hugging Face BERT config with `id2label`), `tokenizer.json` and
+//! `model.safetensors`. Words come from [`crate::tokenize`]; the label of a word is the label of its first piece, and
+//! IOB2 labels become entity spans with [`decode_entities`] — the same code path for `extract` and `eval`.
+//!
+//! Text longer than the model window is cut into *focus* chunks of at most half a window, each run inside a window
+//! extended with the words around it, so every word is labelled exactly once and with context on both sides: no
+//! entity is lost or split at a window boundary.
+//!
+//! nertab models can carry a casing signal (the encoders we fine-tune are uncased): with `"nertab_casing": true` in
+//! the config, each piece's token-type id is the casing class of its word (see [`casing_class`]), and the config's
+//! `type_vocab_size` covers those classes.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use tch::{nn, Device, Kind, Tensor};
+use thiserror::Error;
+
+use crate::tokenize::{Tokenized, TokenizerError, WordPieceTokenizer};
+
+/// Number of casing classes used as token-type ids (see [`casing_class`]).
+pub const CASING_CLASSES: i64 = 5;
+
+#[derive(Debug, Error)]
+pub enum NerError {
+    #[error("{path}: {message}")]
+    Model { path: String, message: String },
+    #[error(transparent)]
+    Tokenizer(#[from] TokenizerError),
+    #[error("libtorch: {0}")]
+    Torch(#[from] tch::TchError),
+}
+
+/// A named entity found in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// Code-point span in the article (end exclusive).
+    pub start: usize,
+    pub end: usize,
+    pub sentence: usize,
+    /// Entity type without the IOB prefix (`PER`, `ORG`, `LOC`, `MISC`).
+    pub label: String,
+    /// Mean probability of the predicted label over the entity's words.
+    pub score: f32,
+}
+
+/// Options for running the model.
+#[derive(Debug, Clone)]
+pub struct NerOptions {
+    /// Longest piece sequence fed to the model, special tokens included.
+    pub max_len: usize,
+    /// Pieces of surrounding document given as context on each side of a sentence (0: the sentence alone).
+    pub context: usize,
+    /// Most pieces (padding included) in one forward batch.
+    pub batch_pieces: usize,
+}
+
+impl Default for NerOptions {
+    fn default() -> Self {
+        NerOptions {
+            max_len: 256,
+            context: 0,
+            batch_pieces: 4096,
+        }
+    }
+}
+
+/// The casing class of a word: 0 no letters, 1 lower case, 2 Capitalized, 3 UPPER CASE, 4 mIxed.
+pub fn casing_class(word: &str) -> i64 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
+        return 0;
+    };
+    let rest: Vec<char> = letters.collect();
+    let rest_lower = rest.iter().all(|c| !c.is_uppercase());
+    let rest_upper = rest.iter().all(|c| !c.is_lowercase());
+    match (first.is_uppercase(), rest_lower, rest_upper) {
+        (false, true, _) => 1,
+        (true, _, true) if !rest.is_empty() => 3,
+        (true, true, _) => 2,
+        _ => 4,
+    }
+}
+
+/// A trained token classifier with its tokenizer and labels.
+pub struct NerModel {
+    model: BertForTokenClassification,
+    _vs: nn::VarStore,
+    tokenizer: WordPieceTokenizer,
+    /// IOB2 labels by class id.
+    labels: Vec<String>,
+    casing: bool,
+    pub options: NerOptions,
+}
+
+/// The parts of `config.json` nertab reads beyond rust-bert's `BertConfig`.
+pub struct ModelConfig {
+    pub bert: BertConfig,
+    pub labels: Vec<String>,
+    pub casing: bool,
+}
+
+/// Reads and checks `config.json`: a BERT config whose `id2label` numbers its labels 0..n.
+pub fn read_config(path: &Path) -> Result<ModelConfig, NerError> {
+    let err = |message: String| NerError::Model {
+        path: path.display().to_string(),
+        message,
+    };
+    let raw = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&raw).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let bert: BertConfig = serde_json::from_value(value.clone())
+        .map_err(|e| err(format!("not a BERT config: {e}")))?;
+    let id2label = bert
+        .id2label
+        .as_ref()
+        .ok_or_else(|| err("no id2label".into()))?;
+    let labels: Vec<String> = (0..id2label.len() as i64)
+        .map(|i| {
+            id2label
+                .get(&i)
+                .cloned()
+                .ok_or_else(|| err(format!("id2label has no id {i}")))
+        })
+        .collect::<Result<_, _>>()?;
+    let casing = value
+        .get("nertab_casing")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if casing && bert.type_vocab_size < CASING_CLASSES {
+        return Err(err(format!(
+            "nertab_casing needs type_vocab_size >= {CASING_CLASSES}"
+        )));
+    }
+    Ok(ModelConfig {
+        bert,
+        labels,
+        casing,
+    })
+}
+
+impl NerModel {
+    /// Loads a model directory (`config.json`, `tokenizer.json`, `model.safetensors`). Weights stored in reduced
+    /// precision are widened to fp32 for inference.
+    pub fn load(dir: &Path) -> Result<NerModel, NerError> {
+        let file = |name: &str| -> Result<PathBuf, NerError> {
+            let p = dir.join(name);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(NerError::Model {
+                    path: p.display().to_string(),
+                    message: "missing from the model directory".into(),
+                })
+            }
+        };
+        let config = read_config(&file("config.json")?)?;
+        let tokenizer = WordPieceTokenizer::from_file(&file("tokenizer.json")?)?;
+        let weights = file("model.safetensors")?;
+        let mut vs = nn::VarStore::new(Device::Cpu);
+        let model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| {
+            NerError::Model {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            }
+        })?;
+        vs.load(&weights).map_err(|e| NerError::Model {
+            path: weights.display().to_string(),
+            message: e.to_string(),
+        })?;
+        vs.float();
+        vs.freeze();
+        Ok(NerModel {
+            model,
+            _vs: vs,
+            tokenizer,
+            labels: config.labels,
+            casing: config.casing,
+            options: NerOptions::default(),
+        })
+    }
+
+    /// IOB2 labels by class id.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Labels every word of each document: (IOB2 label id, probability) per token.
+    pub fn label_words(
+        &self,
+        docs: &[(&str, &Tokenized)],
+    ) -> Result<Vec<Vec<(usize, f32)>>, NerError> {
+        let mut encoded = Vec::with_capacity(docs.len());
+        for (text, doc) in docs {
+            encoded.push(self.encode_doc(text, doc)?);
+        }
+        let mut windows: Vec<Window> = Vec::new();
+        for (d, (_, doc)) in docs.iter().enumerate() {
+            windows.extend(plan_windows(d, doc, &encoded[d], &self.options));
+        }
+        // Sort by length so that batches carry little padding; the output does not depend on the order.
+        let mut order: Vec<usize> = (0..windows.len()).collect();
+        order.sort_by_key(|&w| (windows[w].len(&encoded[windows[w].doc]), w));
+        let mut out: Vec<Vec<(usize, f32)>> = docs
+            .iter()
+            .map(|(_, d)| vec![(0, 0.0); d.tokens.len()])
+            .collect();
+        let outside = self.labels.iter().position(|l| l == "O").unwrap_or(0);
+        for o in out.iter_mut() {
+            o.iter_mut().for_each(|x| x.0 = outside);
+        }
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start;
+            let mut longest = 0;
+            while end < order.len() {
+                let len = windows[order[end]].len(&encoded[windows[order[end]].doc]) + 2;
+                if end > start && len.max(longest) * (end - start + 1) > self.options.batch_pieces {
+                    break;
+                }
+                longest = longest.max(len);
+                end += 1;
+            }
+            let batch: Vec<&Window> = order[start..end].iter().map(|&w| &windows[w]).collect();
+            self.run_batch(&batch, &encoded, longest, &mut out)?;
+            start = end;
+        }
+        Ok(out)
+    }
+
+    /// Entities of each document.
+    pub fn predict(&self, docs: &[(&str, &Tokenized)]) -> Result<Vec<Vec<Entity>>, NerError> {
+        let labelled = self.label_words(docs)?;
+        Ok(docs
+            .iter()
+            .zip(labelled)
+            .map(|((_, doc), words)| {
+                let labels: Vec<&str> = words
+                    .iter()
+                    .map(|&(l, _)| self.labels[l].as_str())
+                    .collect();
+                let scores: Vec<f32> = words.iter().map(|&(_, s)| s).collect();
+                decode_entities(&labels, &scores)
+                    .into_iter()
+                    .map(|(range, label, score)| Entity {
+                        start: doc.tokens[range.start].start,
+                        end: doc.tokens[range.end - 1].end,
+                        sentence: doc.sentence_of(range.start),
+                        label,
+                        score,
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    fn encode_doc(&self, text: &str, doc: &Tokenized) -> Result<EncodedDoc, NerError> {
+        let mut enc = EncodedDoc {
+            ids: Vec::new(),
+            types: Vec::new(),
+            token_start: vec![0; doc.tokens.len() + 1],
+        };
+        for s in &doc.sentences {
+            let words: Vec<&str> = doc.tokens[s.tokens.clone()]
+                .iter()
+                .map(|t| t.text(text))
+                .collect();
+            let pieces = self.tokenizer.encode_words(&words)?;
+            let mut p = 0;
+            for (w, word) in words.iter().enumerate() {
+                enc.token_start[s.tokens.start + w] = enc.ids.len();
+                let class = if self.casing { casing_class(word) } else { 0 };
+                while p < pieces.ids.len() && pieces.word_of[p] == w {
+                    enc.ids.push(pieces.ids[p]);
+                    enc.types.push(class);
+                    p += 1;
+                }
+            }
+        }
+        enc.token_start[doc.tokens.len()] = enc.ids.len();
+        Ok(enc)
+    }
+
+    fn run_batch(
+        &self,
+        batch: &[&Window],
+        encoded: &[EncodedDoc],
+        width: usize,
+        out: &mut [Vec<(usize, f32)>],
+    ) -> Result<(), NerError> {
+        let rows = batch.len();
+        let mut ids = vec![self.tokenizer.pad_id(); rows * width];
+        let mut types = vec![0i64; rows * width];
+        let mut mask = vec![0i64; rows * width];
+        for (r, w) in batch.iter().enumerate() {
+            let enc = &encoded[w.doc];
+            let pieces = enc.token_start[w.window.start]..enc.token_start[w.window.end];
+            let row = &mut ids[r * width..(r + 1) * width];
+            row[0] = self.tokenizer.cls_id();
+            row[1..=pieces.len()].copy_from_slice(&enc.ids[pieces.clone()]);
+            row[pieces.len() + 1] = self.tokenizer.sep_id();
+            types[r * width + 1..r * width + 1 + pieces.len()]
+                .copy_from_slice(&enc.types[pieces.clone()]);
+            mask[r * width..r * width + pieces.len() + 2].fill(1);
+        }
+        let shape = [rows as i64, width as i64];
+        let ids = Tensor::f_from_slice(&ids)?.f_view(shape)?;
+        let types = Tensor::f_from_slice(&types)?.f_view(shape)?;
+        let mask = Tensor::f_from_slice(&mask)?.f_view(shape)?;
+        let probs = tch::no_grad(|| {
+            let logits = self
+                .model
+                .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
+                .logits;
+            logits.f_softmax(-1, Kind::Float)
+        })?;
+        let (best_p, best) = probs.f_max_dim(-1, false)?;
+        let best: Vec<i64> = Vec::<i64>::try_from(best.f_flatten(0, -1)?)?;
+        let best_p: Vec<f32> = Vec::<f32>::try_from(best_p.f_flatten(0, -1)?)?;
+        for (r, w) in batch.iter().enumerate() {
+            let enc = &encoded[w.doc];
+            let base = enc.token_start[w.window.start];
+            for t in w.focus.clone() {
+                // Words without pieces keep the outside label.
+                if enc.token_start[t] == enc.token_start[t + 1] {
+                    continue;
+                }
+                let pos = r * width + 1 + enc.token_start[t] - base;
+                out[w.doc][t] = (best[pos] as usize, best_p[pos]);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Pieces of one document, flat, with the first piece of each token.
+struct EncodedDoc {
+    ids: Vec<i64>,
+    types: Vec<i64>,
+    /// `token_start[t]..token_start[t + 1]` are token `t`'s pieces.
+    token_start: Vec<usize>,
+}
+
+/// Tokens `window` go to the model; the labels of tokens `focus` are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Window {
+    doc: usize,
+    window: Range<usize>,
+    focus: Range<usize>,
+}
+
+impl Window {
+    fn len(&self, enc: &EncodedDoc) -> usize {
+        enc.token_start[self.window.end] - enc.token_start[self.window.start]
+    }
+}
+
+/// Windows covering every token of every sentence once as focus.
+fn plan_windows(d: usize, doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions) -> Vec<Window> {
+    let room = opts.max_len.saturating_sub(2).max(2);
+    let pieces = |r: Range<usize>| enc.token_start[r.end] - enc.token_start[r.start];
+    let mut out = Vec::new();
+    for s in &doc.sentences {
+        let bounds = if opts.context > 0 {
+            0..doc.tokens.len()
+        } else {
+            s.tokens.clone()
+        };
+        // Focus chunks of at most half the room (the whole sentence when it fits the window).
+        let chunk_room = if pieces(s.tokens.clone()) <= room {
+            room
+        } else {
+            room / 2
+        };
+        let mut f = s.tokens.start;
+        while f < s.tokens.end {
+            let mut fe = f + 1;
+            while fe < s.tokens.end && pieces(f..fe + 1) <= chunk_room {
+                fe += 1;
+            }
+            let target = (pieces(f..fe) + 2 * opts.context)
+                .max(if chunk_room < room { room } else { 0 })
+                .min(room);
+            let (mut ws, mut we) = (f, fe);
+            loop {
+                let mut grew = false;
+                if we < bounds.end && pieces(ws..we + 1) <= target {
+                    we += 1;
+                    grew = true;
+                }
+                if ws > bounds.start && pieces(ws - 1..we) <= target {
+                    ws -= 1;
+                    grew = true;
+                }
+                if !grew {
+                    break;
+                }
+            }
+            // A single token longer than the room still gets a window (cut to the room below).
+            out.push(Window {
+                doc: d,
+                window: ws..we,
+                focus: f..fe,
+            });
+            f = fe;
+        }
+    }
+    // Keep every window within the model's room, whatever a single token's length.
+    for w in &mut out {
+        while pieces(w.window.clone()) > room && w.window.end > w.focus.end {
+            w.window.end -= 1;
+        }
+        while pieces(w.window.clone()) > room && w.window.start < w.focus.start {
+            w.window.start += 1;
+        }
+        while pieces(w.window.clone()) > room && w.focus.end - w.focus.start > 1 {
+            w.focus.end -= 1;
+            w.window.end = w.focus.end;
+        }
+    }
+    // Tokens dropped from a focus above get windows of their own.
+    let mut fixed = Vec::with_capacity(out.len());
+    let mut next = 0;
+    for w in out {
+        if w.focus.start > next {
+            for t in next..w.focus.start {
+                fixed.push(Window {
+                    doc: d,
+                    window: t..t + 1,
+                    focus: t..t + 1,
+                });
+            }
+        }
+        next = w.focus.end;
+        fixed.push(w);
+    }
+    fixed.retain(|w| pieces(w.window.clone()) <= room);
+    fixed
+}
+
+/// IOB2 labels of consecutive words → entity spans `(word range, type, mean score)`. An `I-X` that does not continue
+/// an `X` entity starts one (IOB2 repair, as `conlleval` counts it).
+pub fn decode_entities(labels: &[&str], scores: &[f32]) -> Vec<(Range<usize>, String, f32)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let close = |out: &mut Vec<(Range<usize>, String, f32)>, start: usize, end: usize, ty: &str| {
+        let score = scores[start..end].iter().sum::<f32>() / (end - start) as f32;
+        out.push((start..end, ty.to_string(), score));
+    };
+    for (i, label) in labels.iter().enumerate() {
+        let (prefix, ty) = match label.split_once('-') {
+            Some((p, t)) if p == "B" || p == "I" => (p, t),
+            _ => ("O", ""),
+        };
+        match open {
+            Some((_, open_ty)) if prefix == "I" && open_ty == ty => continue,
+            Some((start, open_ty)) => {
+                close(&mut out, start, i, open_ty);
+                open = None;
+            }
+            None => {}
+        }
+        if prefix != "O" {
+            open = Some((i, ty));
+        }
+    }
+    if let Some((start, ty)) = open {
+        close(&mut out, start, labels.len(), ty);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing_classes() {
+        assert_eq!(
+            ["", "1996", "the", "North", "UN", "U.S.", "iPhone", "McDonald", "a", "A"]
+                .map(casing_class),
+            [0, 0, 1, 2, 3, 3, 4, 4, 1, 2]
+        );
+    }
+
+    #[test]
+    fn iob2_decoding_and_repair() {
+        let labels = [
+            "B-ORG", "I-ORG", "O", "I-PER", "I-PER", "B-LOC", "I-ORG", "B-MISC",
+        ];
+        let scores = [1.0, 0.5, 0.9, 0.8, 0.6, 1.0, 1.0, 0.2];
+        let got: Vec<(Range<usize>, String)> = decode_entities(&labels, &scores)
+            .into_iter()
+            .map(|(r, t, _)| (r, t))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0..2, "ORG".to_string()),
+                (3..5, "PER".to_string()),
+                (5..6, "LOC".to_string()),
+                (6..7, "ORG".to_string()),
+                (7..8, "MISC".to_string())
+            ]
+        );
+        assert!((decode_entities(&labels, &scores)[0].2 - 0.75).abs() < 1e-6);
+    }
+
+    fn enc_for(pieces_per_token: &[usize]) -> EncodedDoc {
+        let mut token_start = vec![0];
+        for p in pieces_per_token {
+            token_start.push(token_start.last().unwrap() + p);
+        }
+        let n = *token_start.last().unwrap();
+        EncodedDoc {
+            ids: vec![1; n],
+            types: vec![0; n],
+            token_start,
+        }
+    }
+
+    #[test]
+    fn windows_cover_every_token_once_with_context() {
+        use crate::tokenize::{Sentence, Token};
+        let n = 300;
+        let tok = Token {
+            start: 0,
+            end: 1,
+            byte_start: 0,
+            byte_end: 1,
+        };
+        let doc = Tokenized {
+            tokens: vec![tok; n],
+            sentences: vec![
+                Sentence { tokens: 0..10 },
+                Sentence { tokens: 10..290 },
+                Sentence { tokens: 290..300 },
+            ],
+        };
+        let per: Vec<usize> = (0..n).map(|i| 1 + i % 3).collect();
+        let enc = enc_for(&per);
+        for context in [0, 16] {
+            let opts = NerOptions {
+                max_len: 64,
+                context,
+                batch_pieces: 1024,
+            };
+            let windows = plan_windows(0, &doc, &enc, &opts);
+            let mut seen = vec![0; n];
+            for w in &windows {
+                assert!(w.len(&enc) <= 62, "{w:?}");
+                assert!(w.window.start <= w.focus.start && w.focus.end <= w.window.end);
+                for t in w.focus.clone() {
+                    seen[t] += 1;
+                }
+                if context == 0 {
+                    let s = doc.sentence_of(w.focus.start);
+                    assert!(
+                        doc.sentences[s].tokens.start <= w.window.start
+                            && w.window.end <= doc.sentences[s].tokens.end
+                    );
+                }
+                // Long-sentence chunks inside the sentence have context on both sides.
+                if w.focus.start > 20 && w.focus.end < 280 {
+                    assert!(
+                        w.window.start < w.focus.start && w.focus.end < w.window.end,
+                        "{w:?}"
+                    );
+                }
+            }
+            assert!(seen.iter().all(|&c| c == 1));
+        }
+    }
+}

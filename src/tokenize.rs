@@ -1,0 +1,409 @@
+//! Words and sentences with character offsets, and the model's word pieces.
+//!
+//! Every extractor works on the same [`Tokenized`] article: the word segmentation follows the CoNLL-2003 (Penn
+//! Treebank-like) conventions the NER model was trained on (`$`, `%`, `'s`, `n't` and most punctuation stand alone;
+//! `U.S.`, `1,000.50`, `German-born` stay whole), so training and inference see the same units. Word pieces come from
+//! the Hugging Face `tokenizers` crate, fed the words as pre-tokenized input so that every piece maps back to a word and
+//! through it to exact character offsets in the article.
+
+use std::ops::Range;
+use std::path::Path;
+
+use thiserror::Error;
+
+/// One word: character (Unicode code point) offsets for the table, byte offsets for slicing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Code-point offset of the first character.
+    pub start: usize,
+    /// Code-point offset one past the last character.
+    pub end: usize,
+    /// Byte offset of the first character.
+    pub byte_start: usize,
+    /// Byte offset one past the last character.
+    pub byte_end: usize,
+}
+
+impl Token {
+    /// The token's text within `text` (the string it was cut from).
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.byte_start..self.byte_end]
+    }
+}
+
+/// A sentence: a range of tokens of its article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub tokens: Range<usize>,
+}
+
+/// An article cut into words and sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Tokenized {
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Tokenized {
+    /// Code-point span of sentence `i`.
+    pub fn sentence_span(&self, i: usize) -> (usize, usize) {
+        let s = &self.sentences[i];
+        (
+            self.tokens[s.tokens.start].start,
+            self.tokens[s.tokens.end - 1].end,
+        )
+    }
+
+    /// Byte span of sentence `i`.
+    pub fn sentence_bytes(&self, i: usize) -> Range<usize> {
+        let s = &self.sentences[i];
+        self.tokens[s.tokens.start].byte_start..self.tokens[s.tokens.end - 1].byte_end
+    }
+
+    /// Index of the sentence that holds token `t`.
+    pub fn sentence_of(&self, t: usize) -> usize {
+        self.sentences.partition_point(|s| s.tokens.end <= t)
+    }
+}
+
+/// Abbreviations whose period belongs to the word (and does not end a sentence).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "col", "lt",
+    "sgt", "capt", "inc", "corp", "ltd", "co", "bros", "no", "vs", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est",
+    "fig", "etc",
+];
+
+fn is_abbreviation(word: &str) -> bool {
+    word.len() <= 5 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Cuts `text` into words and sentences. Never fails: any string has a segmentation.
+pub fn tokenize(text: &str) -> Tokenized {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let ch = |i: usize| if i < n { Some(chars[i].1) } else { None };
+    let mut tokens = Vec::new();
+    // Indices into `tokens` after which a newline occurred (hard sentence boundaries).
+    let mut line_breaks = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = chars[i].1;
+        if c.is_whitespace() {
+            if c == '\n' && !tokens.is_empty() {
+                line_breaks.push(tokens.len());
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c.is_alphanumeric() {
+            i += 1;
+            while let Some(c) = ch(i) {
+                if c.is_alphanumeric() {
+                    i += 1;
+                    continue;
+                }
+                let prev = chars[i - 1].1;
+                let next = ch(i + 1);
+                let joins = match c {
+                    // 1,000.50 and 1.5
+                    ',' | '.'
+                        if prev.is_ascii_digit() && next.is_some_and(|d| d.is_ascii_digit()) =>
+                    {
+                        true
+                    }
+                    // U.S. / e.g.: single letters separated by periods
+                    '.' => {
+                        next.is_some_and(char::is_alphabetic)
+                            && ch(i + 2) == Some('.')
+                            && (i - start == 1 || (i >= 2 && chars[i - 2].1 == '.'))
+                    }
+                    '-' | '&' | '/' => next.is_some_and(char::is_alphanumeric),
+                    c if is_apostrophe(c) => {
+                        prev.is_alphabetic() && next.is_some_and(char::is_alphabetic)
+                    }
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                i += 2;
+            }
+            // A trailing period that belongs to the word: "U.S." or an abbreviation such as "Feb.".
+            if ch(i) == Some('.') {
+                let word = &text[byte_at(start)..byte_at(i)];
+                let initials = word.len() >= 3
+                    && word.contains('.')
+                    && !word.chars().any(|c| c.is_ascii_digit());
+                if initials
+                    || is_abbreviation(word)
+                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+                {
+                    i += 1;
+                }
+            }
+            // Clitics stand alone, as in CoNLL-2003: "country's" -> "country" "'s", "don't" -> "do" "n't".
+            let word: Vec<char> = chars[start..i].iter().map(|&(_, c)| c).collect();
+            let len = word.len();
+            let split =
+                if len > 2 && is_apostrophe(word[len - 2]) && matches!(word[len - 1], 's' | 'S') {
+                    Some(i - 2)
+                } else if len > 3
+                    && matches!(word[len - 3], 'n' | 'N')
+                    && is_apostrophe(word[len - 2])
+                    && matches!(word[len - 1], 't' | 'T')
+                {
+                    Some(i - 3)
+                } else {
+                    None
+                };
+            if let Some(cut) = split {
+                tokens.push(Token {
+                    start,
+                    end: cut,
+                    byte_start: byte_at(start),
+                    byte_end: byte_at(cut),
+                });
+                tokens.push(Token {
+                    start: cut,
+                    end: i,
+                    byte_start: byte_at(cut),
+                    byte_end: byte_at(i),
+                });
+                continue;
+            }
+        } else {
+            i += 1;
+        }
+        tokens.push(Token {
+            start,
+            end: i,
+            byte_start: byte_at(start),
+            byte_end: byte_at(i),
+        });
+    }
+    let sentences = split_sentences(text, &tokens, &line_breaks);
+    Tokenized { tokens, sentences }
+}
+
+/// Sentence boundaries: after `.`, `!` or `?` (plus closing quotes and brackets) when the next word starts with an
+/// upper-case letter, a digit or an opening quote; and at every line break, since news text puts titles, bylines and
+/// paragraphs on lines of their own.
+fn split_sentences(text: &str, tokens: &[Token], line_breaks: &[usize]) -> Vec<Sentence> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut breaks = line_breaks.iter().peekable();
+    let mut t = 0;
+    while t < tokens.len() {
+        let mut end = t + 1;
+        let word = tokens[t].text(text);
+        let mut boundary = false;
+        while breaks.peek().is_some_and(|&&b| b < end) {
+            breaks.next();
+        }
+        if breaks.peek().is_some_and(|&&b| b == end) {
+            boundary = true;
+        } else if matches!(word, "." | "!" | "?" | "..." | "\u{2026}") {
+            // Absorb closing quotes/brackets into this sentence.
+            while end < tokens.len()
+                && matches!(
+                    tokens[end].text(text),
+                    "\"" | "'" | "\u{201d}" | "\u{2019}" | ")" | "]"
+                )
+            {
+                end += 1;
+            }
+            boundary = match tokens.get(end).map(|n| n.text(text)) {
+                None => true,
+                Some(next) => next.chars().next().is_some_and(|c| {
+                    c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '\u{201c}' | '(' | '\u{2018}' | '\'')
+                }),
+            };
+        }
+        if boundary || end == tokens.len() {
+            sentences.push(Sentence { tokens: start..end });
+            start = end;
+        }
+        t = end;
+    }
+    sentences
+}
+
+/// Errors from loading a word-piece tokenizer.
+#[derive(Debug, Error)]
+pub enum TokenizerError {
+    #[error("cannot load tokenizer {path}: {message}")]
+    Load { path: String, message: String },
+    #[error("tokenizer failed on input: {0}")]
+    Encode(String),
+}
+
+/// A word-piece encoding of a sequence of words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordPieces {
+    /// Piece ids, without special tokens.
+    pub ids: Vec<i64>,
+    /// For each piece, the index of the word (in the input slice) it belongs to.
+    pub word_of: Vec<usize>,
+}
+
+/// The model's word-piece tokenizer (Hugging Face `tokenizers`), used on pre-split words.
+pub struct WordPieceTokenizer {
+    inner: tokenizers::Tokenizer,
+    cls: i64,
+    sep: i64,
+    pad: i64,
+}
+
+impl WordPieceTokenizer {
+    /// Loads `tokenizer.json` from `path`, with truncation, padding and special-token templates switched off: nertab
+    /// adds `[CLS]`/`[SEP]` and pads batches itself.
+    pub fn from_file(path: &Path) -> Result<Self, TokenizerError> {
+        let load_err = |message: String| TokenizerError::Load {
+            path: path.display().to_string(),
+            message,
+        };
+        let mut inner =
+            tokenizers::Tokenizer::from_file(path).map_err(|e| load_err(e.to_string()))?;
+        inner
+            .with_truncation(None)
+            .map_err(|e| load_err(e.to_string()))?;
+        inner.with_padding(None);
+        let id = |t: &str| {
+            inner
+                .token_to_id(t)
+                .map(i64::from)
+                .ok_or_else(|| load_err(format!("no {t} token")))
+        };
+        let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
+        Ok(Self {
+            inner,
+            cls,
+            sep,
+            pad,
+        })
+    }
+
+    pub fn cls_id(&self) -> i64 {
+        self.cls
+    }
+    pub fn sep_id(&self) -> i64 {
+        self.sep
+    }
+    pub fn pad_id(&self) -> i64 {
+        self.pad
+    }
+
+    /// Encodes pre-split words into pieces. A word that yields no piece (e.g. a control character) is left out of
+    /// `word_of`; callers treat such words as outside any entity.
+    pub fn encode_words(&self, words: &[&str]) -> Result<WordPieces, TokenizerError> {
+        let enc = self
+            .inner
+            .encode(tokenizers::InputSequence::from(words.to_vec()), false)
+            .map_err(|e| TokenizerError::Encode(e.to_string()))?;
+        let mut out = WordPieces {
+            ids: Vec::with_capacity(enc.len()),
+            word_of: Vec::with_capacity(enc.len()),
+        };
+        for (id, word) in enc.get_ids().iter().zip(enc.get_word_ids()) {
+            if let Some(w) = word {
+                out.ids.push(i64::from(*id));
+                out.word_of.push(*w as usize);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).tokens.iter().map(|t| t.text(text)).collect()
+    }
+
+    #[test]
+    fn conll_style_words() {
+        assert_eq!(
+            words("The U.S. firm's $2,000.50 (about 300%) don't re-examine AT&T."),
+            vec![
+                "The",
+                "U.S.",
+                "firm",
+                "'s",
+                "$",
+                "2,000.50",
+                "(",
+                "about",
+                "300",
+                "%",
+                ")",
+                "do",
+                "n't",
+                "re-examine",
+                "AT&T",
+                "."
+            ]
+        );
+        assert_eq!(
+            words("on Feb. 9. Then"),
+            vec!["on", "Feb.", "9", ".", "Then"]
+        );
+        assert_eq!(
+            words("adoption.North Korean"),
+            vec!["adoption", ".", "North", "Korean"]
+        );
+        assert_eq!(words("country’s misuse"), vec!["country", "’s", "misuse"]);
+    }
+
+    #[test]
+    fn offsets_are_code_points() {
+        let text = "“Dark money” — €5m in Zürich";
+        let t = tokenize(text);
+        let chars: Vec<char> = text.chars().collect();
+        for tok in &t.tokens {
+            let by_chars: String = chars[tok.start..tok.end].iter().collect();
+            assert_eq!(by_chars, tok.text(text));
+        }
+        let zurich = t.tokens.last().unwrap();
+        assert_eq!((zurich.start, zurich.end), (22, 28));
+    }
+
+    #[test]
+    fn sentences_split_on_punctuation_and_lines() {
+        let text = "Title line\nMr. Smith went to Washington. He paid $5. then left! \"Yes,\" she said.\n\nNew paragraph";
+        let t = tokenize(text);
+        let sents: Vec<&str> = (0..t.sentences.len())
+            .map(|i| &text[t.sentence_bytes(i)])
+            .collect();
+        assert_eq!(
+            sents,
+            vec![
+                "Title line",
+                "Mr. Smith went to Washington.",
+                "He paid $5. then left!",
+                "\"Yes,\" she said.",
+                "New paragraph"
+            ]
+        );
+        assert_eq!(t.sentence_of(0), 0);
+        assert_eq!(t.sentence_of(t.tokens.len() - 1), 4);
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        assert!(tokenize("").tokens.is_empty());
+        assert!(tokenize(" \n\t ").sentences.is_empty());
+        let t = tokenize("...!!");
+        assert_eq!(t.sentences.len(), 1);
+    }
+}
