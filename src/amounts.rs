@@ -71,8 +71,8 @@ const DOLLAR_PREFIXES: &[(&str, &str)] = &[
 
 /// ISO 4217 codes recognized before or after a number.
 const CODES: &[&str] = &[
-    "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "INR", "RUB", "CHF", "AUD", "CAD", "HKD", "NZD",
-    "SGD", "SEK", "NOK", "DKK", "TRY", "ILS", "BRL", "MXN", "ZAR",
+    "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "INR", "RUB", "CHF", "AUD", "CAD", "HKD", "NZD", "SGD", "SEK", "NOK",
+    "DKK", "TRY", "ILS", "BRL", "MXN", "ZAR",
 ];
 
 /// Currency words after a number: (word, code, power of ten of the unit: -2 for cents/pence).
@@ -108,10 +108,7 @@ const MULTIPLIERS: &[(&str, u32)] = &[
 ];
 
 fn multiplier(word: &str) -> Option<u32> {
-    MULTIPLIERS
-        .iter()
-        .find(|(w, _)| w.eq_ignore_ascii_case(word))
-        .map(|&(_, e)| e)
+    MULTIPLIERS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, e)| e)
 }
 
 fn lookup(table: &[(&'static str, &'static str)], key: &str) -> Option<&'static str> {
@@ -157,15 +154,9 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
 }
 
 fn parse_number_word(word: &str) -> Option<NumberWord> {
-    let body_end = word
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
-        .len();
+    let body_end = word.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
     let (body, suffix) = word.split_at(body_end);
-    let exp = if suffix.is_empty() {
-        0
-    } else {
-        multiplier(suffix)?
-    };
+    let exp = if suffix.is_empty() { 0 } else { multiplier(suffix)? };
     let (low, high) = match body.split_once('-') {
         Some((a, b)) => {
             let (a, b) = (parse_decimal(a)?, parse_decimal(b)?);
@@ -182,11 +173,7 @@ fn parse_number_word(word: &str) -> Option<NumberWord> {
 /// Scales `n` by `10^exp`, exactly; `None` on overflow.
 fn scale(n: Decimal, exp: i32) -> Option<Decimal> {
     let factor = Decimal::from_i128_with_scale(10i128.checked_pow(exp.unsigned_abs())?, 0);
-    let v = if exp >= 0 {
-        n.checked_mul(factor)?
-    } else {
-        n.checked_div(factor)?
-    };
+    let v = if exp >= 0 { n.checked_mul(factor)? } else { n.checked_div(factor)? };
     Some(v.normalize())
 }
 
@@ -262,14 +249,7 @@ fn number_at(w: &Words, i: usize) -> Option<(NumberWord, usize)> {
     Some((n, last))
 }
 
-fn money(
-    first: usize,
-    n: NumberWord,
-    last: usize,
-    unit: &'static str,
-    unit_exp: i32,
-    negative: bool,
-) -> Option<Match> {
+fn money(first: usize, n: NumberWord, last: usize, unit: &'static str, unit_exp: i32, negative: bool) -> Option<Match> {
     let exp = n.exp as i32 + unit_exp;
     let sign = |v: Decimal| if negative { -v } else { v };
     Some(Match {
@@ -291,11 +271,7 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
     if word == "-" && w.touching(i) {
         let m = money_at(w, i + 1)?;
         if m.first == i + 1 && m.value_high.is_none() {
-            return Some(Match {
-                first: i,
-                value: -m.value,
-                ..m
-            });
+            return Some(Match { first: i, value: -m.value, ..m });
         }
         return None;
     }
@@ -337,33 +313,15 @@ fn percent_at(w: &Words, i: usize) -> Option<Match> {
             return None;
         }
         let (b, b_last) = number_at(w, a_last + 2)?;
-        (
-            i,
-            NumberWord {
-                low: a.low,
-                high: Some(b.low),
-                exp: 0,
-            },
-            b_last,
-        )
+        (i, NumberWord { low: a.low, high: Some(b.low), exp: 0 }, b_last)
     } else {
         let (a, a_last) = number_at(w, i)?;
         if w.is(a_last + 1, "to") {
             match number_at(w, a_last + 2) {
                 Some((b, b_last))
-                    if percent_marker(w, b_last + 1).is_some()
-                        && b.high.is_none()
-                        && a.high.is_none() =>
+                    if percent_marker(w, b_last + 1).is_some() && b.high.is_none() && a.high.is_none() =>
                 {
-                    (
-                        i,
-                        NumberWord {
-                            low: a.low,
-                            high: Some(b.low),
-                            exp: 0,
-                        },
-                        b_last,
-                    )
+                    (i, NumberWord { low: a.low, high: Some(b.low), exp: 0 }, b_last)
                 }
                 _ => (i, a, a_last),
             }
@@ -375,14 +333,7 @@ fn percent_at(w: &Words, i: usize) -> Option<Match> {
         return None;
     }
     let (unit, marker_last) = percent_marker(w, last + 1)?;
-    Some(Match {
-        first,
-        last: marker_last,
-        kind: AmountKind::Percent,
-        value: n.low,
-        value_high: n.high,
-        unit,
-    })
+    Some(Match { first, last: marker_last, kind: AmountKind::Percent, value: n.low, value_high: n.high, unit })
 }
 
 /// `%`, `percent`, `per cent`, `pct`, `percentage point(s)`: the unit and the last token of the marker.
@@ -435,84 +386,26 @@ mod tests {
             one("stealing up to $2 billion since 2015"),
             ("$2 billion".into(), "2000000000".into(), None, "USD")
         );
-        assert_eq!(
-            one("a £600m deal"),
-            ("£600m".into(), "600000000".into(), None, "GBP")
-        );
-        assert_eq!(
-            one("worth €1.1bn."),
-            ("€1.1bn".into(), "1100000000".into(), None, "EUR")
-        );
-        assert_eq!(
-            one("costs $2,000.50 each"),
-            ("$2,000.50".into(), "2000.5".into(), None, "USD")
-        );
-        assert_eq!(
-            one("raised US$5 million"),
-            ("US$5 million".into(), "5000000".into(), None, "USD")
-        );
-        assert_eq!(
-            one("paid 5 million dollars"),
-            ("5 million dollars".into(), "5000000".into(), None, "USD")
-        );
-        assert_eq!(
-            one("a fee of USD 5m"),
-            ("USD 5m".into(), "5000000".into(), None, "USD")
-        );
-        assert_eq!(
-            one("only 20 cents"),
-            ("20 cents".into(), "0.2".into(), None, "USD")
-        );
-        assert_eq!(
-            one("a loss of -$5m"),
-            ("-$5m".into(), "-5000000".into(), None, "USD")
-        );
-        assert_eq!(
-            one("between $5-10m"),
-            (
-                "$5-10m".into(),
-                "5000000".into(),
-                Some("10000000".into()),
-                "USD"
-            )
-        );
+        assert_eq!(one("a £600m deal"), ("£600m".into(), "600000000".into(), None, "GBP"));
+        assert_eq!(one("worth €1.1bn."), ("€1.1bn".into(), "1100000000".into(), None, "EUR"));
+        assert_eq!(one("costs $2,000.50 each"), ("$2,000.50".into(), "2000.5".into(), None, "USD"));
+        assert_eq!(one("raised US$5 million"), ("US$5 million".into(), "5000000".into(), None, "USD"));
+        assert_eq!(one("paid 5 million dollars"), ("5 million dollars".into(), "5000000".into(), None, "USD"));
+        assert_eq!(one("a fee of USD 5m"), ("USD 5m".into(), "5000000".into(), None, "USD"));
+        assert_eq!(one("only 20 cents"), ("20 cents".into(), "0.2".into(), None, "USD"));
+        assert_eq!(one("a loss of -$5m"), ("-$5m".into(), "-5000000".into(), None, "USD"));
+        assert_eq!(one("between $5-10m"), ("$5-10m".into(), "5000000".into(), Some("10000000".into()), "USD"));
     }
 
     #[test]
     fn percentages() {
-        assert_eq!(
-            one("surged by 300%,"),
-            ("300%".into(), "300".into(), None, "%")
-        );
-        assert_eq!(
-            one("a surge of 300 percent over"),
-            ("300 percent".into(), "300".into(), None, "%")
-        );
-        assert_eq!(
-            one("up 2.5 per cent"),
-            ("2.5 per cent".into(), "2.5".into(), None, "%")
-        );
-        assert_eq!(
-            one("rose 3-4% a year"),
-            ("3-4%".into(), "3".into(), Some("4".into()), "%")
-        );
-        assert_eq!(
-            one("rose 10 to 15% a year"),
-            ("10 to 15%".into(), "10".into(), Some("15".into()), "%")
-        );
-        assert_eq!(
-            one("between 50 and 60%"),
-            (
-                "between 50 and 60%".into(),
-                "50".into(),
-                Some("60".into()),
-                "%"
-            )
-        );
-        assert_eq!(
-            one("cut by 0.25 percentage points"),
-            ("0.25 percentage points".into(), "0.25".into(), None, "pp")
-        );
+        assert_eq!(one("surged by 300%,"), ("300%".into(), "300".into(), None, "%"));
+        assert_eq!(one("a surge of 300 percent over"), ("300 percent".into(), "300".into(), None, "%"));
+        assert_eq!(one("up 2.5 per cent"), ("2.5 per cent".into(), "2.5".into(), None, "%"));
+        assert_eq!(one("rose 3-4% a year"), ("3-4%".into(), "3".into(), Some("4".into()), "%"));
+        assert_eq!(one("rose 10 to 15% a year"), ("10 to 15%".into(), "10".into(), Some("15".into()), "%"));
+        assert_eq!(one("between 50 and 60%"), ("between 50 and 60%".into(), "50".into(), Some("60".into()), "%"));
+        assert_eq!(one("cut by 0.25 percentage points"), ("0.25 percentage points".into(), "0.25".into(), None, "pp"));
         let two = amounts("from 8%-10% now");
         assert_eq!(two.len(), 2);
         assert_eq!((two[0].2.as_str(), two[1].2.as_str()), ("8", "10"));
@@ -536,18 +429,8 @@ mod tests {
 
     #[test]
     fn exact_decimal_scaling() {
-        assert_eq!(
-            scale(Decimal::from_str("1.1").unwrap(), 9)
-                .unwrap()
-                .to_string(),
-            "1100000000"
-        );
-        assert_eq!(
-            scale(Decimal::from_str("50").unwrap(), -2)
-                .unwrap()
-                .to_string(),
-            "0.5"
-        );
+        assert_eq!(scale(Decimal::from_str("1.1").unwrap(), 9).unwrap().to_string(), "1100000000");
+        assert_eq!(scale(Decimal::from_str("50").unwrap(), -2).unwrap().to_string(), "0.5");
         assert!(parse_decimal(".5").is_some());
         assert!(parse_decimal("1,00").is_none());
         assert!(parse_number_word("12abc").is_none());

@@ -32,11 +32,7 @@ pub enum CorpusError {
     #[error("{path}: not a .txt or .jsonl file")]
     Unsupported { path: String },
     #[error("{path}:{line}: {reason}")]
-    BadLine {
-        path: String,
-        line: usize,
-        reason: String,
-    },
+    BadLine { path: String, line: usize, reason: String },
 }
 
 /// Where articles come from, in reading order.
@@ -77,20 +73,12 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
         }
         let shown = input.display().to_string();
         let meta = std::fs::metadata(input).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => CorpusError::NotFound {
-                path: shown.clone(),
-            },
-            _ => CorpusError::Io {
-                path: shown.clone(),
-                source: e,
-            },
+            io::ErrorKind::NotFound => CorpusError::NotFound { path: shown.clone() },
+            _ => CorpusError::Io { path: shown.clone(), source: e },
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(input)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
+            for entry in walkdir::WalkDir::new(input).follow_links(true).sort_by_file_name() {
                 let entry = entry.map_err(|e| CorpusError::Io {
                     path: e.path().map_or(shown.clone(), |p| p.display().to_string()),
                     source: e.into(),
@@ -107,31 +95,16 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
             }
             sources.extend(found);
         } else {
-            sources.push_back(
-                source_for(input, shown.clone()).ok_or(CorpusError::Unsupported { path: shown })?,
-            );
+            sources.push_back(source_for(input, shown.clone()).ok_or(CorpusError::Unsupported { path: shown })?);
         }
     }
-    Ok(Articles {
-        sources,
-        current: None,
-    })
+    Ok(Articles { sources, current: None })
 }
 
 fn source_for(path: &Path, id: String) -> Option<Source> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("txt") => Some(Source::Text {
-            path: path.to_path_buf(),
-            id,
-        }),
-        Some("jsonl") => Some(Source::Jsonl {
-            path: path.to_path_buf(),
-        }),
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("txt") => Some(Source::Text { path: path.to_path_buf(), id }),
+        Some("jsonl") => Some(Source::Jsonl { path: path.to_path_buf() }),
         _ => None,
     }
 }
@@ -150,10 +123,7 @@ pub fn decode(bytes: Vec<u8>, name: &str) -> String {
 
 /// The first non-empty line, trimmed.
 pub fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
+    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
 }
 
 impl Articles {
@@ -162,22 +132,13 @@ impl Articles {
         loop {
             let line = match cur.lines.next()? {
                 Ok(l) => l,
-                Err(e) => {
-                    return Some(Err(CorpusError::Io {
-                        path: cur.name.clone(),
-                        source: e,
-                    }))
-                }
+                Err(e) => return Some(Err(CorpusError::Io { path: cur.name.clone(), source: e })),
             };
             cur.line_no += 1;
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |reason: String| CorpusError::BadLine {
-                path: cur.name.clone(),
-                line: cur.line_no,
-                reason,
-            };
+            let bad = |reason: String| CorpusError::BadLine { path: cur.name.clone(), line: cur.line_no, reason };
             let parsed: JsonArticle = match serde_json::from_str(&line) {
                 Ok(p) => p,
                 Err(e) => return Some(Err(bad(format!("invalid JSON: {e}")))),
@@ -191,9 +152,7 @@ impl Articles {
                 Some(_) => return Some(Err(bad("\"id\" is not a string or number".into()))),
                 None => return Some(Err(bad("no \"id\" field".into()))),
             };
-            let title = parsed
-                .title
-                .unwrap_or_else(|| first_line(&text).to_string());
+            let title = parsed.title.unwrap_or_else(|| first_line(&text).to_string());
             return Some(Ok(Article { id, title, text }));
         }
     }
@@ -208,18 +167,12 @@ impl Iterator for Articles {
                 return Some(item);
             }
             self.current = None;
-            let (path, reader): (String, Box<dyn BufRead + Send>) = match self
-                .sources
-                .pop_front()?
-            {
+            let (path, reader): (String, Box<dyn BufRead + Send>) = match self.sources.pop_front()? {
                 Source::Text { path, id } => {
                     let shown = path.display().to_string();
                     let mut bytes = Vec::new();
                     if let Err(e) = File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-                        return Some(Err(CorpusError::Io {
-                            path: shown,
-                            source: e,
-                        }));
+                        return Some(Err(CorpusError::Io { path: shown, source: e }));
                     }
                     let text = decode(bytes, &shown);
                     let title = first_line(&text).to_string();
@@ -229,21 +182,12 @@ impl Iterator for Articles {
                     let shown = path.display().to_string();
                     match File::open(&path) {
                         Ok(f) => (shown, Box::new(BufReader::new(f))),
-                        Err(e) => {
-                            return Some(Err(CorpusError::Io {
-                                path: shown,
-                                source: e,
-                            }))
-                        }
+                        Err(e) => return Some(Err(CorpusError::Io { path: shown, source: e })),
                     }
                 }
                 Source::Stdin => ("<stdin>".to_string(), Box::new(BufReader::new(io::stdin()))),
             };
-            self.current = Some(JsonlLines {
-                name: path,
-                lines: reader.lines(),
-                line_no: 0,
-            });
+            self.current = Some(JsonlLines { name: path, lines: reader.lines(), line_no: 0 });
         }
     }
 }
@@ -260,11 +204,12 @@ mod tests {
         fs::write(dir.path().join("b.txt"), "\n  Second title \nbody").unwrap();
         fs::write(dir.path().join("sub/a.txt"), "Sub title\ntext").unwrap();
         fs::write(dir.path().join("skip.csv"), "x").unwrap();
-        fs::write(dir.path().join("c.jsonl"), "{\"id\": 7, \"text\": \"Hello\\nworld\"}\n\n{\"id\": \"x\", \"title\": \"T\", \"text\": \"t\"}\n").unwrap();
-        let got: Vec<Article> = read(&[dir.path().to_path_buf()])
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        fs::write(
+            dir.path().join("c.jsonl"),
+            "{\"id\": 7, \"text\": \"Hello\\nworld\"}\n\n{\"id\": \"x\", \"title\": \"T\", \"text\": \"t\"}\n",
+        )
+        .unwrap();
+        let got: Vec<Article> = read(&[dir.path().to_path_buf()]).unwrap().collect::<Result<_, _>>().unwrap();
         let ids: Vec<&str> = got.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, vec!["b.txt", "7", "x", "sub/a.txt"]);
         assert_eq!(got[0].title, "Second title");
@@ -279,10 +224,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("one.txt");
         fs::write(&p, "Only").unwrap();
-        let got: Vec<Article> = read(&[p.clone()])
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let got: Vec<Article> = read(std::slice::from_ref(&p)).unwrap().collect::<Result<_, _>>().unwrap();
         assert_eq!(got[0].id, p.display().to_string());
     }
 
@@ -293,24 +235,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.pdf");
         fs::write(&p, "x").unwrap();
-        assert!(read(&[p])
-            .err()
-            .unwrap()
-            .to_string()
-            .ends_with("x.pdf: not a .txt or .jsonl file"));
+        assert!(read(&[p]).err().unwrap().to_string().ends_with("x.pdf: not a .txt or .jsonl file"));
         let p = dir.path().join("bad.jsonl");
         fs::write(&p, "{\"id\":1,\"text\":\"ok\"}\n{broken\n{\"id\":2}\n").unwrap();
-        let got: Vec<_> = read(&[p.clone()]).unwrap().collect();
+        let got: Vec<_> = read(std::slice::from_ref(&p)).unwrap().collect();
         assert!(got[0].is_ok());
         let e1 = got[1].as_ref().unwrap_err().to_string();
-        assert!(
-            e1.starts_with(&format!("{}:2: invalid JSON", p.display())),
-            "{e1}"
-        );
-        assert_eq!(
-            got[2].as_ref().unwrap_err().to_string(),
-            format!("{}:3: no \"text\" field", p.display())
-        );
+        assert!(e1.starts_with(&format!("{}:2: invalid JSON", p.display())), "{e1}");
+        assert_eq!(got[2].as_ref().unwrap_err().to_string(), format!("{}:3: no \"text\" field", p.display()));
     }
 
     #[test]

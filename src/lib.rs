@@ -5,11 +5,14 @@
 //! Model training and evaluation live beside inference: [`conll`] (data), [`train`], [`eval`].
 
 pub mod amounts;
+pub mod conll;
 pub mod corpus;
+pub mod eval;
 pub mod ner;
 pub mod pipeline;
 pub mod table;
 pub mod tokenize;
+pub mod train;
 
 use std::path::PathBuf;
 

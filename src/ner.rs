@@ -60,11 +60,7 @@ pub struct NerOptions {
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions {
-            max_len: 256,
-            context: 0,
-            batch_pieces: 4096,
-        }
+        NerOptions { max_len: 256, context: 0, batch_pieces: 4096 }
     }
 }
 
@@ -101,45 +97,32 @@ pub struct ModelConfig {
     pub bert: BertConfig,
     pub labels: Vec<String>,
     pub casing: bool,
+    /// Window options the model was trained with (`nertab_max_len`, `nertab_context`), used for inference too.
+    pub options: NerOptions,
 }
 
 /// Reads and checks `config.json`: a BERT config whose `id2label` numbers its labels 0..n.
 pub fn read_config(path: &Path) -> Result<ModelConfig, NerError> {
-    let err = |message: String| NerError::Model {
-        path: path.display().to_string(),
-        message,
-    };
+    let err = |message: String| NerError::Model { path: path.display().to_string(), message };
     let raw = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&raw).map_err(|e| err(format!("invalid JSON: {e}")))?;
-    let bert: BertConfig = serde_json::from_value(value.clone())
-        .map_err(|e| err(format!("not a BERT config: {e}")))?;
-    let id2label = bert
-        .id2label
-        .as_ref()
-        .ok_or_else(|| err("no id2label".into()))?;
+    let value: serde_json::Value = serde_json::from_str(&raw).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let bert: BertConfig = serde_json::from_value(value.clone()).map_err(|e| err(format!("not a BERT config: {e}")))?;
+    let id2label = bert.id2label.as_ref().ok_or_else(|| err("no id2label".into()))?;
     let labels: Vec<String> = (0..id2label.len() as i64)
-        .map(|i| {
-            id2label
-                .get(&i)
-                .cloned()
-                .ok_or_else(|| err(format!("id2label has no id {i}")))
-        })
+        .map(|i| id2label.get(&i).cloned().ok_or_else(|| err(format!("id2label has no id {i}"))))
         .collect::<Result<_, _>>()?;
-    let casing = value
-        .get("nertab_casing")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let casing = value.get("nertab_casing").and_then(|v| v.as_bool()).unwrap_or(false);
     if casing && bert.type_vocab_size < CASING_CLASSES {
-        return Err(err(format!(
-            "nertab_casing needs type_vocab_size >= {CASING_CLASSES}"
-        )));
+        return Err(err(format!("nertab_casing needs type_vocab_size >= {CASING_CLASSES}")));
     }
-    Ok(ModelConfig {
-        bert,
-        labels,
-        casing,
-    })
+    let mut options = NerOptions::default();
+    if let Some(n) = value.get("nertab_max_len").and_then(|v| v.as_u64()) {
+        options.max_len = (n as usize).clamp(8, bert.max_position_embeddings.max(8) as usize);
+    }
+    if let Some(n) = value.get("nertab_context").and_then(|v| v.as_u64()) {
+        options.context = n as usize;
+    }
+    Ok(ModelConfig { bert, labels, casing, options })
 }
 
 impl NerModel {
@@ -161,16 +144,10 @@ impl NerModel {
         let tokenizer = WordPieceTokenizer::from_file(&file("tokenizer.json")?)?;
         let weights = file("model.safetensors")?;
         let mut vs = nn::VarStore::new(Device::Cpu);
-        let model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| {
-            NerError::Model {
-                path: dir.display().to_string(),
-                message: e.to_string(),
-            }
-        })?;
-        vs.load(&weights).map_err(|e| NerError::Model {
-            path: weights.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let model = BertForTokenClassification::new(vs.root(), &config.bert)
+            .map_err(|e| NerError::Model { path: dir.display().to_string(), message: e.to_string() })?;
+        vs.load(&weights)
+            .map_err(|e| NerError::Model { path: weights.display().to_string(), message: e.to_string() })?;
         vs.float();
         vs.freeze();
         Ok(NerModel {
@@ -179,7 +156,7 @@ impl NerModel {
             tokenizer,
             labels: config.labels,
             casing: config.casing,
-            options: NerOptions::default(),
+            options: config.options,
         })
     }
 
@@ -188,86 +165,111 @@ impl NerModel {
         &self.labels
     }
 
-    /// Labels every word of each document: (IOB2 label id, probability) per token.
-    pub fn label_words(
-        &self,
-        docs: &[(&str, &Tokenized)],
-    ) -> Result<Vec<Vec<(usize, f32)>>, NerError> {
+    /// Builds a model around a var store whose variables are already set (training uses this).
+    pub(crate) fn from_parts(
+        model: BertForTokenClassification,
+        vs: nn::VarStore,
+        tokenizer: WordPieceTokenizer,
+        config: &ModelConfig,
+    ) -> NerModel {
+        let (labels, casing, options) = (config.labels.clone(), config.casing, config.options.clone());
+        NerModel { model, _vs: vs, tokenizer, labels, casing, options }
+    }
+
+    /// The variables, for an optimizer or for saving.
+    pub(crate) fn var_store(&self) -> &nn::VarStore {
+        &self._vs
+    }
+
+    /// Encodes documents and plans the windows that cover them (see the module docs).
+    pub(crate) fn prepare(&self, docs: &[(&str, &Tokenized)]) -> Result<Prepared, NerError> {
         let mut encoded = Vec::with_capacity(docs.len());
-        for (text, doc) in docs {
-            encoded.push(self.encode_doc(text, doc)?);
+        let mut windows = Vec::new();
+        for (d, (text, doc)) in docs.iter().enumerate() {
+            let enc = self.encode_doc(text, doc)?;
+            windows.extend(plan_windows(d, doc, &enc, &self.options));
+            encoded.push(enc);
         }
-        let mut windows: Vec<Window> = Vec::new();
-        for (d, (_, doc)) in docs.iter().enumerate() {
-            windows.extend(plan_windows(d, doc, &encoded[d], &self.options));
-        }
-        // Sort by length so that batches carry little padding; the output does not depend on the order.
-        let mut order: Vec<usize> = (0..windows.len()).collect();
-        order.sort_by_key(|&w| (windows[w].len(&encoded[windows[w].doc]), w));
-        let mut out: Vec<Vec<(usize, f32)>> = docs
-            .iter()
-            .map(|(_, d)| vec![(0, 0.0); d.tokens.len()])
-            .collect();
+        Ok(Prepared { encoded, windows })
+    }
+
+    /// Labels every word of each document: (IOB2 label id, probability) per token.
+    pub fn label_words(&self, docs: &[(&str, &Tokenized)]) -> Result<Vec<Vec<(usize, f32)>>, NerError> {
+        let prepared = self.prepare(docs)?;
         let outside = self.labels.iter().position(|l| l == "O").unwrap_or(0);
-        for o in out.iter_mut() {
-            o.iter_mut().for_each(|x| x.0 = outside);
-        }
-        let mut start = 0;
-        while start < order.len() {
-            let mut end = start;
-            let mut longest = 0;
-            while end < order.len() {
-                let len = windows[order[end]].len(&encoded[windows[order[end]].doc]) + 2;
-                if end > start && len.max(longest) * (end - start + 1) > self.options.batch_pieces {
-                    break;
-                }
-                longest = longest.max(len);
-                end += 1;
-            }
-            let batch: Vec<&Window> = order[start..end].iter().map(|&w| &windows[w]).collect();
-            self.run_batch(&batch, &encoded, longest, &mut out)?;
-            start = end;
+        let mut out: Vec<Vec<(usize, f32)>> = docs.iter().map(|(_, d)| vec![(outside, 1.0); d.tokens.len()]).collect();
+        for batch in prepared.batches(self.options.batch_pieces, None) {
+            self.run_batch(&batch, &prepared.encoded, &mut out)?;
         }
         Ok(out)
+    }
+
+    /// Logits `[rows, width, labels]` for a batch.
+    pub(crate) fn logits(&self, t: &BatchTensors, train: bool) -> Tensor {
+        self.model.forward_t(Some(&t.ids), Some(&t.mask), Some(&t.types), None, None, train).logits
+    }
+
+    /// Raw logits `[batch, length, labels]` for piece ids, attention mask and token-type ids (inference mode).
+    pub fn forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Tensor {
+        self.model.forward_t(Some(ids), Some(mask), Some(types), None, None, false).logits
+    }
+
+    /// Input tensors for a batch of windows, padded to the longest.
+    pub(crate) fn batch_tensors(&self, batch: &[&Window], encoded: &[EncodedDoc]) -> Result<BatchTensors, NerError> {
+        let rows = batch.len();
+        let width = batch.iter().map(|w| w.len(&encoded[w.doc]) + 2).max().unwrap_or(2);
+        let mut ids = vec![self.tokenizer.pad_id(); rows * width];
+        let mut types = vec![0i64; rows * width];
+        let mut mask = vec![0i64; rows * width];
+        for (r, w) in batch.iter().enumerate() {
+            let enc = &encoded[w.doc];
+            let pieces = enc.token_start[w.window.start]..enc.token_start[w.window.end];
+            let row = &mut ids[r * width..(r + 1) * width];
+            row[0] = self.tokenizer.cls_id();
+            row[1..=pieces.len()].copy_from_slice(&enc.ids[pieces.clone()]);
+            row[pieces.len() + 1] = self.tokenizer.sep_id();
+            types[r * width + 1..r * width + 1 + pieces.len()].copy_from_slice(&enc.types[pieces.clone()]);
+            mask[r * width..r * width + pieces.len() + 2].fill(1);
+        }
+        let shape = [rows as i64, width as i64];
+        Ok(BatchTensors {
+            ids: Tensor::f_from_slice(&ids)?.f_view(shape)?,
+            types: Tensor::f_from_slice(&types)?.f_view(shape)?,
+            mask: Tensor::f_from_slice(&mask)?.f_view(shape)?,
+            width,
+        })
     }
 
     /// Entities of each document.
     pub fn predict(&self, docs: &[(&str, &Tokenized)]) -> Result<Vec<Vec<Entity>>, NerError> {
         let labelled = self.label_words(docs)?;
-        Ok(docs
-            .iter()
-            .zip(labelled)
-            .map(|((_, doc), words)| {
-                let labels: Vec<&str> = words
-                    .iter()
-                    .map(|&(l, _)| self.labels[l].as_str())
-                    .collect();
-                let scores: Vec<f32> = words.iter().map(|&(_, s)| s).collect();
-                decode_entities(&labels, &scores)
-                    .into_iter()
-                    .map(|(range, label, score)| Entity {
-                        start: doc.tokens[range.start].start,
-                        end: doc.tokens[range.end - 1].end,
-                        sentence: doc.sentence_of(range.start),
+        let mut out = Vec::with_capacity(docs.len());
+        for ((_, doc), words) in docs.iter().zip(labelled) {
+            let labels: Vec<&str> = words.iter().map(|&(l, _)| self.labels[l].as_str()).collect();
+            let scores: Vec<f32> = words.iter().map(|&(_, s)| s).collect();
+            let mut entities = Vec::new();
+            // Entities never cross a sentence boundary.
+            for (i, s) in doc.sentences.iter().enumerate() {
+                let r = s.tokens.clone();
+                for (range, label, score) in decode_entities(&labels[r.clone()], &scores[r.clone()]) {
+                    entities.push(Entity {
+                        start: doc.tokens[r.start + range.start].start,
+                        end: doc.tokens[r.start + range.end - 1].end,
+                        sentence: i,
                         label,
                         score,
-                    })
-                    .collect()
-            })
-            .collect())
+                    });
+                }
+            }
+            out.push(entities);
+        }
+        Ok(out)
     }
 
     fn encode_doc(&self, text: &str, doc: &Tokenized) -> Result<EncodedDoc, NerError> {
-        let mut enc = EncodedDoc {
-            ids: Vec::new(),
-            types: Vec::new(),
-            token_start: vec![0; doc.tokens.len() + 1],
-        };
+        let mut enc = EncodedDoc { ids: Vec::new(), types: Vec::new(), token_start: vec![0; doc.tokens.len() + 1] };
         for s in &doc.sentences {
-            let words: Vec<&str> = doc.tokens[s.tokens.clone()]
-                .iter()
-                .map(|t| t.text(text))
-                .collect();
+            let words: Vec<&str> = doc.tokens[s.tokens.clone()].iter().map(|t| t.text(text)).collect();
             let pieces = self.tokenizer.encode_words(&words)?;
             let mut p = 0;
             for (w, word) in words.iter().enumerate() {
@@ -288,48 +290,17 @@ impl NerModel {
         &self,
         batch: &[&Window],
         encoded: &[EncodedDoc],
-        width: usize,
         out: &mut [Vec<(usize, f32)>],
     ) -> Result<(), NerError> {
-        let rows = batch.len();
-        let mut ids = vec![self.tokenizer.pad_id(); rows * width];
-        let mut types = vec![0i64; rows * width];
-        let mut mask = vec![0i64; rows * width];
-        for (r, w) in batch.iter().enumerate() {
-            let enc = &encoded[w.doc];
-            let pieces = enc.token_start[w.window.start]..enc.token_start[w.window.end];
-            let row = &mut ids[r * width..(r + 1) * width];
-            row[0] = self.tokenizer.cls_id();
-            row[1..=pieces.len()].copy_from_slice(&enc.ids[pieces.clone()]);
-            row[pieces.len() + 1] = self.tokenizer.sep_id();
-            types[r * width + 1..r * width + 1 + pieces.len()]
-                .copy_from_slice(&enc.types[pieces.clone()]);
-            mask[r * width..r * width + pieces.len() + 2].fill(1);
-        }
-        let shape = [rows as i64, width as i64];
-        let ids = Tensor::f_from_slice(&ids)?.f_view(shape)?;
-        let types = Tensor::f_from_slice(&types)?.f_view(shape)?;
-        let mask = Tensor::f_from_slice(&mask)?.f_view(shape)?;
-        let probs = tch::no_grad(|| {
-            let logits = self
-                .model
-                .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
-                .logits;
-            logits.f_softmax(-1, Kind::Float)
-        })?;
+        let t = self.batch_tensors(batch, encoded)?;
+        let probs = tch::no_grad(|| self.logits(&t, false).f_softmax(-1, Kind::Float))?;
         let (best_p, best) = probs.f_max_dim(-1, false)?;
         let best: Vec<i64> = Vec::<i64>::try_from(best.f_flatten(0, -1)?)?;
         let best_p: Vec<f32> = Vec::<f32>::try_from(best_p.f_flatten(0, -1)?)?;
         for (r, w) in batch.iter().enumerate() {
-            let enc = &encoded[w.doc];
-            let base = enc.token_start[w.window.start];
-            for t in w.focus.clone() {
-                // Words without pieces keep the outside label.
-                if enc.token_start[t] == enc.token_start[t + 1] {
-                    continue;
-                }
-                let pos = r * width + 1 + enc.token_start[t] - base;
-                out[w.doc][t] = (best[pos] as usize, best_p[pos]);
+            for (tok, pos) in w.first_pieces(&encoded[w.doc]) {
+                let i = r * t.width + pos;
+                out[w.doc][tok] = (best[i] as usize, best_p[i]);
             }
         }
         Ok(())
@@ -337,7 +308,7 @@ impl NerModel {
 }
 
 /// Pieces of one document, flat, with the first piece of each token.
-struct EncodedDoc {
+pub(crate) struct EncodedDoc {
     ids: Vec<i64>,
     types: Vec<i64>,
     /// `token_start[t]..token_start[t + 1]` are token `t`'s pieces.
@@ -346,15 +317,63 @@ struct EncodedDoc {
 
 /// Tokens `window` go to the model; the labels of tokens `focus` are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Window {
-    doc: usize,
-    window: Range<usize>,
-    focus: Range<usize>,
+pub(crate) struct Window {
+    pub doc: usize,
+    pub window: Range<usize>,
+    pub focus: Range<usize>,
 }
 
 impl Window {
-    fn len(&self, enc: &EncodedDoc) -> usize {
+    /// Pieces in the window, without special tokens.
+    pub(crate) fn len(&self, enc: &EncodedDoc) -> usize {
         enc.token_start[self.window.end] - enc.token_start[self.window.start]
+    }
+
+    /// `(token, position in the model input row)` of the first piece of each focus token that has pieces.
+    pub(crate) fn first_pieces<'a>(&'a self, enc: &'a EncodedDoc) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let base = enc.token_start[self.window.start];
+        self.focus
+            .clone()
+            .filter(|&t| enc.token_start[t] < enc.token_start[t + 1])
+            .map(move |t| (t, 1 + enc.token_start[t] - base))
+    }
+}
+
+/// Model inputs for one batch.
+pub(crate) struct BatchTensors {
+    pub ids: Tensor,
+    pub types: Tensor,
+    pub mask: Tensor,
+    /// Row length, special tokens and padding included.
+    pub width: usize,
+}
+
+/// Encoded documents and the windows over them.
+pub(crate) struct Prepared {
+    pub encoded: Vec<EncodedDoc>,
+    pub windows: Vec<Window>,
+}
+
+impl Prepared {
+    /// Batches of windows of similar length, each at most `max_pieces` pieces with padding (and at most `max_rows`
+    /// rows). Sorting by length keeps padding small; results do not depend on the order.
+    pub(crate) fn batches(&self, max_pieces: usize, max_rows: Option<usize>) -> Vec<Vec<&Window>> {
+        let mut order: Vec<&Window> = self.windows.iter().collect();
+        order.sort_by_key(|w| w.len(&self.encoded[w.doc]));
+        let mut out: Vec<Vec<&Window>> = Vec::new();
+        let mut cur: Vec<&Window> = Vec::new();
+        for w in order {
+            let width = w.len(&self.encoded[w.doc]) + 2;
+            let full = max_rows.is_some_and(|m| cur.len() >= m) || width * (cur.len() + 1) > max_pieces;
+            if !cur.is_empty() && full {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.push(w);
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
     }
 }
 
@@ -364,26 +383,16 @@ fn plan_windows(d: usize, doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions) 
     let pieces = |r: Range<usize>| enc.token_start[r.end] - enc.token_start[r.start];
     let mut out = Vec::new();
     for s in &doc.sentences {
-        let bounds = if opts.context > 0 {
-            0..doc.tokens.len()
-        } else {
-            s.tokens.clone()
-        };
+        let bounds = if opts.context > 0 { 0..doc.tokens.len() } else { s.tokens.clone() };
         // Focus chunks of at most half the room (the whole sentence when it fits the window).
-        let chunk_room = if pieces(s.tokens.clone()) <= room {
-            room
-        } else {
-            room / 2
-        };
+        let chunk_room = if pieces(s.tokens.clone()) <= room { room } else { room / 2 };
         let mut f = s.tokens.start;
         while f < s.tokens.end {
             let mut fe = f + 1;
             while fe < s.tokens.end && pieces(f..fe + 1) <= chunk_room {
                 fe += 1;
             }
-            let target = (pieces(f..fe) + 2 * opts.context)
-                .max(if chunk_room < room { room } else { 0 })
-                .min(room);
+            let target = (pieces(f..fe) + 2 * opts.context).max(if chunk_room < room { room } else { 0 }).min(room);
             let (mut ws, mut we) = (f, fe);
             loop {
                 let mut grew = false;
@@ -400,11 +409,7 @@ fn plan_windows(d: usize, doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions) 
                 }
             }
             // A single token longer than the room still gets a window (cut to the room below).
-            out.push(Window {
-                doc: d,
-                window: ws..we,
-                focus: f..fe,
-            });
+            out.push(Window { doc: d, window: ws..we, focus: f..fe });
             f = fe;
         }
     }
@@ -427,11 +432,7 @@ fn plan_windows(d: usize, doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions) 
     for w in out {
         if w.focus.start > next {
             for t in next..w.focus.start {
-                fixed.push(Window {
-                    doc: d,
-                    window: t..t + 1,
-                    focus: t..t + 1,
-                });
+                fixed.push(Window { doc: d, window: t..t + 1, focus: t..t + 1 });
             }
         }
         next = w.focus.end;
@@ -480,22 +481,17 @@ mod tests {
     #[test]
     fn casing_classes() {
         assert_eq!(
-            ["", "1996", "the", "North", "UN", "U.S.", "iPhone", "McDonald", "a", "A"]
-                .map(casing_class),
+            ["", "1996", "the", "North", "UN", "U.S.", "iPhone", "McDonald", "a", "A"].map(casing_class),
             [0, 0, 1, 2, 3, 3, 4, 4, 1, 2]
         );
     }
 
     #[test]
     fn iob2_decoding_and_repair() {
-        let labels = [
-            "B-ORG", "I-ORG", "O", "I-PER", "I-PER", "B-LOC", "I-ORG", "B-MISC",
-        ];
+        let labels = ["B-ORG", "I-ORG", "O", "I-PER", "I-PER", "B-LOC", "I-ORG", "B-MISC"];
         let scores = [1.0, 0.5, 0.9, 0.8, 0.6, 1.0, 1.0, 0.2];
-        let got: Vec<(Range<usize>, String)> = decode_entities(&labels, &scores)
-            .into_iter()
-            .map(|(r, t, _)| (r, t))
-            .collect();
+        let got: Vec<(Range<usize>, String)> =
+            decode_entities(&labels, &scores).into_iter().map(|(r, t, _)| (r, t)).collect();
         assert_eq!(
             got,
             vec![
@@ -515,39 +511,22 @@ mod tests {
             token_start.push(token_start.last().unwrap() + p);
         }
         let n = *token_start.last().unwrap();
-        EncodedDoc {
-            ids: vec![1; n],
-            types: vec![0; n],
-            token_start,
-        }
+        EncodedDoc { ids: vec![1; n], types: vec![0; n], token_start }
     }
 
     #[test]
     fn windows_cover_every_token_once_with_context() {
         use crate::tokenize::{Sentence, Token};
         let n = 300;
-        let tok = Token {
-            start: 0,
-            end: 1,
-            byte_start: 0,
-            byte_end: 1,
-        };
+        let tok = Token { start: 0, end: 1, byte_start: 0, byte_end: 1 };
         let doc = Tokenized {
             tokens: vec![tok; n],
-            sentences: vec![
-                Sentence { tokens: 0..10 },
-                Sentence { tokens: 10..290 },
-                Sentence { tokens: 290..300 },
-            ],
+            sentences: vec![Sentence { tokens: 0..10 }, Sentence { tokens: 10..290 }, Sentence { tokens: 290..300 }],
         };
         let per: Vec<usize> = (0..n).map(|i| 1 + i % 3).collect();
         let enc = enc_for(&per);
         for context in [0, 16] {
-            let opts = NerOptions {
-                max_len: 64,
-                context,
-                batch_pieces: 1024,
-            };
+            let opts = NerOptions { max_len: 64, context, batch_pieces: 1024 };
             let windows = plan_windows(0, &doc, &enc, &opts);
             let mut seen = vec![0; n];
             for w in &windows {
@@ -559,16 +538,12 @@ mod tests {
                 if context == 0 {
                     let s = doc.sentence_of(w.focus.start);
                     assert!(
-                        doc.sentences[s].tokens.start <= w.window.start
-                            && w.window.end <= doc.sentences[s].tokens.end
+                        doc.sentences[s].tokens.start <= w.window.start && w.window.end <= doc.sentences[s].tokens.end
                     );
                 }
                 // Long-sentence chunks inside the sentence have context on both sides.
                 if w.focus.start > 20 && w.focus.end < 280 {
-                    assert!(
-                        w.window.start < w.focus.start && w.focus.end < w.window.end,
-                        "{w:?}"
-                    );
+                    assert!(w.window.start < w.focus.start && w.focus.end < w.window.end, "{w:?}");
                 }
             }
             assert!(seen.iter().all(|&c| c == 1));

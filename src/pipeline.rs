@@ -58,12 +58,7 @@ struct Prepared {
 impl Pipeline {
     /// Runs every article through the extractors and writes the rows. Malformed JSONL lines are reported and skipped;
     /// any other input, model or output error ends the run.
-    pub fn run<I>(
-        &self,
-        articles: I,
-        table: &mut TableWriter,
-        stats: &mut Stats,
-    ) -> Result<(), PipelineError>
+    pub fn run<I>(&self, articles: I, table: &mut TableWriter, stats: &mut Stats) -> Result<(), PipelineError>
     where
         I: Iterator<Item = Result<Article, CorpusError>>,
     {
@@ -90,20 +85,10 @@ impl Pipeline {
         Ok(())
     }
 
-    fn run_chunk(
-        &self,
-        chunk: Vec<Article>,
-        table: &mut TableWriter,
-        stats: &mut Stats,
-    ) -> Result<(), PipelineError> {
+    fn run_chunk(&self, chunk: Vec<Article>, table: &mut TableWriter, stats: &mut Stats) -> Result<(), PipelineError> {
         let t = Instant::now();
-        let prepared: Vec<Prepared> = chunk
-            .into_par_iter()
-            .map(|article| Prepared {
-                doc: tokenize::tokenize(&article.text),
-                article,
-            })
-            .collect();
+        let prepared: Vec<Prepared> =
+            chunk.into_par_iter().map(|article| Prepared { doc: tokenize::tokenize(&article.text), article }).collect();
         stats.tokenize += t.elapsed();
         for p in &prepared {
             stats.articles += 1;
@@ -117,10 +102,7 @@ impl Pipeline {
             let amounts = s.spawn(|| {
                 let t = Instant::now();
                 let found: Vec<Vec<Amount>> = if want_amounts {
-                    prepared
-                        .par_iter()
-                        .map(|p| amounts::extract(&p.article.text, &p.doc))
-                        .collect()
+                    prepared.par_iter().map(|p| amounts::extract(&p.article.text, &p.doc)).collect()
                 } else {
                     vec![Vec::new(); prepared.len()]
                 };
@@ -129,21 +111,14 @@ impl Pipeline {
             let t = Instant::now();
             let entities = match &self.ner {
                 Some(model) => {
-                    let docs: Vec<(&str, &Tokenized)> = prepared
-                        .iter()
-                        .map(|p| (p.article.text.as_str(), &p.doc))
-                        .collect();
+                    let docs: Vec<(&str, &Tokenized)> =
+                        prepared.iter().map(|p| (p.article.text.as_str(), &p.doc)).collect();
                     model.predict(&docs)
                 }
                 None => Ok(vec![Vec::new(); prepared.len()]),
             };
             stats.ner += t.elapsed();
-            (
-                entities,
-                amounts
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            )
+            (entities, amounts.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         });
         let entities = entities?;
         stats.amounts += amounts_time;
@@ -161,12 +136,7 @@ impl Pipeline {
 }
 
 /// The table rows of one article, ordered by offset.
-pub fn rows_for(
-    article: &Article,
-    doc: &Tokenized,
-    entities: &[Entity],
-    amounts: &[Amount],
-) -> Vec<Row> {
+pub fn rows_for(article: &Article, doc: &Tokenized, entities: &[Entity], amounts: &[Amount]) -> Vec<Row> {
     let text = &article.text;
     let sentence_text = |i: usize| text[doc.sentence_bytes(i)].to_string();
     // Code-point offsets → byte offsets, computed once per article.
@@ -179,9 +149,7 @@ pub fn rows_for(
                 if prev.end == chars {
                     prev.byte_end
                 } else {
-                    text.char_indices()
-                        .nth(chars)
-                        .map_or(text.len(), |(b, _)| b)
+                    text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b)
                 }
             }
         }

@@ -57,10 +57,7 @@ pub enum TableError {
 /// Where the table goes.
 enum Sink {
     Stdout,
-    File {
-        tmp: tempfile::NamedTempFile,
-        target: PathBuf,
-    },
+    File { tmp: tempfile::NamedTempFile, target: PathBuf },
 }
 
 /// Streams rows to a CSV file (atomically replaced at the end) or to stdout.
@@ -84,10 +81,7 @@ impl TableWriter {
     /// existing file until [`finish`](Self::finish).
     pub fn create(path: &Path) -> Result<TableWriter, TableError> {
         let name = path.display().to_string();
-        let io_err = |source| TableError::Io {
-            path: name.clone(),
-            source,
-        };
+        let io_err = |source| TableError::Io { path: name.clone(), source };
         let (writer, sink): (Box<dyn Write>, Sink) = if path.as_os_str() == "-" {
             (Box::new(io::stdout()), Sink::Stdout)
         } else {
@@ -96,34 +90,14 @@ impl TableWriter {
                 _ => PathBuf::from("."),
             };
             std::fs::create_dir_all(&dir).map_err(io_err)?;
-            let tmp = tempfile::Builder::new()
-                .prefix(".nertab-")
-                .suffix(".csv.tmp")
-                .tempfile_in(&dir)
-                .map_err(io_err)?;
+            let tmp =
+                tempfile::Builder::new().prefix(".nertab-").suffix(".csv.tmp").tempfile_in(&dir).map_err(io_err)?;
             let file = tmp.reopen().map_err(io_err)?;
-            (
-                Box::new(io::BufWriter::with_capacity(1 << 16, file)),
-                Sink::File {
-                    tmp,
-                    target: path.to_path_buf(),
-                },
-            )
+            (Box::new(io::BufWriter::with_capacity(1 << 16, file)), Sink::File { tmp, target: path.to_path_buf() })
         };
-        let mut csv = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(writer);
-        csv.write_record(COLUMNS)
-            .map_err(|source| TableError::Csv {
-                path: name.clone(),
-                source,
-            })?;
-        Ok(TableWriter {
-            csv,
-            sink,
-            name,
-            rows: 0,
-        })
+        let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(writer);
+        csv.write_record(COLUMNS).map_err(|source| TableError::Csv { path: name.clone(), source })?;
+        Ok(TableWriter { csv, sink, name, rows: 0 })
     }
 
     /// Appends one row, defusing its text cells.
@@ -135,12 +109,7 @@ impl TableWriter {
             sentence_text: defuse(&row.sentence_text),
             ..row.clone()
         };
-        self.csv
-            .serialize(&safe)
-            .map_err(|source| TableError::Csv {
-                path: self.name.clone(),
-                source,
-            })?;
+        self.csv.serialize(&safe).map_err(|source| TableError::Csv { path: self.name.clone(), source })?;
         self.rows += 1;
         Ok(())
     }
@@ -152,18 +121,12 @@ impl TableWriter {
 
     /// Flushes and, for a file, renames the finished table into place.
     pub fn finish(mut self) -> Result<u64, TableError> {
-        let io_err = |name: &str, source| TableError::Io {
-            path: name.to_string(),
-            source,
-        };
+        let io_err = |name: &str, source| TableError::Io { path: name.to_string(), source };
         self.csv.flush().map_err(|e| io_err(&self.name, e))?;
         drop(self.csv);
         if let Sink::File { tmp, target } = self.sink {
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| io_err(&self.name, e))?;
-            tmp.persist(&target)
-                .map_err(|e| io_err(&self.name, e.error))?;
+            tmp.as_file().sync_all().map_err(|e| io_err(&self.name, e))?;
+            tmp.persist(&target).map_err(|e| io_err(&self.name, e.error))?;
         }
         Ok(self.rows)
     }
@@ -201,10 +164,7 @@ mod tests {
         assert!(!path.exists(), "the table appears only when finished");
         assert_eq!(w.finish().unwrap(), 2);
         let mut r = csv::Reader::from_path(&path).unwrap();
-        assert_eq!(
-            r.headers().unwrap().iter().collect::<Vec<_>>(),
-            COLUMNS.to_vec()
-        );
+        assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), COLUMNS.to_vec());
         let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0][0], "a,b.txt");

@@ -48,10 +48,7 @@ impl Tokenized {
     /// Code-point span of sentence `i`.
     pub fn sentence_span(&self, i: usize) -> (usize, usize) {
         let s = &self.sentences[i];
-        (
-            self.tokens[s.tokens.start].start,
-            self.tokens[s.tokens.end - 1].end,
-        )
+        (self.tokens[s.tokens.start].start, self.tokens[s.tokens.end - 1].end)
     }
 
     /// Byte span of sentence `i`.
@@ -68,10 +65,9 @@ impl Tokenized {
 
 /// Abbreviations whose period belongs to the word (and does not end a sentence).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "col", "lt",
-    "sgt", "capt", "inc", "corp", "ltd", "co", "bros", "no", "vs", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est",
-    "fig", "etc",
+    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "col", "lt", "sgt", "capt", "inc",
+    "corp", "ltd", "co", "bros", "no", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig", "etc",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -113,11 +109,7 @@ pub fn tokenize(text: &str) -> Tokenized {
                 let next = ch(i + 1);
                 let joins = match c {
                     // 1,000.50 and 1.5
-                    ',' | '.'
-                        if prev.is_ascii_digit() && next.is_some_and(|d| d.is_ascii_digit()) =>
-                    {
-                        true
-                    }
+                    ',' | '.' if prev.is_ascii_digit() && next.is_some_and(|d| d.is_ascii_digit()) => true,
                     // U.S. / e.g.: single letters separated by periods
                     '.' => {
                         next.is_some_and(char::is_alphabetic)
@@ -125,9 +117,7 @@ pub fn tokenize(text: &str) -> Tokenized {
                             && (i - start == 1 || (i >= 2 && chars[i - 2].1 == '.'))
                     }
                     '-' | '&' | '/' => next.is_some_and(char::is_alphanumeric),
-                    c if is_apostrophe(c) => {
-                        prev.is_alphabetic() && next.is_some_and(char::is_alphabetic)
-                    }
+                    c if is_apostrophe(c) => prev.is_alphabetic() && next.is_some_and(char::is_alphabetic),
                     _ => false,
                 };
                 if !joins {
@@ -138,9 +128,7 @@ pub fn tokenize(text: &str) -> Tokenized {
             // A trailing period that belongs to the word: "U.S." or an abbreviation such as "Feb.".
             if ch(i) == Some('.') {
                 let word = &text[byte_at(start)..byte_at(i)];
-                let initials = word.len() >= 3
-                    && word.contains('.')
-                    && !word.chars().any(|c| c.is_ascii_digit());
+                let initials = word.len() >= 3 && word.contains('.') && !word.chars().any(|c| c.is_ascii_digit());
                 if initials
                     || is_abbreviation(word)
                     || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
@@ -151,42 +139,26 @@ pub fn tokenize(text: &str) -> Tokenized {
             // Clitics stand alone, as in CoNLL-2003: "country's" -> "country" "'s", "don't" -> "do" "n't".
             let word: Vec<char> = chars[start..i].iter().map(|&(_, c)| c).collect();
             let len = word.len();
-            let split =
-                if len > 2 && is_apostrophe(word[len - 2]) && matches!(word[len - 1], 's' | 'S') {
-                    Some(i - 2)
-                } else if len > 3
-                    && matches!(word[len - 3], 'n' | 'N')
-                    && is_apostrophe(word[len - 2])
-                    && matches!(word[len - 1], 't' | 'T')
-                {
-                    Some(i - 3)
-                } else {
-                    None
-                };
+            let split = if len > 2 && is_apostrophe(word[len - 2]) && matches!(word[len - 1], 's' | 'S') {
+                Some(i - 2)
+            } else if len > 3
+                && matches!(word[len - 3], 'n' | 'N')
+                && is_apostrophe(word[len - 2])
+                && matches!(word[len - 1], 't' | 'T')
+            {
+                Some(i - 3)
+            } else {
+                None
+            };
             if let Some(cut) = split {
-                tokens.push(Token {
-                    start,
-                    end: cut,
-                    byte_start: byte_at(start),
-                    byte_end: byte_at(cut),
-                });
-                tokens.push(Token {
-                    start: cut,
-                    end: i,
-                    byte_start: byte_at(cut),
-                    byte_end: byte_at(i),
-                });
+                tokens.push(Token { start, end: cut, byte_start: byte_at(start), byte_end: byte_at(cut) });
+                tokens.push(Token { start: cut, end: i, byte_start: byte_at(cut), byte_end: byte_at(i) });
                 continue;
             }
         } else {
             i += 1;
         }
-        tokens.push(Token {
-            start,
-            end: i,
-            byte_start: byte_at(start),
-            byte_end: byte_at(i),
-        });
+        tokens.push(Token { start, end: i, byte_start: byte_at(start), byte_end: byte_at(i) });
     }
     let sentences = split_sentences(text, &tokens, &line_breaks);
     Tokenized { tokens, sentences }
@@ -212,19 +184,15 @@ fn split_sentences(text: &str, tokens: &[Token], line_breaks: &[usize]) -> Vec<S
         } else if matches!(word, "." | "!" | "?" | "..." | "\u{2026}") {
             // Absorb closing quotes/brackets into this sentence.
             while end < tokens.len()
-                && matches!(
-                    tokens[end].text(text),
-                    "\"" | "'" | "\u{201d}" | "\u{2019}" | ")" | "]"
-                )
+                && tokens[end].byte_start == tokens[end - 1].byte_end
+                && matches!(tokens[end].text(text), "\"" | "'" | "\u{201d}" | "\u{2019}" | ")" | "]")
             {
                 end += 1;
             }
             boundary = match tokens.get(end).map(|n| n.text(text)) {
                 None => true,
                 Some(next) => next.chars().next().is_some_and(|c| {
-                    c.is_uppercase()
-                        || c.is_ascii_digit()
-                        || matches!(c, '"' | '\u{201c}' | '(' | '\u{2018}' | '\'')
+                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '(' | '\u{2018}' | '\'')
                 }),
             };
         }
@@ -267,29 +235,13 @@ impl WordPieceTokenizer {
     /// Loads `tokenizer.json` from `path`, with truncation, padding and special-token templates switched off: nertab
     /// adds `[CLS]`/`[SEP]` and pads batches itself.
     pub fn from_file(path: &Path) -> Result<Self, TokenizerError> {
-        let load_err = |message: String| TokenizerError::Load {
-            path: path.display().to_string(),
-            message,
-        };
-        let mut inner =
-            tokenizers::Tokenizer::from_file(path).map_err(|e| load_err(e.to_string()))?;
-        inner
-            .with_truncation(None)
-            .map_err(|e| load_err(e.to_string()))?;
+        let load_err = |message: String| TokenizerError::Load { path: path.display().to_string(), message };
+        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| load_err(e.to_string()))?;
+        inner.with_truncation(None).map_err(|e| load_err(e.to_string()))?;
         inner.with_padding(None);
-        let id = |t: &str| {
-            inner
-                .token_to_id(t)
-                .map(i64::from)
-                .ok_or_else(|| load_err(format!("no {t} token")))
-        };
+        let id = |t: &str| inner.token_to_id(t).map(i64::from).ok_or_else(|| load_err(format!("no {t} token")));
         let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
-        Ok(Self {
-            inner,
-            cls,
-            sep,
-            pad,
-        })
+        Ok(Self { inner, cls, sep, pad })
     }
 
     pub fn cls_id(&self) -> i64 {
@@ -309,10 +261,7 @@ impl WordPieceTokenizer {
             .inner
             .encode(tokenizers::InputSequence::from(words.to_vec()), false)
             .map_err(|e| TokenizerError::Encode(e.to_string()))?;
-        let mut out = WordPieces {
-            ids: Vec::with_capacity(enc.len()),
-            word_of: Vec::with_capacity(enc.len()),
-        };
+        let mut out = WordPieces { ids: Vec::with_capacity(enc.len()), word_of: Vec::with_capacity(enc.len()) };
         for (id, word) in enc.get_ids().iter().zip(enc.get_word_ids()) {
             if let Some(w) = word {
                 out.ids.push(i64::from(*id));
@@ -354,14 +303,8 @@ mod tests {
                 "."
             ]
         );
-        assert_eq!(
-            words("on Feb. 9. Then"),
-            vec!["on", "Feb.", "9", ".", "Then"]
-        );
-        assert_eq!(
-            words("adoption.North Korean"),
-            vec!["adoption", ".", "North", "Korean"]
-        );
+        assert_eq!(words("on Feb. 9. Then"), vec!["on", "Feb.", "9", ".", "Then"]);
+        assert_eq!(words("adoption.North Korean"), vec!["adoption", ".", "North", "Korean"]);
         assert_eq!(words("country’s misuse"), vec!["country", "’s", "misuse"]);
     }
 
@@ -380,11 +323,10 @@ mod tests {
 
     #[test]
     fn sentences_split_on_punctuation_and_lines() {
-        let text = "Title line\nMr. Smith went to Washington. He paid $5. then left! \"Yes,\" she said.\n\nNew paragraph";
+        let text =
+            "Title line\nMr. Smith went to Washington. He paid $5. then left! \"Yes,\" she said.\n\nNew paragraph";
         let t = tokenize(text);
-        let sents: Vec<&str> = (0..t.sentences.len())
-            .map(|i| &text[t.sentence_bytes(i)])
-            .collect();
+        let sents: Vec<&str> = (0..t.sentences.len()).map(|i| &text[t.sentence_bytes(i)]).collect();
         assert_eq!(
             sents,
             vec![

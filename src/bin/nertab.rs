@@ -13,11 +13,7 @@ use nertab::pipeline::{peak_rss, Pipeline, Stats};
 use nertab::table::TableWriter;
 
 #[derive(Parser)]
-#[command(
-    name = "nertab",
-    version,
-    about = "News articles in, a CSV knowledge table of entities and amounts out"
-)]
+#[command(name = "nertab", version, about = "News articles in, a CSV knowledge table of entities and amounts out")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,14 +49,77 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
+    Train {
+        /// Training data (CoNLL format, IOB2).
+        #[arg(long)]
+        train: PathBuf,
+        /// Validation data: scored after every epoch; the best epoch is kept.
+        #[arg(long)]
+        valid: PathBuf,
+        /// Test data, scored once on the final model for the report.
+        #[arg(long)]
+        test: Option<PathBuf>,
+        /// Encoder directory (config.json, model.safetensors, tokenizer.json).
+        #[arg(long)]
+        base: PathBuf,
+        /// Output model directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 4)]
+        epochs: usize,
+        #[arg(long, default_value_t = 1e-4)]
+        lr: f64,
+        /// Windows (sentences) per batch.
+        #[arg(long, default_value_t = 32)]
+        batch: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Share of steps spent warming up the learning rate.
+        #[arg(long, default_value_t = 0.1)]
+        warmup: f64,
+        #[arg(long, default_value_t = 0.01)]
+        weight_decay: f64,
+        /// Gradient norm clip.
+        #[arg(long, default_value_t = 1.0)]
+        clip: f64,
+        /// Longest model input in word pieces.
+        #[arg(long, default_value_t = 256)]
+        max_len: usize,
+        /// Word pieces of document context on each side of a sentence (0: sentences alone).
+        #[arg(long, default_value_t = 0)]
+        context: usize,
+        /// Do not feed word casing to the (uncased) encoder.
+        #[arg(long)]
+        no_casing: bool,
+        /// Train on the first N documents only (quick checks).
+        #[arg(long)]
+        limit_docs: Option<usize>,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Score a model on CoNLL-format data, as conlleval does.
+    Eval {
+        /// CoNLL file with gold tags.
+        #[arg(long)]
+        conll: PathBuf,
+        /// Model directory (default: the shipped model).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write `word gold predicted` lines (conlleval's input) to FILE.
+        #[arg(long)]
+        write_predictions: Option<PathBuf>,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("NERTAB_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NERTAB_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
@@ -76,14 +135,82 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract {
-            inputs,
-            output,
-            model,
-            extractors,
+        Command::Extract { inputs, output, model, extractors, threads, stats } => {
+            extract(inputs, output, model, extractors, threads, stats)
+        }
+        Command::Train {
+            train,
+            valid,
+            test,
+            base,
+            out,
+            epochs,
+            lr,
+            batch,
+            seed,
+            warmup,
+            weight_decay,
+            clip,
+            max_len,
+            context,
+            no_casing,
+            limit_docs,
             threads,
-            stats,
-        } => extract(inputs, output, model, extractors, threads, stats),
+        } => {
+            set_threads(threads)?;
+            let opts = nertab::train::TrainOptions {
+                train,
+                valid,
+                test,
+                base,
+                out,
+                epochs,
+                lr,
+                batch,
+                seed,
+                warmup,
+                weight_decay,
+                clip,
+                max_len,
+                context,
+                casing: !no_casing,
+                limit_docs,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let report = nertab::train::train(&opts)?;
+            println!("best epoch {} of {}", report.best_epoch, opts.epochs);
+            println!("valid:\n{}", report.valid.report());
+            if let Some(t) = &report.test {
+                println!("test:\n{}", t.report());
+            }
+            println!("model and report written to {}", opts.out.display());
+            Ok(())
+        }
+        Command::Eval { conll, model, json, write_predictions, threads } => {
+            set_threads(threads)?;
+            let dir = model.unwrap_or_else(nertab::default_model_dir);
+            let model =
+                NerModel::load(&dir).with_context(|| format!("loading the NER model from {}", dir.display()))?;
+            let docs = nertab::conll::read(&conll)?;
+            let predicted = nertab::eval::predict_tags(&model, &docs)?;
+            let scores = match &write_predictions {
+                Some(path) => {
+                    let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
+                    let mut w = std::io::BufWriter::new(file);
+                    let s = nertab::eval::score(&docs, &predicted, Some(&mut w))
+                        .with_context(|| path.display().to_string())?;
+                    std::io::Write::flush(&mut w).with_context(|| path.display().to_string())?;
+                    s
+                }
+                None => nertab::eval::score(&docs, &predicted, None)?,
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&scores)?);
+            } else {
+                print!("{}", scores.report());
+            }
+            Ok(())
+        }
     }
 }
 
@@ -92,10 +219,7 @@ fn set_threads(threads: Option<usize>) -> Result<usize> {
     if n == 0 {
         bail!("--threads must be at least 1");
     }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build_global()
-        .context("starting the thread pool")?;
+    rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting the thread pool")?;
     tch::set_num_threads(n as i32);
     Ok(n)
 }
@@ -120,27 +244,18 @@ fn extract(
                 dir.display()
             );
         }
-        Some(
-            NerModel::load(&dir)
-                .with_context(|| format!("loading the NER model from {}", dir.display()))?,
-        )
+        Some(NerModel::load(&dir).with_context(|| format!("loading the NER model from {}", dir.display()))?)
     } else {
         None
     };
-    let pipeline = Pipeline {
-        ner,
-        amounts: extractors.contains(&Extractor::Amounts),
-        chunk: 64,
-    };
+    let pipeline = Pipeline { ner, amounts: extractors.contains(&Extractor::Amounts), chunk: 64 };
     let mut table = TableWriter::create(&output)?;
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos} articles {per_sec} [{elapsed}]",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            indicatif::ProgressStyle::with_template("{spinner} {pos} articles {per_sec} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar
     });

@@ -1,0 +1,418 @@
+//! Fine-tuning a BERT encoder into nertab's NER model, in Rust, on libtorch.
+//!
+//! The encoder's Hugging Face safetensors initialize rust-bert's `BertForTokenClassification`; a fresh classifier
+//! and (with casing) a token-type table of [`CASING_CLASSES`] rows, each started from the encoder's type-0 row, are
+//! learned. Training examples are built by the same window planner inference uses ([`NerModel::prepare`]), so the
+//! model sees at training time exactly the inputs it sees in `extract`. AdamW with linear warm-up and decay,
+//! gradient clipping, seeded shuffling; the weights that score best on `valid` are kept, written as fp16 safetensors,
+//! and re-loaded through the normal loading path for the final `valid`/`test` report.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rust_bert::bert::BertForTokenClassification;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tch::nn::OptimizerConfig;
+use tch::{nn, Device, Kind, Reduction, Tensor};
+use thiserror::Error;
+
+use crate::conll::{self, ConllDoc, ConllError};
+use crate::eval::{self, Scores};
+use crate::ner::{read_config, NerError, NerModel, CASING_CLASSES};
+use crate::tokenize::{Tokenized, WordPieceTokenizer};
+
+/// The IOB2 label set of CoNLL-2003, in class-id order.
+pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+
+#[derive(Debug, Error)]
+pub enum TrainError {
+    #[error(transparent)]
+    Data(#[from] ConllError),
+    #[error(transparent)]
+    Ner(#[from] NerError),
+    #[error(transparent)]
+    Tokenizer(#[from] crate::tokenize::TokenizerError),
+    #[error("libtorch: {0}")]
+    Torch(#[from] tch::TchError),
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn file_err(path: &Path, e: impl std::fmt::Display) -> TrainError {
+    TrainError::File { path: path.display().to_string(), message: e.to_string() }
+}
+
+/// Everything that decides a training run.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainOptions {
+    pub train: PathBuf,
+    pub valid: PathBuf,
+    /// Scored once, on the final model, for the report.
+    pub test: Option<PathBuf>,
+    /// Encoder directory: `config.json`, `model.safetensors`, `tokenizer.json`.
+    pub base: PathBuf,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub lr: f64,
+    /// Windows per batch.
+    pub batch: usize,
+    pub seed: u64,
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub clip: f64,
+    /// Longest model input (pieces, special tokens included).
+    pub max_len: usize,
+    /// Pieces of document context on each side of a sentence.
+    pub context: usize,
+    /// Casing classes as token-type ids.
+    pub casing: bool,
+    /// Use only the first N training documents (smoke tests).
+    pub limit_docs: Option<usize>,
+    pub progress: bool,
+}
+
+/// Scores of one epoch on `valid`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochReport {
+    pub epoch: usize,
+    pub mean_loss: f64,
+    pub valid_f1: f64,
+    pub seconds: f64,
+}
+
+/// What `train` did, written as `report.json` and `TRAINING.md` in the output directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    pub options: TrainOptions,
+    pub data_sha256: Vec<(String, String)>,
+    pub machine: String,
+    pub epochs: Vec<EpochReport>,
+    pub best_epoch: usize,
+    pub valid: Scores,
+    pub test: Option<Scores>,
+    pub wall_seconds: f64,
+}
+
+/// Trains, writes the model directory and the report, and returns the report.
+pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
+    let started = Instant::now();
+    if opts.epochs == 0 || opts.batch == 0 {
+        return Err(TrainError::Invalid("--epochs and --batch must be at least 1".into()));
+    }
+    let mut train_docs = conll::read(&opts.train)?;
+    if let Some(n) = opts.limit_docs {
+        train_docs.truncate(n);
+    }
+    let valid_docs = conll::read(&opts.valid)?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| file_err(&opts.out, e))?;
+
+    write_model_files(opts)?;
+    let config = read_config(&opts.out.join("config.json"))?;
+    let tokenizer = WordPieceTokenizer::from_file(&opts.out.join("tokenizer.json"))?;
+    tch::manual_seed(opts.seed as i64);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = BertForTokenClassification::new(vs.root(), &config.bert)
+        .map_err(|e| TrainError::Invalid(format!("building the model: {e}")))?;
+    init_from_encoder(&vs, &opts.base.join("model.safetensors"))?;
+    let model = NerModel::from_parts(net, vs, tokenizer, &config);
+
+    // Training windows and their gold labels.
+    let views: Vec<(String, Tokenized)> = train_docs.iter().map(ConllDoc::to_tokenized).collect();
+    let refs: Vec<(&str, &Tokenized)> = views.iter().map(|(t, d)| (t.as_str(), d)).collect();
+    let prepared = model.prepare(&refs)?;
+    let gold: Vec<Vec<i64>> = train_docs
+        .iter()
+        .map(|d| {
+            d.tags().iter().map(|t| LABELS.iter().position(|l| l == t).map(|i| i as i64)).collect::<Option<Vec<i64>>>()
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| TrainError::Invalid(format!("{}: a tag outside {:?}", opts.train.display(), LABELS)))?;
+
+    let steps_per_epoch = prepared.windows.len().div_ceil(opts.batch);
+    let total_steps = (steps_per_epoch * opts.epochs).max(1);
+    let warmup_steps = ((total_steps as f64) * opts.warmup).round().max(1.0);
+    let mut opt = nn::AdamW::default().wd(opts.weight_decay).build(model.var_store(), opts.lr)?;
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let mut step = 0usize;
+    let mut epochs = Vec::new();
+    let mut best = (f64::NEG_INFINITY, 0usize);
+    let weights = opts.out.join("model.safetensors");
+
+    for epoch in 1..=opts.epochs {
+        let t0 = Instant::now();
+        let batches = shuffled_batches(&prepared, opts.batch, &mut rng);
+        let bar = progress_bar(opts.progress, batches.len() as u64, epoch, opts.epochs);
+        let mut loss_sum = 0.0;
+        for batch in &batches {
+            let lr = if (step as f64) < warmup_steps {
+                opts.lr * (step as f64 + 1.0) / warmup_steps
+            } else {
+                opts.lr * ((total_steps - step) as f64 / (total_steps as f64 - warmup_steps).max(1.0)).max(0.0)
+            };
+            opt.set_lr(lr);
+            let t = model.batch_tensors(batch, &prepared.encoded)?;
+            let mut labels = vec![-100i64; batch.len() * t.width];
+            for (r, w) in batch.iter().enumerate() {
+                for (tok, pos) in w.first_pieces(&prepared.encoded[w.doc]) {
+                    labels[r * t.width + pos] = gold[w.doc][tok];
+                }
+            }
+            let labels = Tensor::f_from_slice(&labels)?;
+            let logits = model.logits(&t, true);
+            let loss = logits.f_view([-1, LABELS.len() as i64])?.f_cross_entropy_loss::<Tensor>(
+                &labels,
+                None,
+                Reduction::Mean,
+                -100,
+                0.0,
+            )?;
+            opt.zero_grad();
+            loss.f_backward()?;
+            opt.clip_grad_norm(opts.clip);
+            opt.step();
+            let l = loss.f_double_value(&[])?;
+            if !l.is_finite() {
+                return Err(TrainError::Invalid(format!("loss became {l} at step {step}; try a lower --lr")));
+            }
+            loss_sum += l;
+            step += 1;
+            match &bar {
+                Some(b) => {
+                    b.set_message(format!("loss {l:.4} lr {lr:.2e}"));
+                    b.inc(1);
+                }
+                // Without a terminal, a line every 100 steps for logs.
+                None if step.is_multiple_of(100) => {
+                    eprintln!(
+                        "epoch {epoch} step {step}/{total_steps}: loss {l:.4}, {:.0} s",
+                        t0.elapsed().as_secs_f64()
+                    )
+                }
+                None => {}
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let predicted = eval::predict_tags(&model, &valid_docs)?;
+        let scores = eval::score(&valid_docs, &predicted, None).map_err(|e| file_err(&opts.valid, e))?;
+        let f1 = scores.overall.f1();
+        let mean_loss = loss_sum / batches.len().max(1) as f64;
+        let seconds = t0.elapsed().as_secs_f64();
+        eprintln!("epoch {epoch}/{}: mean loss {mean_loss:.4}, valid F1 {f1:.2} ({seconds:.0} s)", opts.epochs);
+        epochs.push(EpochReport { epoch, mean_loss, valid_f1: f1, seconds });
+        if f1 > best.0 {
+            best = (f1, epoch);
+            save_fp16(model.var_store(), &weights)?;
+        }
+    }
+    drop(model);
+
+    // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path.
+    let shipped = NerModel::load(&opts.out)?;
+    let valid = eval::score(&valid_docs, &eval::predict_tags(&shipped, &valid_docs)?, None)
+        .map_err(|e| file_err(&opts.valid, e))?;
+    let test = match &opts.test {
+        Some(path) => {
+            let docs = conll::read(path)?;
+            Some(eval::score(&docs, &eval::predict_tags(&shipped, &docs)?, None).map_err(|e| file_err(path, e))?)
+        }
+        None => None,
+    };
+    let mut data_sha256 = Vec::new();
+    for p in [Some(&opts.train), Some(&opts.valid), opts.test.as_ref()].into_iter().flatten() {
+        data_sha256.push((p.display().to_string(), sha256_file(p)?));
+    }
+    let report = TrainReport {
+        options: opts.clone(),
+        data_sha256,
+        machine: machine_description(),
+        epochs,
+        best_epoch: best.1,
+        valid,
+        test,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    let json = serde_json::to_string_pretty(&report).map_err(|e| file_err(&opts.out, e))?;
+    std::fs::write(opts.out.join("report.json"), json).map_err(|e| file_err(&opts.out, e))?;
+    std::fs::write(opts.out.join("TRAINING.md"), report_markdown(&report)).map_err(|e| file_err(&opts.out, e))?;
+    Ok(report)
+}
+
+/// Writes `config.json` (encoder config + labels + nertab's options) and a `tokenizer.json` without truncation or
+/// padding into the output directory.
+fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
+    let read_json = |p: &Path| -> Result<serde_json::Value, TrainError> {
+        let raw = std::fs::read_to_string(p).map_err(|e| file_err(p, e))?;
+        serde_json::from_str(&raw).map_err(|e| file_err(p, e))
+    };
+    let base_cfg = opts.base.join("config.json");
+    let mut cfg = read_json(&base_cfg)?;
+    let obj = cfg.as_object_mut().ok_or_else(|| file_err(&base_cfg, "not a JSON object"))?;
+    let id2label: serde_json::Map<String, serde_json::Value> =
+        LABELS.iter().enumerate().map(|(i, l)| (i.to_string(), (*l).into())).collect();
+    let label2id: serde_json::Map<String, serde_json::Value> =
+        LABELS.iter().enumerate().map(|(i, l)| ((*l).to_string(), i.into())).collect();
+    obj.insert("id2label".into(), id2label.into());
+    obj.insert("label2id".into(), label2id.into());
+    obj.insert("architectures".into(), serde_json::json!(["BertForTokenClassification"]));
+    obj.insert("nertab_casing".into(), opts.casing.into());
+    obj.insert("nertab_max_len".into(), opts.max_len.into());
+    obj.insert("nertab_context".into(), opts.context.into());
+    if opts.casing {
+        obj.insert("type_vocab_size".into(), CASING_CLASSES.into());
+    }
+    let out_cfg = opts.out.join("config.json");
+    let text = serde_json::to_string_pretty(&cfg).map_err(|e| file_err(&out_cfg, e))?;
+    std::fs::write(&out_cfg, text).map_err(|e| file_err(&out_cfg, e))?;
+
+    let base_tok = opts.base.join("tokenizer.json");
+    let mut tok = read_json(&base_tok)?;
+    if let Some(obj) = tok.as_object_mut() {
+        obj.insert("truncation".into(), serde_json::Value::Null);
+        obj.insert("padding".into(), serde_json::Value::Null);
+    }
+    let out_tok = opts.out.join("tokenizer.json");
+    let text = serde_json::to_string(&tok).map_err(|e| file_err(&out_tok, e))?;
+    std::fs::write(&out_tok, text).map_err(|e| file_err(&out_tok, e))?;
+    Ok(())
+}
+
+/// Copies the encoder's weights into the model's variables. Hugging Face names may lack the `bert.` prefix; a
+/// token-type table with more rows than the encoder's gets the encoder's row 0 in every row. Every encoder variable
+/// must be found; only the classifier starts fresh.
+pub fn init_from_encoder(vs: &nn::VarStore, path: &Path) -> Result<(), TrainError> {
+    let base: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
+        .map_err(|e| file_err(path, e))?
+        .into_iter()
+        .map(|(n, t)| (if n.starts_with("bert.") { n } else { format!("bert.{n}") }, t))
+        .collect();
+    tch::no_grad(|| -> Result<(), TrainError> {
+        for (name, mut var) in vs.variables() {
+            if !name.starts_with("bert.") {
+                continue;
+            }
+            let src = base.get(&name).ok_or_else(|| file_err(path, format!("no tensor for {name}")))?;
+            let src = src.to_kind(var.kind());
+            if src.size() == var.size() {
+                var.f_copy_(&src)?;
+            } else if name.ends_with("token_type_embeddings.weight") && src.size()[1..] == var.size()[1..] {
+                let row = src.f_get(0)?;
+                var.f_copy_(&row.f_unsqueeze(0)?.f_expand_as(&var)?)?;
+            } else {
+                return Err(file_err(path, format!("{name}: shape {:?}, model wants {:?}", src.size(), var.size())));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Saves every variable as fp16 safetensors.
+pub fn save_fp16(vs: &nn::VarStore, path: &Path) -> Result<(), TrainError> {
+    let mut named: Vec<(String, Tensor)> =
+        vs.variables().into_iter().map(|(n, t)| (n, t.to_kind(Kind::Half))).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, path).map_err(|e| file_err(path, e))
+}
+
+/// Batches for one epoch: windows shuffled, grouped in pools of 50 batches, sorted by length inside a pool (little
+/// padding), cut into batches, and the batches shuffled.
+fn shuffled_batches<'a>(
+    prepared: &'a crate::ner::Prepared,
+    batch: usize,
+    rng: &mut StdRng,
+) -> Vec<Vec<&'a crate::ner::Window>> {
+    let mut windows: Vec<&crate::ner::Window> = prepared.windows.iter().collect();
+    windows.shuffle(rng);
+    let mut batches = Vec::new();
+    for pool in windows.chunks_mut(batch * 50) {
+        pool.sort_by_key(|w| w.len(&prepared.encoded[w.doc]));
+        batches.extend(pool.chunks(batch).map(<[_]>::to_vec));
+    }
+    batches.shuffle(rng);
+    batches
+}
+
+fn progress_bar(show: bool, len: u64, epoch: usize, epochs: usize) -> Option<indicatif::ProgressBar> {
+    if !show {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "epoch {epoch}/{epochs} {{bar:30}} {{pos}}/{{len}} [{{elapsed}}<{{eta}}, {{per_sec}}] {{msg}}"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+fn sha256_file(path: &Path) -> Result<String, TrainError> {
+    let bytes = std::fs::read(path).map_err(|e| file_err(path, e))?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn machine_description() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cpu}, {} threads (libtorch)", tch::get_num_threads())
+}
+
+fn scores_table(s: &Scores) -> String {
+    let mut t = String::from("| type | precision | recall | F1 | gold |\n|---|---|---|---|---|\n");
+    for (ty, c) in &s.per_type {
+        t += &format!("| {ty} | {:.2} | {:.2} | {:.2} | {} |\n", c.precision(), c.recall(), c.f1(), c.gold);
+    }
+    let o = &s.overall;
+    t += &format!("| **all** | {:.2} | {:.2} | **{:.2}** | {} |\n", o.precision(), o.recall(), o.f1(), o.gold);
+    t
+}
+
+fn report_markdown(r: &TrainReport) -> String {
+    let o = &r.options;
+    let mut s = String::from("# Training report\n\n");
+    s += &format!(
+        "Base encoder `{}`; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
+         context {}, casing {}.\n\nMachine: {}. Wall time: {:.0} s. Best epoch on valid: {}.\n\n",
+        o.base.display(),
+        o.epochs,
+        o.lr,
+        o.batch,
+        o.seed,
+        o.warmup,
+        o.weight_decay,
+        o.clip,
+        o.max_len,
+        o.context,
+        o.casing,
+        r.machine,
+        r.wall_seconds,
+        r.best_epoch
+    );
+    s += "## Data (sha256)\n\n";
+    for (p, h) in &r.data_sha256 {
+        s += &format!("- `{p}`: `{h}`\n");
+    }
+    s += "\n## Epochs\n\n| epoch | mean loss | valid F1 | seconds |\n|---|---|---|---|\n";
+    for e in &r.epochs {
+        s += &format!("| {} | {:.4} | {:.2} | {:.0} |\n", e.epoch, e.mean_loss, e.valid_f1, e.seconds);
+    }
+    s += "\n## valid (shipped fp16 weights)\n\n";
+    s += &scores_table(&r.valid);
+    if let Some(t) = &r.test {
+        s += "\n## test (shipped fp16 weights, scored once)\n\n";
+        s += &scores_table(t);
+    }
+    s
+}

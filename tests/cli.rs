@@ -1,0 +1,127 @@
+//! The `nertab` binary end to end: real files in, a CSV table out, read back with an RFC 4180 reader.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn nertab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nertab")).args(args).output().unwrap()
+}
+
+fn records(csv_bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut r = csv::Reader::from_reader(csv_bytes);
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    (header, r.records().collect::<Result<_, _>>().unwrap())
+}
+
+/// Every row's `text` is exactly the article's code points `start..end`, and its sentence holds it.
+fn check_offsets(corpus: &Path, rows: &[csv::StringRecord]) {
+    for row in rows {
+        let text = std::fs::read_to_string(corpus.join(&row[0])).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let (start, end): (usize, usize) = (row[2].parse().unwrap(), row[3].parse().unwrap());
+        let span: String = chars[start..end].iter().collect();
+        // Text cells are exact, except that a leading formula character is defused with a quote.
+        assert_eq!(nertab::table::defuse(&span), &row[4], "{row:?}");
+        assert!(row[12].contains(&span), "{row:?}");
+    }
+}
+
+#[test]
+fn amounts_on_the_seed_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sub/knowledge.csv");
+    let corpus = common::repo().join("corpus");
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (header, rows) = records(&std::fs::read(&out).unwrap());
+    assert_eq!(header, nertab::table::COLUMNS.to_vec());
+    let money: Vec<_> = rows.iter().filter(|r| &r[5] == "MONEY").collect();
+    let percent: Vec<_> = rows.iter().filter(|r| &r[5] == "PERCENT").collect();
+    assert_eq!(money.len(), 3);
+    assert_eq!(percent.len(), 6);
+    assert_eq!(rows.len(), 9);
+    for r in &money {
+        assert_eq!((&r[4], &r[6], &r[7], &r[8], &r[10]), ("$2 billion", "2000000000", "", "USD", "amounts"));
+    }
+    for r in &percent {
+        assert_eq!((&r[6], &r[8]), ("300", "%"));
+        assert!(&r[4] == "300%" || &r[4] == "300 percent", "{r:?}");
+    }
+    check_offsets(&corpus, &rows);
+}
+
+#[test]
+fn ner_with_a_model_directory_is_deterministic_across_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _, _) = common::tiny_model(&dir.path().join("m"));
+    let corpus = common::repo().join("corpus");
+    let run = |threads: &str| {
+        let o = nertab(&[
+            "extract",
+            corpus.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--threads",
+            threads,
+            "-o",
+            "-",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let (_, rows) = records(&one);
+    assert!(rows.iter().any(|r| &r[10] == "ner"), "random weights still label some words");
+    for r in rows.iter().filter(|r| &r[10] == "ner") {
+        assert!(["PER", "ORG", "LOC", "MISC"].contains(&&r[5]), "{r:?}");
+        assert_eq!(r[9].split('.').nth(1).map(str::len), Some(4), "{r:?}");
+    }
+    check_offsets(&corpus, &rows);
+}
+
+#[test]
+fn jsonl_on_stdin_and_bad_lines_skipped() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
+        .args(["extract", "-", "--extractors", "amounts", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\": \"a\", \"text\": \"Sales rose 5% to \xc2\xa3600m.\"}\nnot json\n{\"id\": 2, \"text\": \"=cmd| costs $3\"}\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("<stdin>:2: invalid JSON"));
+    let (_, rows) = records(&o.stdout);
+    let got: Vec<(&str, &str, &str, &str)> = rows.iter().map(|r| (&r[0], &r[4], &r[6], &r[8])).collect();
+    assert_eq!(got, vec![("a", "5%", "5", "%"), ("a", "£600m", "600000000", "GBP"), ("2", "$3", "3", "USD")]);
+    // The sentence cell that starts with "=" is defused for spreadsheets.
+    assert!(rows[2][12].starts_with("'="));
+}
+
+#[test]
+fn unusable_arguments_fail_with_the_path() {
+    let o = nertab(&["extract", "/no/such/input", "--extractors", "amounts"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("/no/such/input") && err.lines().count() == 1, "{err}");
+
+    let corpus = common::repo().join("corpus");
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", "/proc/nope/k.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/proc/nope"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "--model", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--extractors amounts"));
+}

@@ -1,0 +1,127 @@
+//! Test fixtures built with the real components: a tiny BERT encoder and token classifier (random weights, real
+//! rust-bert modules, real safetensors files) and a real Hugging Face WordPiece tokenizer over a small vocabulary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use nertab::train::LABELS;
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use tch::{nn, Device, Kind, Tensor};
+
+/// A small vocabulary: specials, a few whole words, and every letter/digit/punctuation mark as a first piece and as
+/// a `##` continuation, so any ASCII word splits into real word pieces.
+pub fn vocab() -> Vec<String> {
+    let mut v: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].iter().map(|s| s.to_string()).collect();
+    for w in ["north", "korea", "the", "united", "nations", "said", "in", "of", "and", "to", "a", "paris", "john"] {
+        v.push(w.to_string());
+    }
+    let chars: Vec<char> = ('a'..='z').chain('0'..='9').chain("$%£€.,;:!?'\"()-&/@=+".chars()).collect();
+    for c in &chars {
+        v.push(c.to_string());
+    }
+    for c in &chars {
+        v.push(format!("##{c}"));
+    }
+    v
+}
+
+pub fn tokenizer_json() -> String {
+    let vocab: serde_json::Map<String, serde_json::Value> =
+        vocab().into_iter().enumerate().map(|(i, t)| (t, i.into())).collect();
+    let added: Vec<serde_json::Value> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            serde_json::json!({"id": i, "content": t, "single_word": false, "lstrip": false, "rstrip": false,
+                               "normalized": false, "special": true})
+        })
+        .collect();
+    serde_json::json!({
+        "version": "1.0", "truncation": null, "padding": null, "added_tokens": added,
+        "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                       "strip_accents": null, "lowercase": true},
+        "pre_tokenizer": {"type": "BertPreTokenizer"},
+        "post_processor": null, "decoder": null,
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100, "vocab": vocab}
+    })
+    .to_string()
+}
+
+fn base_config() -> serde_json::Value {
+    serde_json::json!({
+        "architectures": ["BertModel"], "model_type": "bert", "hidden_act": "gelu",
+        "attention_probs_dropout_prob": 0.0, "hidden_dropout_prob": 0.0, "hidden_size": 32,
+        "initializer_range": 0.02, "intermediate_size": 64, "layer_norm_eps": 1e-12,
+        "max_position_embeddings": 512, "num_attention_heads": 2, "num_hidden_layers": 2, "pad_token_id": 0,
+        "type_vocab_size": 2, "vocab_size": vocab().len()
+    })
+}
+
+/// A tiny pretrained-encoder directory in Hugging Face layout (tensor names without the `bert.` prefix, with a
+/// pooler the token classifier does not use), as the registry's MiniLM is.
+pub fn tiny_encoder(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("config.json"), base_config().to_string()).unwrap();
+    std::fs::write(dir.join("tokenizer.json"), tokenizer_json()).unwrap();
+    tch::manual_seed(7);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let config: BertConfig = serde_json::from_value(base_config()).unwrap();
+    let _bert = rust_bert::bert::BertModel::<rust_bert::bert::BertEmbeddings>::new(vs.root(), &config);
+    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, dir.join("model.safetensors")).unwrap();
+    dir.to_path_buf()
+}
+
+/// A tiny NER model directory as `nertab train` writes it (random weights, fp16 safetensors), plus the in-memory
+/// model it was saved from (its weights rounded to fp16 and back, so both compute the same logits).
+pub fn tiny_model(dir: &Path) -> (PathBuf, nn::VarStore, BertForTokenClassification) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut cfg = base_config();
+    let id2label: serde_json::Map<String, serde_json::Value> =
+        LABELS.iter().enumerate().map(|(i, l)| (i.to_string(), (*l).into())).collect();
+    cfg["id2label"] = id2label.into();
+    cfg["type_vocab_size"] = nertab::ner::CASING_CLASSES.into();
+    cfg["nertab_casing"] = true.into();
+    std::fs::write(dir.join("config.json"), cfg.to_string()).unwrap();
+    std::fs::write(dir.join("tokenizer.json"), tokenizer_json()).unwrap();
+    tch::manual_seed(11);
+    let mut vs = nn::VarStore::new(Device::Cpu);
+    let config: BertConfig = serde_json::from_value(cfg).unwrap();
+    let model = BertForTokenClassification::new(vs.root(), &config).unwrap();
+    nertab::train::save_fp16(&vs, &dir.join("model.safetensors")).unwrap();
+    vs.half();
+    vs.float();
+    assert_eq!(vs.variables()["classifier.weight"].kind(), Kind::Float);
+    (dir.to_path_buf(), vs, model)
+}
+
+/// A small CoNLL file with two documents.
+pub const CONLL: &str = "-DOCSTART- -X- -X- O
+
+John NNP B-NP B-PER
+said VBD B-VP O
+in IN B-PP O
+Paris NNP B-NP B-LOC
+. . O O
+
+The DT B-NP O
+United NNP I-NP B-ORG
+Nations NNP I-NP I-ORG
+said VBD B-VP O
+. . O O
+
+-DOCSTART- -X- -X- O
+
+North NNP B-NP B-LOC
+Korea NNP I-NP I-LOC
+said VBD B-VP O
+John NNP B-NP B-PER
+. . O O
+";
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
