@@ -134,6 +134,15 @@ pub fn tokenize(text: &str) -> Tokenized {
                     || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
                 {
                     i += 1;
+                    // "U.S.-based" stays one word.
+                    if ch(i) == Some('-') && ch(i + 1).is_some_and(char::is_alphanumeric) {
+                        i += 1;
+                        while ch(i).is_some_and(|c| {
+                            c.is_alphanumeric() || (c == '-' && ch(i + 1).is_some_and(char::is_alphanumeric))
+                        }) {
+                            i += 1;
+                        }
+                    }
                 }
             }
             // Clitics stand alone, as in CoNLL-2003: "country's" -> "country" "'s", "don't" -> "do" "n't".
@@ -305,6 +314,7 @@ mod tests {
         );
         assert_eq!(words("on Feb. 9. Then"), vec!["on", "Feb.", "9", ".", "Then"]);
         assert_eq!(words("adoption.North Korean"), vec!["adoption", ".", "North", "Korean"]);
+        assert_eq!(words("a U.S.-based firm"), vec!["a", "U.S.-based", "firm"]);
         assert_eq!(words("country’s misuse"), vec!["country", "’s", "misuse"]);
     }
 

@@ -125,3 +125,30 @@ fn unusable_arguments_fail_with_the_path() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--extractors amounts"));
 }
+
+/// The shipped model on the seed articles, through the default `extract` path (no `--model`).
+#[test]
+fn shipped_model_on_the_seed_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("knowledge.csv");
+    let corpus = common::repo().join("corpus");
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, rows) = records(&std::fs::read(&out).unwrap());
+    check_offsets(&corpus, &rows);
+    let has = |text: &str, ty: &str| rows.iter().any(|r| &r[10] == "ner" && &r[4] == text && &r[5] == ty);
+    for (text, ty) in [
+        ("North Korea", "LOC"),
+        ("South Korea", "LOC"),
+        ("United Nations", "ORG"),
+        ("Insikt Group", "ORG"),
+        ("Abdulhay Mahmoud", "PER"),
+    ] {
+        assert!(has(text, ty), "{text} as {ty} not found");
+    }
+    // Amounts are unchanged by NER, and carry the sentence's entities.
+    let money: Vec<_> = rows.iter().filter(|r| &r[5] == "MONEY").collect();
+    assert_eq!(money.len(), 3);
+    assert_eq!(rows.iter().filter(|r| &r[5] == "PERCENT").count(), 6);
+    assert!(money.iter().all(|r| r[11].contains("North Korea")), "{money:?}");
+}
