@@ -6,9 +6,10 @@ export LD_LIBRARY_PATH := $(CURDIR)/.libtorch/lib:$(LD_LIBRARY_PATH)
 
 .PHONY: setup run test bench
 setup:
-	bash scripts/setup.sh
+	bash scripts/setup.sh all
 
-run: setup
+run:
+	bash scripts/setup.sh libtorch
 	cargo run --release --bin nertab -- extract corpus -o outputs/knowledge.csv --stats
 
 test: setup
@@ -16,5 +17,6 @@ test: setup
 	cargo clippy --release --all-targets -- -D warnings
 	cargo test --release
 
-bench: setup
+bench:
+	bash scripts/setup.sh libtorch
 	cargo bench

@@ -115,10 +115,28 @@ PY
   fi
 }
 
+# --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
+setup_spreadsheet() {
+  if ! command -v soffice >/dev/null; then
+    if [[ $(id -u) -ne 0 ]]; then log "soffice missing: install Debian's libreoffice-calc-nogui (needs root)"; exit 1; fi
+    log "installing libreoffice-calc-nogui"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null
+  fi
+  local venv=$cache/venv
+  if ! "$venv/bin/python" -c 'import openpyxl' 2>/dev/null; then
+    log "creating $venv with openpyxl"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet openpyxl==3.1.5 et-xmlfile==2.0.0
+  fi
+  log "spreadsheet engine ok (soffice, $venv)"
+}
+
 what=${1:-all}
 case $what in
   libtorch) setup_libtorch ;;
   data) setup_data ;;
-  all) setup_libtorch; setup_data ;;
-  *) echo "usage: $0 [all|libtorch|data]" >&2; exit 2 ;;
+  spreadsheet) setup_spreadsheet ;;
+  all) setup_libtorch; setup_data; setup_spreadsheet ;;
+  *) echo "usage: $0 [all|libtorch|data|spreadsheet]" >&2; exit 2 ;;
 esac

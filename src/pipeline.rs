@@ -24,6 +24,9 @@ pub enum PipelineError {
     Ner(#[from] NerError),
     #[error(transparent)]
     Table(#[from] TableError),
+    /// Under `--strict`, an input that would have been skipped.
+    #[error("{0} (--strict: no output written)")]
+    Strict(CorpusError),
 }
 
 /// Counts and stage timings of a run, for `--stats`.
@@ -48,6 +51,8 @@ pub struct Pipeline {
     pub amounts: bool,
     /// Articles per chunk.
     pub chunk: usize,
+    /// Fail on the first skipped file or line instead of reporting it.
+    pub strict: bool,
 }
 
 struct Prepared {
@@ -56,8 +61,8 @@ struct Prepared {
 }
 
 impl Pipeline {
-    /// Runs every article through the extractors and writes the rows. Malformed JSONL lines are reported and skipped;
-    /// any other input, model or output error ends the run.
+    /// Runs every article through the extractors and writes the rows. Unusable files and JSONL lines are reported and
+    /// skipped (or end the run under `strict`); any other input, model or output error ends the run.
     pub fn run<I>(&self, articles: I, table: &mut TableWriter, stats: &mut Stats) -> Result<(), PipelineError>
     where
         I: Iterator<Item = Result<Article, CorpusError>>,
@@ -69,8 +74,9 @@ impl Pipeline {
             for item in articles.by_ref() {
                 match item {
                     Ok(a) => chunk.push(a),
-                    Err(e @ CorpusError::BadLine { .. }) => {
-                        tracing::warn!("{e} (skipped)");
+                    Err(e) if e.is_skip() && self.strict => return Err(PipelineError::Strict(e)),
+                    Err(e) if e.is_skip() => {
+                        tracing::warn!("{e}");
                         stats.skipped += 1;
                     }
                     Err(e) => return Err(e.into()),

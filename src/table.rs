@@ -78,8 +78,9 @@ pub fn defuse(cell: &str) -> String {
 
 impl TableWriter {
     /// Opens `path` for writing (`-` is stdout). The parent directory is created if missing; nothing replaces an
-    /// existing file until [`finish`](Self::finish).
-    pub fn create(path: &Path) -> Result<TableWriter, TableError> {
+    /// existing file until [`finish`](Self::finish). With `bom`, the file starts with a UTF-8 byte-order mark, which
+    /// makes Excel read it as UTF-8.
+    pub fn create(path: &Path, bom: bool) -> Result<TableWriter, TableError> {
         let name = path.display().to_string();
         let io_err = |source| TableError::Io { path: name.clone(), source };
         let (writer, sink): (Box<dyn Write>, Sink) = if path.as_os_str() == "-" {
@@ -95,6 +96,10 @@ impl TableWriter {
             let file = tmp.reopen().map_err(io_err)?;
             (Box::new(io::BufWriter::with_capacity(1 << 16, file)), Sink::File { tmp, target: path.to_path_buf() })
         };
+        let mut writer = writer;
+        if bom {
+            writer.write_all("\u{feff}".as_bytes()).map_err(io_err)?;
+        }
         let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(writer);
         csv.write_record(COLUMNS).map_err(|source| TableError::Csv { path: name.clone(), source })?;
         Ok(TableWriter { csv, sink, name, rows: 0 })
@@ -158,7 +163,7 @@ mod tests {
     fn writes_rfc4180_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out/knowledge.csv");
-        let mut w = TableWriter::create(&path).unwrap();
+        let mut w = TableWriter::create(&path, false).unwrap();
         w.write(&row("$2 billion")).unwrap();
         w.write(&row("=HYPERLINK(\"x\")")).unwrap();
         assert!(!path.exists(), "the table appears only when finished");
@@ -180,11 +185,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("knowledge.csv");
         std::fs::write(&path, "old").unwrap();
-        let mut w = TableWriter::create(&path).unwrap();
+        let mut w = TableWriter::create(&path, false).unwrap();
         w.write(&row("x")).unwrap();
         drop(w);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn bom_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.csv");
+        TableWriter::create(&path, true).unwrap().finish().unwrap();
+        assert!(std::fs::read(&path).unwrap().starts_with(b"\xEF\xBB\xBFdoc_id,sentence"));
+        TableWriter::create(&path, false).unwrap().finish().unwrap();
+        assert!(std::fs::read(&path).unwrap().starts_with(b"doc_id,sentence"));
     }
 
     #[test]

@@ -173,6 +173,9 @@ pub fn tokenize(text: &str) -> Tokenized {
     Tokenized { tokens, sentences }
 }
 
+/// The longest sentence, in words; longer runs without a boundary are cut.
+pub const MAX_SENTENCE_WORDS: usize = 200;
+
 /// Sentence boundaries: after `.`, `!` or `?` (plus closing quotes and brackets) when the next word starts with an
 /// upper-case letter, a digit or an opening quote; and at every line break, since news text puts titles, bylines and
 /// paragraphs on lines of their own.
@@ -205,7 +208,9 @@ fn split_sentences(text: &str, tokens: &[Token], line_breaks: &[usize]) -> Vec<S
                 }),
             };
         }
-        if boundary || end == tokens.len() {
+        // Text without sentence punctuation (tables, lists, a 5 MB single line) is cut into pieces of at most
+        // MAX_SENTENCE_WORDS words, so `sentence_text` cells and model windows stay bounded.
+        if boundary || end == tokens.len() || end - start >= MAX_SENTENCE_WORDS {
             sentences.push(Sentence { tokens: start..end });
             start = end;
         }
@@ -349,6 +354,14 @@ mod tests {
         );
         assert_eq!(t.sentence_of(0), 0);
         assert_eq!(t.sentence_of(t.tokens.len() - 1), 4);
+    }
+
+    #[test]
+    fn runaway_sentences_are_cut() {
+        let text = "word ".repeat(1000);
+        let t = tokenize(&text);
+        assert_eq!(t.sentences.len(), 5);
+        assert!(t.sentences.iter().all(|s| s.tokens.len() == MAX_SENTENCE_WORDS));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use nertab::ner::NerModel;
-use nertab::pipeline::{peak_rss, Pipeline, Stats};
+use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
 use nertab::table::TableWriter;
 
 #[derive(Parser)]
@@ -48,6 +48,12 @@ enum Command {
         /// Print a throughput summary on stderr.
         #[arg(long)]
         stats: bool,
+        /// Fail (exit 1, no output replaced) instead of skipping an unusable file or JSONL line.
+        #[arg(long)]
+        strict: bool,
+        /// Start the CSV with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
     },
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train {
@@ -128,15 +134,19 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nertab: {e:#}");
-            ExitCode::from(2)
+            // 1: the run itself was fine but --strict refused a skipped input; 2: usage, input, model or I/O error.
+            match e.downcast_ref::<PipelineError>() {
+                Some(PipelineError::Strict(_)) => ExitCode::from(1),
+                _ => ExitCode::from(2),
+            }
         }
     }
 }
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract { inputs, output, model, extractors, threads, stats } => {
-            extract(inputs, output, model, extractors, threads, stats)
+        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom } => {
+            extract(ExtractArgs { inputs, output, model, extractors, threads, show_stats: stats, strict, bom })
         }
         Command::Train {
             train,
@@ -224,14 +234,19 @@ fn set_threads(threads: Option<usize>) -> Result<usize> {
     Ok(n)
 }
 
-fn extract(
+struct ExtractArgs {
     inputs: Vec<PathBuf>,
     output: PathBuf,
     model: Option<PathBuf>,
     extractors: Vec<Extractor>,
     threads: Option<usize>,
     show_stats: bool,
-) -> Result<()> {
+    strict: bool,
+    bom: bool,
+}
+
+fn extract(args: ExtractArgs) -> Result<()> {
+    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
     let wall = Instant::now();
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
@@ -248,8 +263,8 @@ fn extract(
     } else {
         None
     };
-    let pipeline = Pipeline { ner, amounts: extractors.contains(&Extractor::Amounts), chunk: 64 };
-    let mut table = TableWriter::create(&output)?;
+    let pipeline = Pipeline { ner, amounts: extractors.contains(&Extractor::Amounts), chunk: 64, strict };
+    let mut table = TableWriter::create(&output, bom)?;
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
