@@ -98,7 +98,10 @@ pub fn tokenize(text: &str) -> Tokenized {
             continue;
         }
         let start = i;
-        if c.is_alphanumeric() {
+        // ".5" starts a number when it does not follow a word or number.
+        let leading_point =
+            c == '.' && ch(i + 1).is_some_and(|d| d.is_ascii_digit()) && (i == 0 || !chars[i - 1].1.is_alphanumeric());
+        if c.is_alphanumeric() || leading_point {
             i += 1;
             while let Some(c) = ch(i) {
                 if c.is_alphanumeric() {
@@ -320,6 +323,7 @@ mod tests {
         assert_eq!(words("on Feb. 9. Then"), vec!["on", "Feb.", "9", ".", "Then"]);
         assert_eq!(words("adoption.North Korean"), vec!["adoption", ".", "North", "Korean"]);
         assert_eq!(words("a U.S.-based firm"), vec!["a", "U.S.-based", "firm"]);
+        assert_eq!(words("up .5% or $.25"), vec!["up", ".5", "%", "or", "$", ".25"]);
         assert_eq!(words("country’s misuse"), vec!["country", "’s", "misuse"]);
     }
 
