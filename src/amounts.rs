@@ -67,13 +67,32 @@ const DOLLAR_PREFIXES: &[(&str, &str)] = &[
     ("HK", "HKD"),
     ("NZ", "NZD"),
     ("S", "SGD"),
+    ("NT", "TWD"),
+    ("R", "BRL"),
+    ("SGD", "SGD"),
+];
+
+/// Currency abbreviations written before or after a number (`Rs 20`, `45 zł`, `171900 руб.`), matched exactly.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("Rs", "INR"),
+    ("Kč", "CZK"),
+    ("zł", "PLN"),
+    ("руб", "RUB"),
+    ("Rp", "IDR"),
+    ("₫", "VND"),
+    ("грн", "UAH"),
+    ("Ft", "HUF"),
+    ("RM", "MYR"),
+    ("TL", "TRY"),
+    ("KD", "KWD"),
+    ("lei", "RON"),
 ];
 
 /// ISO 4217 codes recognized before or after a number.
 const CODES: &[&str] = &[
     "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "INR", "RUB", "CHF", "AUD", "CAD", "HKD", "NZD", "SGD", "SEK", "NOK",
     "DKK", "TRY", "ILS", "BRL", "MXN", "ZAR", "PLN", "HUF", "CZK", "THB", "MYR", "IDR", "SAR", "AED", "EGP", "NGN",
-    "KES", "PKR", "TWD", "ARS", "CLP", "COP",
+    "KES", "PKR", "TWD", "ARS", "CLP", "COP", "RON", "UAH", "VND", "KWD", "OMR", "QAR", "BHD",
 ];
 
 /// How sure a currency word is to mean money after a number.
@@ -136,6 +155,7 @@ const WORDS: &[(&str, &str, &str, i32, Certainty)] = &[
     ("", "cents", "USD", -2, Certainty::Sure),
     ("euro", "cents", "EUR", -2, Certainty::Sure),
     ("", "pence", "GBP", -2, Certainty::Sure),
+    ("", "bucks", "USD", 0, Certainty::Ambiguous),
     ("", "penny", "GBP", -2, Certainty::Sure),
 ];
 
@@ -284,6 +304,8 @@ struct Quantity {
     multiplied: bool,
     /// A `p` or `pc` suffix.
     suffix: Suffix,
+    /// The value if the periods are thousands separators (`31.500`), for currencies without minor units.
+    dot_thousands: Option<Decimal>,
 }
 
 struct Words<'a> {
@@ -356,6 +378,9 @@ fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
     if !word.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return None;
     }
+    if let Some(q) = space_grouped_at(w, i) {
+        return Some(q);
+    }
     let (low_part, high_part, mut last) = match word.split_once('-') {
         Some((a, b)) => (a, Some(b), i),
         None if w.touching(i) && w.is_dash(i + 1) && w.touching(i + 1) => match w.get(i + 2) {
@@ -390,7 +415,17 @@ fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
         digits: true,
         multiplied: matches!(suffix, Suffix::Multiplier(_)),
         suffix: if matches!(suffix, Suffix::Multiplier(_)) { Suffix::None } else { suffix },
+        dot_thousands: None,
     };
+    if high.is_none() && low_suffix == Suffix::None {
+        let mut groups = low_part.split('.');
+        let head = groups.next().unwrap_or("");
+        let rest: Vec<&str> = groups.collect();
+        let digit_group = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
+        if !rest.is_empty() && (1..=3).any(|n| digit_group(head, n)) && rest.iter().all(|g| digit_group(g, 3)) {
+            q.dot_thousands = Decimal::from_str(&low_part.replace('.', "")).ok();
+        }
+    }
     if let Some((h, hs)) = high {
         let h = scale(h, if hs == Suffix::None { exp_of(suffix) } else { exp_of(hs) })?;
         if h <= q.low {
@@ -414,6 +449,42 @@ fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
     Some(q)
 }
 
+/// Thousands separated by single spaces (`9 800`, `3 250 000`, `399 167.00`, with a no-break or thin space too):
+/// one number, so that `9 800 Kč` is 9800, never 800.
+fn space_grouped_at(w: &Words, i: usize) -> Option<Quantity> {
+    let first = w.get(i)?;
+    if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut digits = first.to_string();
+    let mut last = i;
+    loop {
+        let (cur, next) = (&w.doc.tokens[last], w.doc.tokens.get(last + 1));
+        let Some(next) = next else { break };
+        let gap = &w.text[cur.byte_end..next.byte_start];
+        if !matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}") {
+            break;
+        }
+        let word = next.text(w.text);
+        let (int, frac) = word.split_once('.').unwrap_or((word, ""));
+        if int.len() != 3 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        digits.push_str(int);
+        last += 1;
+        if !frac.is_empty() {
+            digits.push('.');
+            digits.push_str(frac);
+            break;
+        }
+    }
+    if last == i {
+        return None;
+    }
+    let low = Decimal::from_str(&digits).ok()?.normalize();
+    Some(Quantity { low, high: None, last, digits: true, multiplied: false, suffix: Suffix::None, dot_thousands: None })
+}
+
 /// A spelled-out number at `i`: "two billion", "twenty-five", "one hundred and fifty thousand", "a million",
 /// "half a million", "half a" (before "per cent").
 fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
@@ -435,7 +506,15 @@ fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
             last = k;
             multiplied = true;
         }
-        return Some(Quantity { low: value, high: None, last, digits: false, multiplied, suffix: Suffix::None });
+        return Some(Quantity {
+            low: value,
+            high: None,
+            last,
+            digits: false,
+            multiplied,
+            suffix: Suffix::None,
+            dot_thousands: None,
+        });
     }
     loop {
         let word = w.word(j);
@@ -481,19 +560,34 @@ fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
         return None;
     }
     let value = total.checked_add(group)?;
-    Some(Quantity { low: value, high: None, last: j - 1, digits: false, multiplied, suffix: Suffix::None })
+    Some(Quantity {
+        low: value,
+        high: None,
+        last: j - 1,
+        digits: false,
+        multiplied,
+        suffix: Suffix::None,
+        dot_thousands: None,
+    })
 }
 
 fn quantity_at(w: &Words, i: usize) -> Option<Quantity> {
     digits_at(w, i).or_else(|| spelled_at(w, i))
 }
 
+/// Currencies whose amounts are written without minor units, where `31.500` means 31500.
+const NO_MINOR_UNITS: &[&str] = &["IDR", "HUF", "VND", "KRW", "JPY", "CLP", "COP", "UAH"];
+
 fn money(first: usize, q: &Quantity, last: usize, unit: &'static str, unit_exp: i32) -> Option<Match> {
+    let low = match q.dot_thousands {
+        Some(v) if NO_MINOR_UNITS.contains(&unit) => v,
+        _ => q.low,
+    };
     Some(Match {
         first,
         last,
         kind: AmountKind::Money,
-        value: scale(q.low, unit_exp)?,
+        value: scale(low, unit_exp)?,
         value_high: match q.high {
             Some(h) => Some(scale(h, unit_exp)?),
             None => None,
@@ -568,11 +662,25 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
         if q.suffix != Suffix::None {
             return None;
         }
+        // "$1,190.00 AUD": a code after the number names the dollar.
+        if word == "$" {
+            if let Some(named) = CODES.iter().find(|c| **c == w.word(q.last + 1) && c.ends_with('D')) {
+                return money(i, &q, q.last + 1, named, 0);
+            }
+        }
+        return money(i, &q, q.last, code, 0);
+    }
+    // Rs 20, Rs. 20, Kč 100
+    if let Some(code) = lookup(ABBREVIATIONS, word) {
+        let k = if w.get(i + 1) == Some(".") && w.touching(i) { i + 2 } else { i + 1 };
+        let q = digits_at(w, k)?;
         return money(i, &q, q.last, code, 0);
     }
     // USD 5m, and USD5m written as one word
     if let Some(code) = CODES.iter().find(|c| **c == word) {
-        let q = digits_at(w, i + 1)?;
+        // "NZD $100.70": the code names the dollar.
+        let k = if lookup(SYMBOLS, w.word(i + 1)).is_some() { i + 2 } else { i + 1 };
+        let q = digits_at(w, k)?;
         return money(i, &q, q.last, code, 0);
     }
     if word.len() > 3 && word.is_char_boundary(3) {
@@ -589,13 +697,31 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
                     digits: true,
                     multiplied: suffix_exp > 0,
                     suffix: Suffix::None,
+                    dot_thousands: None,
                 };
                 return money(i, &q, i, code, 0);
             }
         }
     }
     // 5m USD, 5 million dollars, 20 cents, two billion Australian dollars, 50p
-    let q = quantity_at(w, i)?;
+    let mut q = quantity_at(w, i)?;
+    // "26 to 50 €", "10 to 15 million dollars": a range whose marker follows the high end.
+    if q.high.is_none() && q.suffix == Suffix::None && (w.is(q.last + 1, "to") || w.is_dash(q.last + 1)) {
+        if let Some(b) = quantity_at(w, q.last + 2) {
+            if b.high.is_none() && b.suffix == Suffix::None && b.digits == q.digits {
+                // A multiplier written once, on the high end, applies to both.
+                let low = if b.multiplied && !q.multiplied {
+                    let factor = b.low / digits_value(w, q.last + 2, &b)?;
+                    q.low.checked_mul(factor)?.normalize()
+                } else {
+                    q.low
+                };
+                if b.low > low && trailing_marker(w, b.last + 1, &b) {
+                    q = Quantity { low, high: Some(b.low), last: b.last, multiplied: b.multiplied, ..q };
+                }
+            }
+        }
+    }
     if q.suffix == Suffix::Pence {
         return money(i, &q, q.last, "GBP", -2);
     }
@@ -605,8 +731,56 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
     if let Some(code) = w.get(q.last + 1).and_then(|next| CODES.iter().find(|c| **c == next)) {
         return money(i, &q, q.last + 1, code, 0);
     }
-    let (code, unit_exp, last) = currency_word_at(w, q.last + 1, &q)?;
-    money(i, &q, last, code, unit_exp)
+    // 20€, 10 $, 171900 руб. (a symbol or abbreviation after a number written with digits)
+    if q.digits {
+        let next = w.word(q.last + 1);
+        if let Some(code) = lookup(SYMBOLS, next).or_else(|| lookup(ABBREVIATIONS, next)) {
+            // Not the start of the next amount: "5 $10".
+            if digits_at(w, q.last + 2).is_none() || w.touching(q.last) || !w.touching(q.last + 1) {
+                let mut last = q.last + 1;
+                if w.get(last + 1) == Some(".") && w.touching(last) && lookup(ABBREVIATIONS, next).is_some() {
+                    last += 1;
+                }
+                return money(i, &q, last, code, 0);
+            }
+        }
+    }
+    let (code, unit_exp, mut last) = currency_word_at(w, q.last + 1, &q)?;
+    let mut m = money(i, &q, last, code, unit_exp)?;
+    // "2 dollars and 23 cents", "20 rupees 43 paise": the minor unit added to the major one.
+    if unit_exp == 0 && q.high.is_none() {
+        let k = if w.is(last + 1, "and") { last + 2 } else { last + 1 };
+        if let Some(minor) = quantity_at(w, k) {
+            let minor_word = ["cents", "cent", "pence", "paise", "kopecks"].iter().any(|c| w.is(minor.last + 1, c));
+            if minor_word && minor.high.is_none() && minor.low < Decimal::ONE_HUNDRED && minor.low.fract().is_zero() {
+                m.value = m.value.checked_add(scale(minor.low, -2)?)?;
+                last = minor.last + 1;
+                m.last = last;
+            }
+        }
+    }
+    Some(m)
+}
+
+/// The number as written before any multiplier word (`15` in "15 million").
+fn digits_value(w: &Words, i: usize, q: &Quantity) -> Option<Decimal> {
+    if !q.multiplied {
+        return Some(q.low);
+    }
+    let (v, suffix) = parse_number_part(w.get(i)?)?;
+    match suffix {
+        Suffix::None if !v.is_zero() => Some(v),
+        _ => None,
+    }
+}
+
+/// True if a currency code, symbol, abbreviation or word follows at `i`.
+fn trailing_marker(w: &Words, i: usize, q: &Quantity) -> bool {
+    let next = w.word(i);
+    CODES.contains(&next)
+        || lookup(SYMBOLS, next).is_some()
+        || lookup(ABBREVIATIONS, next).is_some()
+        || currency_word_at(w, i, q).is_some()
 }
 
 fn percent_at(w: &Words, i: usize) -> Option<Match> {
@@ -778,6 +952,27 @@ mod tests {
         assert_eq!(one("only 20 cents"), ("20 cents".into(), "0.2".into(), None, "USD"));
         assert_eq!(one("a 50p rise"), ("50p".into(), "0.5".into(), None, "GBP"));
         assert_eq!(one("by 30 pence"), ("30 pence".into(), "0.3".into(), None, "GBP"));
+    }
+
+    #[test]
+    fn international_formats() {
+        assert_eq!(one("cena 9 800 Kč"), ("9 800 Kč".into(), "9800".into(), None, "CZK"));
+        assert_eq!(one("75 000 руб. now"), ("75 000 руб.".into(), "75000".into(), None, "RUB"));
+        assert_eq!(one("Rp 31.500"), ("Rp 31.500".into(), "31500".into(), None, "IDR"));
+        assert_eq!(one("fuel at $1.727"), ("$1.727".into(), "1.727".into(), None, "USD"));
+        assert_eq!(one("NZD $100.70"), ("NZD $100.70".into(), "100.7".into(), None, "NZD"));
+        assert_eq!(one("a 20€ fee"), ("20€".into(), "20".into(), None, "EUR"));
+        assert_eq!(one("$1,190.00 AUD"), ("$1,190.00 AUD".into(), "1190".into(), None, "AUD"));
+        let two = amounts("69 TL 41.90 TL");
+        assert_eq!(two.iter().map(|a| a.2.as_str()).collect::<Vec<_>>(), vec!["69", "41.9"]);
+        assert_eq!(one("Rs. 20"), ("Rs. 20".into(), "20".into(), None, "INR"));
+        assert_eq!(one("From 26 to 50 €"), ("26 to 50 €".into(), "26".into(), Some("50".into()), "EUR"));
+        assert_eq!(
+            one("10 to 15 million dollars"),
+            ("10 to 15 million dollars".into(), "10000000".into(), Some("15000000".into()), "USD")
+        );
+        assert_eq!(one("2 dollars and 23 cents"), ("2 dollars and 23 cents".into(), "2.23".into(), None, "USD"));
+        assert!(amounts("some 5 800 people").is_empty());
     }
 
     #[test]
