@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use nertab::ner::NerModel;
 use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
@@ -38,6 +38,56 @@ impl From<PrecisionArg> for nertab::ner::Precision {
 enum Extractor {
     Ner,
     Amounts,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Training data (CoNLL format, IOB2).
+    #[arg(long)]
+    train: PathBuf,
+    /// Validation data: scored after every epoch; the best epoch is kept.
+    #[arg(long)]
+    valid: PathBuf,
+    /// Test data, scored once on the final model for the report.
+    #[arg(long)]
+    test: Option<PathBuf>,
+    /// Encoder directory (config.json, model.safetensors, tokenizer.json).
+    #[arg(long)]
+    base: PathBuf,
+    /// Output model directory.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    epochs: usize,
+    #[arg(long, default_value_t = 1e-4)]
+    lr: f64,
+    /// Windows (sentences) per batch.
+    #[arg(long, default_value_t = 32)]
+    batch: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Share of steps spent warming up the learning rate.
+    #[arg(long, default_value_t = 0.1)]
+    warmup: f64,
+    #[arg(long, default_value_t = 0.01)]
+    weight_decay: f64,
+    /// Gradient norm clip.
+    #[arg(long, default_value_t = 1.0)]
+    clip: f64,
+    /// Longest model input in word pieces.
+    #[arg(long, default_value_t = 256)]
+    max_len: usize,
+    /// Word pieces of document context on each side of a sentence (0: sentences alone).
+    #[arg(long, default_value_t = 0)]
+    context: usize,
+    /// Do not feed word casing to the (uncased) encoder.
+    #[arg(long)]
+    no_casing: bool,
+    /// Train on the first N documents only (quick checks).
+    #[arg(long)]
+    limit_docs: Option<usize>,
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -74,54 +124,7 @@ enum Command {
         precision: PrecisionArg,
     },
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
-    Train {
-        /// Training data (CoNLL format, IOB2).
-        #[arg(long)]
-        train: PathBuf,
-        /// Validation data: scored after every epoch; the best epoch is kept.
-        #[arg(long)]
-        valid: PathBuf,
-        /// Test data, scored once on the final model for the report.
-        #[arg(long)]
-        test: Option<PathBuf>,
-        /// Encoder directory (config.json, model.safetensors, tokenizer.json).
-        #[arg(long)]
-        base: PathBuf,
-        /// Output model directory.
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = 4)]
-        epochs: usize,
-        #[arg(long, default_value_t = 1e-4)]
-        lr: f64,
-        /// Windows (sentences) per batch.
-        #[arg(long, default_value_t = 32)]
-        batch: usize,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Share of steps spent warming up the learning rate.
-        #[arg(long, default_value_t = 0.1)]
-        warmup: f64,
-        #[arg(long, default_value_t = 0.01)]
-        weight_decay: f64,
-        /// Gradient norm clip.
-        #[arg(long, default_value_t = 1.0)]
-        clip: f64,
-        /// Longest model input in word pieces.
-        #[arg(long, default_value_t = 256)]
-        max_len: usize,
-        /// Word pieces of document context on each side of a sentence (0: sentences alone).
-        #[arg(long, default_value_t = 0)]
-        context: usize,
-        /// Do not feed word casing to the (uncased) encoder.
-        #[arg(long)]
-        no_casing: bool,
-        /// Train on the first N documents only (quick checks).
-        #[arg(long)]
-        limit_docs: Option<usize>,
-        #[arg(long)]
-        threads: Option<usize>,
-    },
+    Train(TrainArgs),
     /// Score a model on CoNLL-format data, as conlleval does.
     Eval {
         /// CoNLL file with gold tags.
@@ -179,43 +182,25 @@ fn run(cli: Cli) -> Result<()> {
                 precision: precision.into(),
             })
         }
-        Command::Train {
-            train,
-            valid,
-            test,
-            base,
-            out,
-            epochs,
-            lr,
-            batch,
-            seed,
-            warmup,
-            weight_decay,
-            clip,
-            max_len,
-            context,
-            no_casing,
-            limit_docs,
-            threads,
-        } => {
-            set_threads(threads)?;
+        Command::Train(args) => {
+            set_threads(args.threads)?;
             let opts = nertab::train::TrainOptions {
-                train,
-                valid,
-                test,
-                base,
-                out,
-                epochs,
-                lr,
-                batch,
-                seed,
-                warmup,
-                weight_decay,
-                clip,
-                max_len,
-                context,
-                casing: !no_casing,
-                limit_docs,
+                train: args.train,
+                valid: args.valid,
+                test: args.test,
+                base: args.base,
+                out: args.out,
+                epochs: args.epochs,
+                lr: args.lr,
+                batch: args.batch,
+                seed: args.seed,
+                warmup: args.warmup,
+                weight_decay: args.weight_decay,
+                clip: args.clip,
+                max_len: args.max_len,
+                context: args.context,
+                casing: !args.no_casing,
+                limit_docs: args.limit_docs,
                 progress: std::io::stderr().is_terminal(),
             };
             let report = nertab::train::train(&opts)?;
