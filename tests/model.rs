@@ -98,3 +98,26 @@ fn bf16_inference_stays_close_to_fp32() {
     let words = bf16.label_words(&[(text, &doc)]).unwrap();
     assert!(words[0].iter().all(|&(l, p)| l < bf16.labels().len() && (0.0..=1.0).contains(&p)));
 }
+
+/// The shipped model gives the same entities and 4-decimal scores whatever the batch size.
+#[test]
+fn same_entities_for_every_batch_size() {
+    let mut model = NerModel::load(&nertab::default_model_dir()).unwrap();
+    let corpus = common::repo().join("corpus");
+    let articles: Vec<nertab::corpus::Article> =
+        nertab::corpus::read(&[corpus]).unwrap().collect::<Result<_, _>>().unwrap();
+    let docs: Vec<nertab::tokenize::Tokenized> = articles.iter().map(|a| tokenize(&a.text)).collect();
+    let refs: Vec<(&str, &nertab::tokenize::Tokenized)> =
+        articles.iter().zip(&docs).map(|(a, d)| (a.text.as_str(), d)).collect();
+    let mut runs = Vec::new();
+    for batch_pieces in [64, 1024, 16384] {
+        model.options.batch_pieces = batch_pieces;
+        let found = model.predict(&refs).unwrap();
+        let rendered: Vec<String> =
+            found.iter().flatten().map(|e| format!("{} {} {} {:.4}", e.start, e.end, e.label, e.score)).collect();
+        assert!(rendered.len() > 20);
+        runs.push(rendered);
+    }
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[1], runs[2]);
+}
