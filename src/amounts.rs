@@ -352,6 +352,10 @@ pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.tokens.len() {
+        if !may_start(w.word(i)) {
+            i += 1;
+            continue;
+        }
         match money_at(&w, i).or_else(|| percent_at(&w, i)) {
             Some(m) => {
                 out.push(Amount {
@@ -369,6 +373,23 @@ pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
         }
     }
     out
+}
+
+/// A cheap first test: can an amount start with this word? Most words of running text are lower-case words that
+/// cannot, and skipping them here keeps the extractor fast.
+fn may_start(word: &str) -> bool {
+    let Some(&first) = word.as_bytes().first() else { return false };
+    if !first.is_ascii_alphabetic() {
+        return true; // digits, signs, brackets, symbols
+    }
+    let head = word.split('-').next().unwrap_or(word);
+    let is_word = |w: &str| head.eq_ignore_ascii_case(w);
+    ["a", "an", "half", "between"].iter().any(|w| is_word(w))
+        || NUMBER_WORDS.iter().any(|(w, _, _)| is_word(w))
+        || ABBREVIATIONS.iter().any(|(a, _)| *a == word)
+        || (first.is_ascii_uppercase()
+            && (DOLLAR_PREFIXES.iter().any(|(p, _)| *p == word)
+                || CODES.iter().any(|c| word.starts_with(c))))
 }
 
 /// A number written with digits at `i`: `5`, `2,000.5`, `5-10m`, `5m-10m`, `50p`, `5 - 10` (touching dashes),
