@@ -351,12 +351,19 @@ pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
     let w = Words { text, doc };
     let mut out = Vec::new();
     let mut i = 0;
+    // Last token of the previous amount: "$4bn (£2.1bn)" is a conversion, not an accounting negative.
+    let mut prev_last: Option<usize> = None;
     while i < doc.tokens.len() {
         if !may_start(w.word(i)) {
             i += 1;
             continue;
         }
-        match money_at(&w, i).or_else(|| percent_at(&w, i)) {
+        let conversion = w.get(i) == Some("(") && i > 0 && prev_last == Some(i - 1);
+        let found = if conversion { money_at(&w, i + 1) } else { money_at(&w, i).or_else(|| percent_at(&w, i)) };
+        if let Some(m) = &found {
+            prev_last = Some(m.last);
+        }
+        match found {
             Some(m) => {
                 out.push(Amount {
                     start: doc.tokens[m.first].start,
@@ -388,8 +395,7 @@ fn may_start(word: &str) -> bool {
         || NUMBER_WORDS.iter().any(|(w, _, _)| is_word(w))
         || ABBREVIATIONS.iter().any(|(a, _)| *a == word)
         || (first.is_ascii_uppercase()
-            && (DOLLAR_PREFIXES.iter().any(|(p, _)| *p == word)
-                || CODES.iter().any(|c| word.starts_with(c))))
+            && (DOLLAR_PREFIXES.iter().any(|(p, _)| *p == word) || CODES.iter().any(|c| word.starts_with(c))))
 }
 
 /// A number written with digits at `i`: `5`, `2,000.5`, `5-10m`, `5m-10m`, `50p`, `5 - 10` (touching dashes),
@@ -557,6 +563,10 @@ fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
         let parts: Vec<&str> = word.split('-').collect();
         let values: Option<Vec<(u64, bool)>> = parts.iter().map(|p| number_word(p)).collect();
         let Some(values) = values.filter(|v| !v.is_empty()) else { break };
+        // A scale word needs a number before it: "Million Dollar Baby" is a title, "a million dollars" money.
+        if !any && group.is_zero() && values[0].1 {
+            return None;
+        }
         for (v, is_scale) in values {
             let v = Decimal::from(v);
             if is_scale {
@@ -652,8 +662,10 @@ fn currency_word_at(w: &Words, i: usize, q: &Quantity) -> Option<(&'static str, 
 
 fn money_at(w: &Words, i: usize) -> Option<Match> {
     let word = w.get(i)?;
-    // ($99.99): an accounting negative.
-    if word == "(" && w.touching(i) {
+    // ($99.99): an accounting negative, in tables ("Net loss: ($99.99)"). After a word or number it is prose, where
+    // brackets hold a conversion ("20bn baht ($510m)"), so the amount inside stays positive.
+    let after_word = i > 0 && w.word(i - 1).starts_with(char::is_alphanumeric);
+    if word == "(" && w.touching(i) && !after_word {
         let m = money_at(w, i + 1)?;
         if m.first == i + 1 && w.get(m.last + 1) == Some(")") && w.touching(m.last) && m.value_high.is_none() {
             let last = m.last + 1;
@@ -661,8 +673,8 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
         }
         return None;
     }
-    // -$5m: a minus sign written against the marker.
-    if matches!(word, "-" | "\u{2212}") && w.touching(i) {
+    // -$5m: a minus sign written against the marker, and not a dash after a word or number ("$24-$26", "sub-$100").
+    if matches!(word, "-" | "\u{2212}") && w.touching(i) && (i == 0 || !w.touching(i - 1)) {
         let m = money_at(w, i + 1)?;
         if m.first == i + 1 && m.value_high.is_none() {
             let last = m.last;
@@ -1016,8 +1028,24 @@ mod tests {
     #[test]
     fn signs() {
         assert_eq!(one("a loss of -$5m"), ("-$5m".into(), "-5000000".into(), None, "USD"));
-        assert_eq!(one("net ($99.99) today"), ("($99.99)".into(), "-99.99".into(), None, "USD"));
+        assert_eq!(one("Net loss: ($99.99)"), ("($99.99)".into(), "-99.99".into(), None, "USD"));
+        assert_eq!(one("($1,250.00)"), ("($1,250.00)".into(), "-1250".into(), None, "USD"));
         assert_eq!(one("a loss of $5m"), ("$5m".into(), "5000000".into(), None, "USD"));
+        // Parentheses right after an amount hold a conversion, not a negative.
+        let conv = amounts("jumped 76% to $1.13bn (£600m) for the year");
+        assert_eq!(
+            conv.iter().map(|a| (a.0.as_str(), a.2.as_str())).collect::<Vec<_>>(),
+            vec![("76%", "76"), ("$1.13bn", "1130000000"), ("£600m", "600000000")]
+        );
+        let conv = amounts("at 7.5bn euros ($9.7bn) now");
+        assert_eq!(conv[1].2, "9700000000");
+        assert_eq!(amounts("at 20bn baht ($510m).")[0].2, "510000000");
+        let two = amounts("a range of $24-$26.");
+        assert_eq!(
+            two.iter().map(|a| (a.0.as_str(), a.2.as_str())).collect::<Vec<_>>(),
+            vec![("$24", "24"), ("$26", "26")]
+        );
+        assert_eq!(one("floats sub-$100 PC"), ("$100".into(), "100".into(), None, "USD"));
     }
 
     #[test]
@@ -1074,6 +1102,7 @@ mod tests {
             "Euro 2016 final",
             "one of the firms",
             "a growth rate of 3",
+            "Million Dollar Baby won",
         ] {
             assert!(amounts(text).is_empty(), "{text}: {:?}", amounts(text));
         }
