@@ -142,6 +142,7 @@ fn shipped_model_on_the_seed_corpus() {
         ("South Korea", "LOC"),
         ("United Nations", "ORG"),
         ("Insikt Group", "ORG"),
+        ("UpBit", "ORG"),
         ("Abdulhay Mahmoud", "PER"),
     ] {
         assert!(has(text, ty), "{text} as {ty} not found");
