@@ -760,11 +760,13 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
     }
     if word.len() > 3 && word.is_char_boundary(3) {
         if let Some(code) = CODES.iter().find(|c| **c == &word[..3]) {
-            if let Some((n, Suffix::None | Suffix::Multiplier(_))) = parse_number_part(&word[3..]) {
-                let suffix_exp = match parse_number_part(&word[3..]) {
-                    Some((_, Suffix::Multiplier(e))) => e as i32,
-                    _ => 0,
-                };
+            let parsed = parse_number_part(&word[3..]);
+            let suffix_exp = match parsed {
+                Some((_, Suffix::None)) => Some(0),
+                Some((_, Suffix::Multiplier(e))) => Some(e as i32),
+                _ => None,
+            };
+            if let (Some((n, _)), Some(suffix_exp)) = (parsed, suffix_exp) {
                 let q = Quantity {
                     low: scale(n, suffix_exp)?,
                     high: None,
