@@ -266,6 +266,14 @@ fn scale(n: Decimal, exp: i32) -> Option<Decimal> {
     Some(v.normalize())
 }
 
+/// Scales the high end of a range if there is one; `None` on overflow, `Some(None)` without a high end.
+fn scale_high(high: Option<Decimal>, exp: i32) -> Option<Option<Decimal>> {
+    match high {
+        Some(h) => Some(Some(scale(h, exp)?)),
+        None => Some(None),
+    }
+}
+
 /// What a letter suffix on a number means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Suffix {
@@ -306,6 +314,13 @@ struct Quantity {
     suffix: Suffix,
     /// The value if the periods are thousands separators (`31.500`), for currencies without minor units.
     dot_thousands: Option<Decimal>,
+}
+
+impl Quantity {
+    /// A single number without range, letter suffix or dot-grouped reading.
+    fn single(low: Decimal, last: usize, digits: bool, multiplied: bool) -> Quantity {
+        Quantity { low, high: None, last, digits, multiplied, suffix: Suffix::None, dot_thousands: None }
+    }
 }
 
 struct Words<'a> {
@@ -506,10 +521,7 @@ fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
     if !q.multiplied && q.suffix == Suffix::None {
         if let Some(e) = w.get(last + 1).filter(|m| m.len() > 1).and_then(multiplier) {
             q.low = scale(q.low, e as i32)?;
-            q.high = match q.high {
-                Some(h) => Some(scale(h, e as i32)?),
-                None => None,
-            };
+            q.high = scale_high(q.high, e as i32)?;
             q.multiplied = true;
             last += 1;
         }
@@ -551,7 +563,7 @@ fn space_grouped_at(w: &Words, i: usize) -> Option<Quantity> {
         return None;
     }
     let low = Decimal::from_str(&digits).ok()?.normalize();
-    Some(Quantity { low, high: None, last, digits: true, multiplied: false, suffix: Suffix::None, dot_thousands: None })
+    Some(Quantity::single(low, last, true, false))
 }
 
 /// A spelled-out number at `i`: "two billion", "twenty-five", "one hundred and fifty thousand", "a million",
@@ -575,15 +587,7 @@ fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
             last = k;
             multiplied = true;
         }
-        return Some(Quantity {
-            low: value,
-            high: None,
-            last,
-            digits: false,
-            multiplied,
-            suffix: Suffix::None,
-            dot_thousands: None,
-        });
+        return Some(Quantity::single(value, last, false, multiplied));
     }
     loop {
         let word = w.word(j);
@@ -633,15 +637,7 @@ fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
         return None;
     }
     let value = total.checked_add(group)?;
-    Some(Quantity {
-        low: value,
-        high: None,
-        last: j - 1,
-        digits: false,
-        multiplied,
-        suffix: Suffix::None,
-        dot_thousands: None,
-    })
+    Some(Quantity::single(value, j - 1, false, multiplied))
 }
 
 fn quantity_at(w: &Words, i: usize) -> Option<Quantity> {
@@ -661,10 +657,7 @@ fn money(first: usize, q: &Quantity, last: usize, unit: &'static str, unit_exp: 
         last,
         kind: AmountKind::Money,
         value: scale(low, unit_exp)?,
-        value_high: match q.high {
-            Some(h) => Some(scale(h, unit_exp)?),
-            None => None,
-        },
+        value_high: scale_high(q.high, unit_exp)?,
         unit,
     })
 }
@@ -767,15 +760,7 @@ fn money_at(w: &Words, i: usize) -> Option<Match> {
                 _ => None,
             };
             if let (Some((n, _)), Some(suffix_exp)) = (parsed, suffix_exp) {
-                let q = Quantity {
-                    low: scale(n, suffix_exp)?,
-                    high: None,
-                    last: i,
-                    digits: true,
-                    multiplied: suffix_exp > 0,
-                    suffix: Suffix::None,
-                    dot_thousands: None,
-                };
+                let q = Quantity::single(scale(n, suffix_exp)?, i, true, suffix_exp > 0);
                 return money(i, &q, i, code, 0);
             }
         }
@@ -908,10 +893,7 @@ fn percent(
         last,
         kind: AmountKind::Percent,
         value: scale(low, -div)?,
-        value_high: match high {
-            Some(h) => Some(scale(h, -div)?),
-            None => None,
-        },
+        value_high: scale_high(high, -div)?,
         unit,
     })
 }

@@ -142,11 +142,10 @@ fn source_for(path: &Path, id: String) -> Option<Source> {
 /// Decodes bytes as UTF-8 (dropping a byte-order mark), falling back to Windows-1252 (a superset of Latin-1's
 /// printable range) with a warning, so that one mis-encoded file does not stop a run. Offsets in the table refer to
 /// the decoded text.
-pub fn decode(bytes: Vec<u8>, name: &str) -> String {
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
+pub fn decode(mut bytes: Vec<u8>, name: &str) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {

@@ -94,7 +94,7 @@ pub fn casing_class(word: &str) -> i64 {
 /// A trained token classifier with its tokenizer and labels.
 pub struct NerModel {
     model: BertForTokenClassification,
-    _vs: nn::VarStore,
+    vs: nn::VarStore,
     tokenizer: WordPieceTokenizer,
     /// IOB2 labels by class id.
     labels: Vec<String>,
@@ -172,7 +172,7 @@ impl NerModel {
         vs.freeze();
         Ok(NerModel {
             model,
-            _vs: vs,
+            vs,
             tokenizer,
             labels: config.labels,
             casing: config.casing,
@@ -194,12 +194,12 @@ impl NerModel {
         config: &ModelConfig,
     ) -> NerModel {
         let (labels, casing, options) = (config.labels.clone(), config.casing, config.options.clone());
-        NerModel { model, _vs: vs, tokenizer, labels, casing, options, pieces: Default::default() }
+        NerModel { model, vs, tokenizer, labels, casing, options, pieces: Default::default() }
     }
 
     /// The variables, for an optimizer or for saving.
     pub(crate) fn var_store(&self) -> &nn::VarStore {
-        &self._vs
+        &self.vs
     }
 
     /// Encodes documents and plans the windows that cover them (see the module docs).
