@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn nertab(args: &[&str]) -> Output {
@@ -13,19 +13,21 @@ fn rows(path: &Path) -> Vec<csv::StringRecord> {
     csv::Reader::from_path(path).unwrap().records().collect::<Result<_, _>>().unwrap()
 }
 
-fn messy_corpus(dir: &Path) {
+/// Writes a directory `in/` of messy inputs under `root` and returns it.
+fn messy_corpus(root: &Path) -> PathBuf {
+    let dir = root.join("in");
+    std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("a_empty.txt"), "").unwrap();
     std::fs::write(dir.join("b_binary.txt"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR$5m").unwrap();
     std::fs::write(dir.join("c_cp1252.txt"), b"Caf\xe9 sales rose 5% to \x805m.").unwrap();
     std::fs::write(dir.join("d.jsonl"), "{\"id\": \"ok\", \"text\": \"Up 3%.\"}\n{\"id\": 1}\n").unwrap();
+    dir
 }
 
 #[test]
 fn bad_files_are_skipped_with_warnings_and_the_rest_is_processed() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("in");
-    std::fs::create_dir(&corpus).unwrap();
-    messy_corpus(&corpus);
+    let corpus = messy_corpus(dir.path());
     let out = dir.path().join("out/knowledge.csv");
     let o = nertab(&["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
@@ -49,9 +51,7 @@ fn bad_files_are_skipped_with_warnings_and_the_rest_is_processed() {
 #[test]
 fn strict_fails_with_exit_1_and_leaves_the_old_table() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("in");
-    std::fs::create_dir(&corpus).unwrap();
-    messy_corpus(&corpus);
+    let corpus = messy_corpus(dir.path());
     let out = dir.path().join("knowledge.csv");
     std::fs::write(&out, "previous good table\n").unwrap();
     let o = nertab(&[
