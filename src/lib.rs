@@ -7,6 +7,7 @@
 pub mod amounts;
 pub mod conll;
 pub mod corpus;
+pub mod encoder;
 pub mod eval;
 pub mod ner;
 pub mod pipeline;
@@ -30,4 +31,21 @@ pub fn default_model_dir() -> PathBuf {
         return local;
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_MODEL)
+}
+
+/// Tunes glibc's allocator for libtorch's pattern of allocating and freeing large activation buffers every batch.
+///
+/// By default glibc serves blocks above 128 KiB–32 MiB with fresh `mmap`s and gives freed memory back at once, so
+/// every forward pass page-faults its activations in again. Keeping up to 32 MiB blocks on the heap and not trimming
+/// it cut system time from 8.8 s to 0.3 s and raised NER speed by 25% on 300 BBC articles (see README). Peak memory
+/// does not grow: the same buffers are reused. Call it once, before any allocation-heavy work; it is a no-op outside
+/// glibc.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before other threads allocate heavily.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+        libc::mallopt(libc::M_TOP_PAD, 256 << 20);
+    }
 }

@@ -120,7 +120,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let net = BertForTokenClassification::new(vs.root(), &config.bert)
         .map_err(|e| TrainError::Invalid(format!("building the model: {e}")))?;
     init_from_encoder(&vs, &opts.base.join("model.safetensors"))?;
-    let model = NerModel::from_parts(net, vs, tokenizer, &config);
+    let mut model = NerModel::from_parts(net, vs, tokenizer, &config)?;
 
     // Training windows and their gold labels.
     let views: Vec<(String, Tokenized)> = train_docs.iter().map(ConllDoc::to_tokenized).collect();
@@ -200,6 +200,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        model.refresh_encoder()?;
         let predicted = eval::predict_tags(&model, &valid_docs)?;
         let scores = eval::score(&valid_docs, &predicted, None).map_err(|e| file_err(&opts.valid, e))?;
         let f1 = scores.overall.f1();
@@ -213,6 +214,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         }
     }
     drop(model);
+    calibrate(&opts.out, &opts.train)?;
 
     // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path.
     let shipped = NerModel::load(&opts.out)?;
@@ -243,6 +245,21 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     std::fs::write(opts.out.join("report.json"), json).map_err(|e| file_err(&opts.out, e))?;
     std::fs::write(opts.out.join("TRAINING.md"), report_markdown(&report)).map_err(|e| file_err(&opts.out, e))?;
     Ok(report)
+}
+
+/// Measures the int8 input ranges of the model in `dir` on a CoNLL file (its training split: never the test split)
+/// and writes them beside the model (see [`crate::encoder`]).
+pub fn calibrate(dir: &Path, conll_path: &Path) -> Result<(), TrainError> {
+    let model = NerModel::load(dir)?;
+    let docs = conll::read(conll_path)?;
+    let views: Vec<(String, Tokenized)> = docs.iter().map(ConllDoc::to_tokenized).collect();
+    let refs: Vec<(&str, &Tokenized)> = views.iter().map(|(t, d)| (t.as_str(), d)).collect();
+    let ranges = model.calibrate(&refs)?;
+    let name = conll_path.file_name().map_or_else(|| conll_path.display().to_string(), |n| n.to_string_lossy().into());
+    let source = format!("{name} (sha256 {}), {} documents", sha256_file(conll_path)?, views.len());
+    let file = crate::ner::RangesFile { source, ranges, keep_fp32: crate::ner::DEFAULT_KEEP_FP32.to_vec() };
+    crate::ner::write_ranges(dir, &file)?;
+    Ok(())
 }
 
 /// Writes `config.json` (encoder config + labels + nertab's options) and a `tokenizer.json` without truncation or

@@ -2,7 +2,7 @@
 
 mod common;
 
-use nertab::ner::NerModel;
+use nertab::ner::{NerModel, Precision};
 use nertab::tokenize::tokenize;
 use tch::{Kind, Tensor};
 
@@ -20,9 +20,60 @@ fn save_then_load_gives_identical_logits() {
     let mask = Tensor::ones([1, 5], (Kind::Int64, tch::Device::Cpu));
     let types = Tensor::from_slice(&[0i64, 2, 2, 1, 0]).view([1, 5]);
     let a = tch::no_grad(|| in_memory.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false).logits);
-    let b = tch::no_grad(|| loaded.forward(&ids, &mask, &types));
-    let diff = (a - b).abs().max().double_value(&[]);
+    let b = loaded.reference_forward(&ids, &mask, &types);
+    let diff = (&a - b).abs().max().double_value(&[]);
     assert!(diff < 1e-6, "logits differ by {diff}");
+    // The inference path (nertab's own encoder) computes the same function.
+    let c = loaded.forward(&ids, &mask, &types).unwrap();
+    let diff = (a - c).abs().max().double_value(&[]);
+    assert!(diff < 1e-5, "encoder logits differ by {diff}");
+}
+
+/// Random ids, a padded tail and casing types through the shipped model: nertab's encoder in fp32 gives rust-bert's
+/// logits, and int8 keeps the argmax almost everywhere.
+#[test]
+fn shipped_model_encoder_matches_rust_bert_and_int8_stays_close() {
+    let dir = nertab::default_model_dir();
+    let fp32 = NerModel::load(&dir).unwrap();
+    let int8 = NerModel::load_with(&dir, Precision::Int8).unwrap();
+    tch::manual_seed(7);
+    let ids = Tensor::randint_low(1000, 20000, [6, 40], (Kind::Int64, tch::Device::Cpu));
+    let mask = Tensor::ones([6, 40], (Kind::Int64, tch::Device::Cpu));
+    let _ = mask.narrow(1, 30, 10).fill_(0);
+    let types = Tensor::randint(5, [6, 40], (Kind::Int64, tch::Device::Cpu));
+    let reference = fp32.reference_forward(&ids, &mask, &types).narrow(1, 0, 30);
+    let ours = fp32.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
+    let diff = (&reference - &ours).abs().max().double_value(&[]);
+    assert!(diff < 1e-4, "fp32 encoder differs from rust-bert by {diff}");
+    let q = int8.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
+    let agree = reference.argmax(-1, false).eq_tensor(&q.argmax(-1, false)).to_kind(Kind::Float).mean(Kind::Float);
+    let agree = agree.double_value(&[]);
+    assert!(agree > 0.9, "int8 agrees with fp32 on {agree} of the argmax labels");
+    assert!(diff < (&reference - &q).abs().max().double_value(&[]), "int8 should not be bit-exact fp32");
+}
+
+/// int8 without the model's ranges file is a clear error; `calibrate` writes it and int8 then loads and labels.
+#[test]
+fn int8_needs_calibration_and_calibrate_provides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    let err = NerModel::load_with(&path, Precision::Int8).err().unwrap().to_string();
+    assert!(err.contains("int8_ranges.json") && err.contains("nertab calibrate"), "{err}");
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    nertab::train::calibrate(&path, &data).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path.join("int8_ranges.json")).unwrap()).unwrap();
+    let ranges = file["ranges"].as_array().unwrap();
+    assert_eq!(ranges.len(), 4 * common::TINY_LAYERS);
+    assert!(ranges.iter().all(|r| r[0].as_f64().unwrap() <= r[1].as_f64().unwrap()));
+    assert!(file["source"].as_str().unwrap().starts_with("tiny.conll (sha256 "));
+    let int8 = NerModel::load_with(&path, Precision::Int8).unwrap();
+    let text = "North Korea said John went to Paris.";
+    let doc = tokenize(text);
+    let words = int8.label_words(&[(text, &doc)]).unwrap();
+    assert_eq!(words[0].len(), doc.tokens.len());
+    assert!(words[0].iter().all(|&(l, p)| l < int8.labels().len() && (0.0..=1.0).contains(&p)));
 }
 
 #[test]
@@ -68,7 +119,7 @@ fn training_smoke_loss_falls_and_model_files_are_written() {
     let first = report.epochs.first().unwrap().mean_loss;
     let last = report.epochs.last().unwrap().mean_loss;
     assert!(last < first * 0.5, "loss {first} -> {last}");
-    for f in ["config.json", "tokenizer.json", "model.safetensors", "report.json", "TRAINING.md"] {
+    for f in ["config.json", "tokenizer.json", "model.safetensors", "int8_ranges.json", "report.json", "TRAINING.md"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     // Memorizing five sentences: the reloaded fp16 model finds the entities it was trained on.
@@ -88,8 +139,8 @@ fn bf16_inference_stays_close_to_fp32() {
     let ids = Tensor::from_slice(&[2i64, 5, 6, 7, 8, 9, 3]).view([1, 7]);
     let mask = Tensor::ones([1, 7], (Kind::Int64, tch::Device::Cpu));
     let types = Tensor::from_slice(&[0i64, 2, 2, 1, 1, 1, 0]).view([1, 7]);
-    let a = tch::no_grad(|| fp32.forward(&ids, &mask, &types));
-    let b = tch::no_grad(|| bf16.forward(&ids, &mask, &types)).to_kind(Kind::Float);
+    let a = fp32.forward(&ids, &mask, &types).unwrap();
+    let b = bf16.forward(&ids, &mask, &types).unwrap();
     assert_eq!(b.size(), a.size());
     let err = (&a - &b).abs().max().double_value(&[]) / a.abs().max().double_value(&[]).max(1e-6);
     assert!(err < 0.05, "relative error {err}");
@@ -99,10 +150,17 @@ fn bf16_inference_stays_close_to_fp32() {
     assert!(words[0].iter().all(|&(l, p)| l < bf16.labels().len() && (0.0..=1.0).contains(&p)));
 }
 
-/// The shipped model gives the same entities and 4-decimal scores whatever the batch size.
+/// The shipped model gives the same entities and 4-decimal scores whatever the batch size and thread count, in
+/// fp32 and in int8 (whose fixed input ranges make a sentence's result independent of its batch).
 #[test]
-fn same_entities_for_every_batch_size() {
-    let mut model = NerModel::load(&nertab::default_model_dir()).unwrap();
+fn same_entities_for_every_batch_size_and_thread_count() {
+    for precision in [Precision::Fp32, Precision::Int8] {
+        same_entities(precision);
+    }
+}
+
+fn same_entities(precision: Precision) {
+    let mut model = NerModel::load_with(&nertab::default_model_dir(), precision).unwrap();
     let corpus = common::repo().join("corpus");
     let articles: Vec<nertab::corpus::Article> =
         nertab::corpus::read(&[corpus]).unwrap().collect::<Result<_, _>>().unwrap();
@@ -110,14 +168,16 @@ fn same_entities_for_every_batch_size() {
     let refs: Vec<(&str, &nertab::tokenize::Tokenized)> =
         articles.iter().zip(&docs).map(|(a, d)| (a.text.as_str(), d)).collect();
     let mut runs = Vec::new();
-    for batch_pieces in [64, 1024, 16384] {
+    for (batch_pieces, threads) in [(64, 1), (1024, 2), (16384, 2), (1024, 1)] {
         model.options.batch_pieces = batch_pieces;
+        tch::set_num_threads(threads);
         let found = model.predict(&refs).unwrap();
         let rendered: Vec<String> =
             found.iter().flatten().map(|e| format!("{} {} {} {:.4}", e.start, e.end, e.label, e.score)).collect();
         assert!(rendered.len() > 20);
         runs.push(rendered);
     }
-    assert_eq!(runs[0], runs[1]);
-    assert_eq!(runs[1], runs[2]);
+    for run in &runs[1..] {
+        assert_eq!(&runs[0], run, "{precision:?}");
+    }
 }

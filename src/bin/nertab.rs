@@ -23,6 +23,7 @@ struct Cli {
 enum PrecisionArg {
     Fp32,
     Bf16,
+    Int8,
 }
 
 impl From<PrecisionArg> for nertab::ner::Precision {
@@ -30,6 +31,7 @@ impl From<PrecisionArg> for nertab::ner::Precision {
         match p {
             PrecisionArg::Fp32 => nertab::ner::Precision::Fp32,
             PrecisionArg::Bf16 => nertab::ner::Precision::Bf16,
+            PrecisionArg::Int8 => nertab::ner::Precision::Int8,
         }
     }
 }
@@ -119,9 +121,9 @@ enum Command {
         /// Start the CSV with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
-        /// Number format for the NER model.
-        #[arg(long, value_enum, default_value = "fp32")]
-        precision: PrecisionArg,
+        /// Number format for the NER model [default: int8 when the model has int8_ranges.json, else fp32].
+        #[arg(long, value_enum)]
+        precision: Option<PrecisionArg>,
     },
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train(TrainArgs),
@@ -141,13 +143,26 @@ enum Command {
         write_predictions: Option<PathBuf>,
         #[arg(long)]
         threads: Option<usize>,
-        /// Number format for the NER model.
-        #[arg(long, value_enum, default_value = "fp32")]
-        precision: PrecisionArg,
+        /// Number format for the NER model [default: int8 when the model has int8_ranges.json, else fp32].
+        #[arg(long, value_enum)]
+        precision: Option<PrecisionArg>,
+    },
+    /// Measure a model's int8 input ranges on CoNLL-format text (use the training split) and write them into the
+    /// model directory as int8_ranges.json. `train` does this by itself.
+    Calibrate {
+        /// CoNLL file to measure on.
+        #[arg(long)]
+        conll: PathBuf,
+        /// Model directory (default: the shipped model).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
 fn main() -> ExitCode {
+    nertab::tune_allocator();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NERTAB_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
@@ -179,7 +194,7 @@ fn run(cli: Cli) -> Result<()> {
                 show_stats: stats,
                 strict,
                 bom,
-                precision: precision.into(),
+                precision,
             })
         }
         Command::Train(args) => {
@@ -215,7 +230,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval { conll, model, json, write_predictions, threads, precision } => {
             set_threads(threads)?;
             let dir = model.unwrap_or_else(nertab::default_model_dir);
-            let model = NerModel::load_with(&dir, precision.into())
+            let model = NerModel::load_with(&dir, resolve_precision(precision, &dir))
                 .with_context(|| format!("loading the NER model from {}", dir.display()))?;
             let docs = nertab::conll::read(&conll)?;
             let predicted = nertab::eval::predict_tags(&model, &docs)?;
@@ -236,6 +251,26 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", scores.report());
             }
             Ok(())
+        }
+        Command::Calibrate { conll, model, threads } => {
+            set_threads(threads)?;
+            let dir = model.unwrap_or_else(nertab::default_model_dir);
+            nertab::train::calibrate(&dir, &conll)
+                .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
+            println!("int8 ranges written to {}", dir.join(nertab::ner::RANGES_FILE).display());
+            Ok(())
+        }
+    }
+}
+
+/// The precision asked for, else int8 where the model has its int8 ranges (the shipped one does), else fp32.
+fn resolve_precision(asked: Option<PrecisionArg>, model_dir: &std::path::Path) -> nertab::ner::Precision {
+    match asked {
+        Some(p) => p.into(),
+        None if model_dir.join(nertab::ner::RANGES_FILE).is_file() => nertab::ner::Precision::Int8,
+        None => {
+            tracing::info!("{}: no {}, running fp32", model_dir.display(), nertab::ner::RANGES_FILE);
+            nertab::ner::Precision::Fp32
         }
     }
 }
@@ -259,7 +294,7 @@ struct ExtractArgs {
     show_stats: bool,
     strict: bool,
     bom: bool,
-    precision: nertab::ner::Precision,
+    precision: Option<PrecisionArg>,
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
@@ -277,7 +312,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
             );
         }
         Some(
-            NerModel::load_with(&dir, precision)
+            NerModel::load_with(&dir, resolve_precision(precision, &dir))
                 .with_context(|| format!("loading the NER model from {}", dir.display()))?,
         )
     } else {
@@ -305,13 +340,12 @@ fn extract(args: ExtractArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     if show_stats {
-        let pieces = pipeline.ner.as_ref().map(NerModel::pieces_processed);
-        print_stats(&stats, rows, pieces, threads, wall.elapsed().as_secs_f64());
+        print_stats(&stats, rows, pipeline.ner.as_ref(), threads, wall.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
-fn print_stats(s: &Stats, rows: u64, pieces: Option<u64>, threads: usize, wall: f64) {
+fn print_stats(s: &Stats, rows: u64, ner: Option<&NerModel>, threads: usize, wall: f64) {
     let per_s = |n: u64| n as f64 / wall.max(1e-9);
     eprintln!("nertab stats ({threads} threads)");
     eprintln!(
@@ -328,8 +362,13 @@ fn print_stats(s: &Stats, rows: u64, pieces: Option<u64>, threads: usize, wall: 
         per_s(s.words),
         per_s(s.bytes) / 1e6
     );
-    if let Some(p) = pieces {
-        eprintln!("  NER: {p} word pieces, {:.0} pieces/s of NER time", p as f64 / s.ner.as_secs_f64().max(1e-9));
+    if let Some(model) = ner {
+        let p = model.pieces_processed();
+        eprintln!(
+            "  NER ({}): {p} word pieces, {:.0} pieces/s of NER time",
+            model.precision().as_str(),
+            p as f64 / s.ner.as_secs_f64().max(1e-9)
+        );
     }
     eprintln!(
         "  stages: read {:.2} s, tokenize {:.2} s, ner {:.2} s, amounts {:.2} s (beside ner), write {:.2} s",

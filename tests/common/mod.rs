@@ -8,6 +8,9 @@ use nertab::train::LABELS;
 use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use tch::{nn, Device, Kind, Tensor};
 
+/// Encoder layers of the tiny models.
+pub const TINY_LAYERS: usize = 2;
+
 /// A small vocabulary: specials, a few whole words, and every letter/digit/punctuation mark as a first piece and as
 /// a `##` continuation, so any ASCII word splits into real word pieces.
 pub fn vocab() -> Vec<String> {
@@ -53,7 +56,7 @@ fn base_config() -> serde_json::Value {
         "architectures": ["BertModel"], "model_type": "bert", "hidden_act": "gelu",
         "attention_probs_dropout_prob": 0.0, "hidden_dropout_prob": 0.0, "hidden_size": 32,
         "initializer_range": 0.02, "intermediate_size": 64, "layer_norm_eps": 1e-12,
-        "max_position_embeddings": 512, "num_attention_heads": 2, "num_hidden_layers": 2, "pad_token_id": 0,
+        "max_position_embeddings": 512, "num_attention_heads": 2, "num_hidden_layers": TINY_LAYERS, "pad_token_id": 0,
         "type_vocab_size": 2, "vocab_size": vocab().len()
     })
 }

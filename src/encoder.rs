@@ -1,0 +1,297 @@
+//! An inference-only BERT token classifier over the weights of a trained model, written with plain tensor ops so
+//! each linear layer can run in fp32 or in int8.
+//!
+//! Why not rust-bert's forward pass at inference: its linear layers are private, so they cannot be quantized, and on
+//! CPUs without AMX (the 2-core machine this project targets has AVX512-VNNI but no AMX) bfloat16 is slower than
+//! fp32. Dynamic int8 quantization of the linear layers (fbgemm, VNNI) is what pays there. Training keeps rust-bert's
+//! model (autograd, dropout); this module reads the same variables by their Hugging Face names, and a test checks
+//! that both give the same logits in fp32.
+//!
+//! int8 uses fbgemm's int8 kernel (VNNI): weights quantized once per tensor (symmetric), int32 accumulation, fp32
+//! out. The kernel quantizes its input from the input's own min/max, which would make a sentence's result depend on
+//! the other sentences in its batch. So each quantized layer has a fixed input range, measured once on training text
+//! ([`Encoder::observe_ranges`], stored as `int8_ranges.json` beside the model): the input is clamped to it and one
+//! anchor row holding its two ends is appended, so the kernel always sees exactly that range. A sentence then gets
+//! the same labels and scores whatever it is batched with and however many threads run. Layer norms, softmax, GELU,
+//! embeddings and the classifier stay fp32.
+
+use std::collections::HashMap;
+
+use tch::{Kind, Tensor};
+
+use crate::ner::NerError;
+
+use crate::ner::Precision;
+
+/// A linear layer `x Wᵀ + b`, with an int8 copy of `W` when quantized.
+struct Linear {
+    weight: Tensor,
+    bias: Tensor,
+    int8: Option<Int8Weight>,
+}
+
+/// fbgemm's packed int8 weight and what its kernel needs besides.
+struct Int8Weight {
+    quantized: Tensor,
+    packed: Tensor,
+    col_offsets: Tensor,
+    scale: f64,
+    /// The fixed input range: `(low, high)` and a `[1, in]` row holding both, appended to every input.
+    range: (f64, f64),
+    anchor: Tensor,
+}
+
+/// The input range of each quantized linear layer, in encoder order (per layer: query/key/value, attention output,
+/// intermediate, output).
+pub type Ranges = Vec<(f64, f64)>;
+
+/// Number of quantized linear layers per encoder layer.
+const LINEARS_PER_LAYER: usize = 4;
+
+impl Linear {
+    /// A layer in `precision`; `range` is the fixed input range, needed for int8.
+    fn new(weight: Tensor, bias: Tensor, precision: Precision, range: Option<(f64, f64)>) -> Result<Linear, NerError> {
+        Ok(match (precision, range) {
+            (Precision::Fp32, _) => Linear { weight, bias, int8: None },
+            (Precision::Bf16, _) => {
+                Linear { weight: weight.f_to_kind(Kind::BFloat16)?, bias: bias.f_to_kind(Kind::BFloat16)?, int8: None }
+            }
+            (Precision::Int8, Some(range)) => Linear { int8: Some(Int8Weight::new(&weight, range)?), weight, bias },
+            (Precision::Int8, None) => {
+                return Err(NerError::Model { path: "int8_ranges.json".into(), message: "no input range".into() })
+            }
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor, NerError> {
+        Ok(match &self.int8 {
+            None => x.f_linear(&self.weight, Some(&self.bias))?,
+            Some(q) => {
+                let shape = x.size();
+                let rows = x.numel() as i64 / shape.last().copied().unwrap_or(1).max(1);
+                // One pass: clamp into a buffer that has one more row, then put the anchor there.
+                let flat = Tensor::f_empty([rows + 1, q.anchor.size()[1]], (Kind::Float, x.device()))?;
+                let _ = x.f_reshape([rows, -1])?.f_clamp_out(&flat.f_narrow(0, 0, rows)?, q.range.0, q.range.1)?;
+                flat.f_narrow(0, rows, 1)?.f_copy_(&q.anchor)?;
+                let y = flat.f_fbgemm_linear_int8_weight_fp32_activation(
+                    &q.quantized,
+                    &q.packed,
+                    &q.col_offsets,
+                    tch::Scalar::float(q.scale),
+                    tch::Scalar::int(0),
+                    &self.bias,
+                )?;
+                let y = y.f_narrow(0, 0, rows)?;
+                let mut out_shape = shape.clone();
+                if let Some(last) = out_shape.last_mut() {
+                    *last = self.weight.size()[0];
+                }
+                y.f_reshape(out_shape.as_slice())?
+            }
+        })
+    }
+}
+
+impl Int8Weight {
+    /// Symmetric per-tensor quantization (zero point 0), the layout `fbgemm_linear_int8_weight_fp32_activation` wants:
+    /// an `[out, in]` int8 matrix, its packed form, and per output row the sum of its quantized entries.
+    fn new(weight: &Tensor, range: (f64, f64)) -> Result<Int8Weight, NerError> {
+        let w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
+        let max = w.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
+        let scale = max / 127.0;
+        let quantized = w.f_div_scalar(scale)?.f_round()?.f_clamp(-128, 127)?.f_to_kind(Kind::Int8)?;
+        let col_offsets = quantized.f_to_kind(Kind::Int)?.f_sum_dim_intlist(1, false, Kind::Int)?;
+        let packed = quantized.f_fbgemm_pack_quantized_matrix()?;
+        // The kernel widens the range to include 0.
+        let range = (range.0.min(0.0), range.1.max(0.0));
+        let inputs = w.size().get(1).copied().unwrap_or(1);
+        let mut anchor = vec![range.0 as f32; inputs as usize];
+        if let Some(last) = anchor.last_mut() {
+            *last = range.1 as f32;
+        }
+        let anchor = Tensor::f_from_slice(&anchor)?.f_view([1, inputs])?;
+        Ok(Int8Weight { quantized, packed, col_offsets, scale, range, anchor })
+    }
+}
+
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+}
+
+impl LayerNorm {
+    fn new(weight: Tensor, bias: Tensor, kind: Kind) -> Result<LayerNorm, NerError> {
+        Ok(LayerNorm { weight: weight.f_to_kind(kind)?, bias: bias.f_to_kind(kind)? })
+    }
+
+    fn forward(&self, x: &Tensor, width: i64) -> Result<Tensor, NerError> {
+        Ok(x.f_layer_norm([width], Some(&self.weight), Some(&self.bias), 1e-12, false)?)
+    }
+}
+
+struct Layer {
+    /// Query, key and value projections stacked into one `[3h, h]` matrix: one larger product instead of three.
+    qkv: Linear,
+    attention_out: Linear,
+    attention_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: LayerNorm,
+}
+
+/// A BERT encoder with a token-classification head, for inference.
+pub struct Encoder {
+    word: Tensor,
+    position: Tensor,
+    token_type: Tensor,
+    embedding_norm: LayerNorm,
+    layers: Vec<Layer>,
+    classifier: Linear,
+    hidden: i64,
+    heads: i64,
+    /// Kind of the activations: fp32, or bf16 for [`Precision::Bf16`].
+    kind: Kind,
+}
+
+impl Encoder {
+    /// Builds the encoder from variables named as in a Hugging Face `BertForTokenClassification` checkpoint. The
+    /// tensors are shallow copies of the variables (fp32), so the model's memory is not duplicated in fp32 mode.
+    /// int8 needs the input `ranges` measured by [`Encoder::observe_ranges`]; the layers numbered in `keep_fp32`
+    /// (same numbering) stay fp32.
+    pub fn from_variables(
+        vars: &HashMap<String, Tensor>,
+        heads: i64,
+        precision: Precision,
+        ranges: Option<&[(f64, f64)]>,
+        keep_fp32: &[usize],
+    ) -> Result<Encoder, NerError> {
+        let kind = if precision == Precision::Bf16 { Kind::BFloat16 } else { Kind::Float };
+        let get = |name: &str| -> Result<Tensor, NerError> {
+            let t = vars.get(name).ok_or_else(|| NerError::Model {
+                path: name.to_string(),
+                message: "variable missing from the model".into(),
+            })?;
+            Ok(t.f_to_kind(Kind::Float)?.f_detach()?)
+        };
+        let range = |i: usize| ranges.and_then(|r| r.get(i).copied());
+        let pr = |i: usize| if keep_fp32.contains(&i) { Precision::Fp32 } else { precision };
+        let linear = |prefix: &str, i: usize| -> Result<Linear, NerError> {
+            Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i))
+        };
+        let norm = |prefix: &str| -> Result<LayerNorm, NerError> {
+            LayerNorm::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, kind)
+        };
+        let mut layers = Vec::new();
+        while vars.contains_key(&format!("bert.encoder.layer.{}.attention.self.query.weight", layers.len())) {
+            let n = layers.len() * LINEARS_PER_LAYER;
+            let p = format!("bert.encoder.layer.{}", layers.len());
+            let part = |name: &str, what: &str| get(&format!("{p}.attention.self.{name}.{what}"));
+            let qkv_weight =
+                Tensor::f_cat(&[part("query", "weight")?, part("key", "weight")?, part("value", "weight")?], 0)?;
+            let qkv_bias = Tensor::f_cat(&[part("query", "bias")?, part("key", "bias")?, part("value", "bias")?], 0)?;
+            layers.push(Layer {
+                qkv: Linear::new(qkv_weight, qkv_bias, pr(n), range(n))?,
+                attention_out: linear(&format!("{p}.attention.output.dense"), n + 1)?,
+                attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                intermediate: linear(&format!("{p}.intermediate.dense"), n + 2)?,
+                output: linear(&format!("{p}.output.dense"), n + 3)?,
+                output_norm: norm(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        let word = get("bert.embeddings.word_embeddings.weight")?;
+        let hidden = word.size().get(1).copied().unwrap_or(0);
+        if layers.is_empty() || heads < 1 || hidden % heads != 0 {
+            return Err(NerError::Model {
+                path: "bert.encoder".into(),
+                message: format!("{} layers, hidden size {hidden}, {heads} heads", layers.len()),
+            });
+        }
+        Ok(Encoder {
+            word: word.f_to_kind(kind)?,
+            position: get("bert.embeddings.position_embeddings.weight")?.f_to_kind(kind)?,
+            token_type: get("bert.embeddings.token_type_embeddings.weight")?.f_to_kind(kind)?,
+            embedding_norm: norm("bert.embeddings.LayerNorm")?,
+            layers,
+            // The head is tiny (hidden × labels): never quantized.
+            classifier: Linear::new(
+                get("classifier.weight")?,
+                get("classifier.bias")?,
+                if precision == Precision::Int8 { Precision::Fp32 } else { precision },
+                None,
+            )?,
+            hidden,
+            heads,
+            kind,
+        })
+    }
+
+    /// fp32 logits `[rows, width, labels]` for piece ids, attention mask (1 = real piece) and token-type ids, all
+    /// `[rows, width]` int64.
+    pub fn forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, NerError> {
+        tch::no_grad(|| self.forward_inner(ids, mask, types, &mut |_, _| Ok(())))
+    }
+
+    /// Widens `ranges` (one per quantized layer, in encoder order) to the inputs this batch gives those layers, over
+    /// real pieces only (padding is never read). Run in fp32 over training text to calibrate int8.
+    pub fn observe_ranges(
+        &self,
+        ids: &Tensor,
+        mask: &Tensor,
+        types: &Tensor,
+        ranges: &mut Ranges,
+    ) -> Result<(), NerError> {
+        ranges.resize(self.layers.len() * LINEARS_PER_LAYER, (0.0, 0.0));
+        let real = mask.f_flatten(0, -1)?.f_nonzero()?.f_squeeze_dim(1)?;
+        let _logits = tch::no_grad(|| {
+            self.forward_inner(ids, mask, types, &mut |i, x| {
+                let width = x.size().last().copied().unwrap_or(1);
+                let x = x.f_reshape([-1, width])?.f_index_select(0, &real)?;
+                if x.numel() > 0 {
+                    let r = &mut ranges[i];
+                    r.0 = r.0.min(x.f_min()?.f_double_value(&[])?);
+                    r.1 = r.1.max(x.f_max()?.f_double_value(&[])?);
+                }
+                Ok(())
+            })
+        })?;
+        Ok(())
+    }
+
+    fn forward_inner(
+        &self,
+        ids: &Tensor,
+        mask: &Tensor,
+        types: &Tensor,
+        observe: &mut dyn FnMut(usize, &Tensor) -> Result<(), NerError>,
+    ) -> Result<Tensor, NerError> {
+        let size = ids.size();
+        let (rows, width) = match size.as_slice() {
+            &[r, w] => (r, w),
+            _ => return Err(NerError::Model { path: "input".into(), message: format!("ids of shape {size:?}") }),
+        };
+        let positions = Tensor::f_arange(width, (Kind::Int64, ids.device()))?;
+        let x = Tensor::f_embedding(&self.word, ids, -1, false, false)?
+            .f_add(&Tensor::f_embedding(&self.position, &positions, -1, false, false)?)?
+            .f_add(&Tensor::f_embedding(&self.token_type, types, -1, false, false)?)?;
+        let mut x = self.embedding_norm.forward(&x, self.hidden)?;
+        // Additive attention mask [rows, 1, 1, width]: 0 for real pieces, a large negative for padding.
+        let bias = mask.f_to_kind(self.kind)?.f_sub_scalar(1.0)?.f_mul_scalar(10000.0)?.f_view([rows, 1, 1, width])?;
+        let head = self.hidden / self.heads;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let n = l * LINEARS_PER_LAYER;
+            observe(n, &x)?;
+            let qkv = layer.qkv.forward(&x)?.f_view([rows, width, 3, self.heads, head])?.f_permute([2, 0, 3, 1, 4])?;
+            let (q, k, v) = (qkv.f_get(0)?, qkv.f_get(1)?, qkv.f_get(2)?);
+            let context = Tensor::f_scaled_dot_product_attention(&q, &k, &v, Some(&bias), 0.0, false, None)?
+                .f_transpose(1, 2)?
+                .f_reshape([rows, width, self.hidden])?;
+            observe(n + 1, &context)?;
+            let a = layer.attention_norm.forward(&layer.attention_out.forward(&context)?.f_add(&x)?, self.hidden)?;
+            observe(n + 2, &a)?;
+            let i = layer.intermediate.forward(&a)?.f_gelu("none")?;
+            observe(n + 3, &i)?;
+            x = layer.output_norm.forward(&layer.output.forward(&i)?.f_add(&a)?, self.hidden)?;
+        }
+        Ok(self.classifier.forward(&x)?.f_to_kind(Kind::Float)?)
+    }
+}
