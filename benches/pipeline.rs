@@ -1,26 +1,51 @@
-//! Throughput of the pipeline's stages on the seed corpus (and on the BBC corpus when `NERTAB_BENCH_CORPUS` points
-//! at a directory of .txt articles): tokenizer and amounts in MB/s, NER with the shipped model in articles/s.
-//! Run with `make bench` or `cargo bench`.
+//! Throughput benchmarks (criterion). Run with `make bench` or `cargo bench --bench pipeline [-- FILTER]`.
+//!
+//! - `stages`: tokenizer and amounts extractor in MB/s (one core).
+//! - `forward`: NER forward passes of the shipped model in word pieces/s at a few batch shapes, for rust-bert's fp32
+//!   forward pass (the reference) and nertab's encoder in fp32, int8 and bf16.
+//! - `forward_32x48`: the shipped architecture against a BERT-base-size classifier.
+//! - `end_to_end`: the whole pipeline (read → tokenize → NER ∥ amounts → CSV) in articles/s.
+//!
+//! The corpus is `$NERTAB_BENCH_CORPUS`, else the BBC corpus that `scripts/setup.sh bbc` puts in the cache. Without
+//! either, `stages` runs on the seed articles and `end_to_end` is skipped with a message. `end_to_end` uses the first
+//! `$NERTAB_BENCH_ARTICLES` articles (default 200) so a sample takes seconds, not minutes; the whole-corpus figure is
+//! `nertab extract --stats` (README).
 
 use std::path::PathBuf;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nertab::corpus::Article;
-use nertab::ner::NerModel;
+use nertab::ner::{NerModel, Precision};
 use nertab::tokenize::{tokenize, Tokenized};
+use tch::{Device, Kind, Tensor};
 
-fn corpus() -> Vec<Article> {
-    let dir = std::env::var_os("NERTAB_BENCH_CORPUS")
+/// The benchmark corpus directory, if there is one.
+fn corpus_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("NERTAB_BENCH_CORPUS") {
+        return Some(PathBuf::from(dir));
+    }
+    let cache = std::env::var_os("NERTAB_CACHE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus"));
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/nertab")))?;
+    Some(cache.join("data/bbc")).filter(|d| d.is_dir())
+}
+
+fn read(dir: PathBuf) -> Vec<Article> {
     nertab::corpus::read(&[dir]).and_then(|a| a.collect::<Result<Vec<_>, _>>()).expect("readable bench corpus")
 }
 
+fn threads() -> i32 {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) as i32
+}
+
 fn stages(c: &mut Criterion) {
-    let articles = corpus();
+    let dir = corpus_dir().unwrap_or_else(|| {
+        eprintln!("stages: no BBC corpus (scripts/setup.sh bbc) and no NERTAB_BENCH_CORPUS: using the seed articles");
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
+    });
+    let articles = read(dir);
     let bytes: u64 = articles.iter().map(|a| a.text.len() as u64).sum();
     let docs: Vec<Tokenized> = articles.iter().map(|a| tokenize(&a.text)).collect();
-
     let mut g = c.benchmark_group("stages");
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("tokenize", |b| b.iter(|| articles.iter().map(|a| tokenize(&a.text).tokens.len()).sum::<usize>()));
@@ -28,27 +53,50 @@ fn stages(c: &mut Criterion) {
         b.iter(|| articles.iter().zip(&docs).map(|(a, d)| nertab::amounts::extract(&a.text, d).len()).sum::<usize>())
     });
     g.finish();
+}
 
-    let model_dir = nertab::default_model_dir();
-    match NerModel::load(&model_dir) {
-        Ok(model) => {
-            tch::set_num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()) as i32);
-            let refs: Vec<(&str, &Tokenized)> = articles.iter().zip(&docs).map(|(a, d)| (a.text.as_str(), d)).collect();
-            let mut g = c.benchmark_group("ner");
-            g.sample_size(10);
-            g.throughput(Throughput::Elements(articles.len() as u64));
-            g.bench_function("predict", |b| b.iter(|| model.predict(&refs).map(|e| e.len()).unwrap_or(0)));
-            g.finish();
+/// Random piece ids in the shipped vocabulary's word range, all real (no padding), casing types mixed.
+fn batch(rows: i64, len: i64) -> (Tensor, Tensor, Tensor) {
+    tch::manual_seed(1);
+    (
+        Tensor::randint_low(1000, 20000, [rows, len], (Kind::Int64, Device::Cpu)),
+        Tensor::ones([rows, len], (Kind::Int64, Device::Cpu)),
+        Tensor::randint(5, [rows, len], (Kind::Int64, Device::Cpu)),
+    )
+}
+
+fn forward(c: &mut Criterion) {
+    tch::set_num_threads(threads());
+    let dir = nertab::default_model_dir();
+    let mut g = c.benchmark_group("forward");
+    g.sample_size(10);
+    for (rows, len) in [(32i64, 32i64), (16, 64), (4, 256)] {
+        let (ids, mask, types) = batch(rows, len);
+        g.throughput(Throughput::Elements((rows * len) as u64));
+        let shape = format!("{rows}x{len}");
+        match NerModel::load(&dir) {
+            Ok(m) => {
+                g.bench_with_input(BenchmarkId::new("rust-bert-fp32", &shape), &(), |b, _| {
+                    b.iter(|| m.reference_forward(&ids, &mask, &types))
+                });
+            }
+            Err(e) => eprintln!("forward: skipping, no model: {e}"),
         }
-        Err(e) => eprintln!("skipping the NER benchmark: {e}"),
+        for precision in [Precision::Fp32, Precision::Int8, Precision::Bf16] {
+            let Ok(m) = NerModel::load_with(&dir, precision) else { continue };
+            g.bench_with_input(BenchmarkId::new(precision.as_str(), &shape), &(), |b, _| {
+                b.iter(|| m.forward(&ids, &mask, &types).map(|t| t.size()))
+            });
+        }
     }
+    g.finish();
 }
 
 /// Forward pass of the shipped architecture against a BERT-base-size classifier on the same batch (random weights:
-/// speed does not depend on them), for the "at least 4x faster than BERT-base" check.
+/// speed does not depend on them), for the "at least 4x faster than BERT-base" check. Both through rust-bert in fp32.
 fn against_bert_base(c: &mut Criterion) {
     use rust_bert::bert::{BertConfig, BertForTokenClassification};
-    use tch::{nn, Device, Kind, Tensor};
+    use tch::nn;
     let shipped = nertab::default_model_dir().join("config.json");
     let Ok(cfg) = nertab::ner::read_config(&shipped) else {
         eprintln!("skipping the BERT-base comparison: no {}", shipped.display());
@@ -61,11 +109,9 @@ fn against_bert_base(c: &mut Criterion) {
         num_hidden_layers: 12,
         ..cfg.bert.clone()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as i32;
-    tch::set_num_threads(threads);
+    tch::set_num_threads(threads());
     let (rows, len) = (32i64, 48i64);
-    let ids = Tensor::randint(1000, [rows, len], (Kind::Int64, Device::Cpu));
-    let mask = Tensor::ones([rows, len], (Kind::Int64, Device::Cpu));
+    let (ids, mask, _) = batch(rows, len);
     let types = Tensor::zeros([rows, len], (Kind::Int64, Device::Cpu));
     let mut g = c.benchmark_group("forward_32x48");
     g.sample_size(10);
@@ -80,5 +126,48 @@ fn against_bert_base(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, against_bert_base);
+fn end_to_end(c: &mut Criterion) {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("end_to_end: skipped: no BBC corpus (run scripts/setup.sh bbc) and no NERTAB_BENCH_CORPUS");
+        return;
+    };
+    let limit = std::env::var("NERTAB_BENCH_ARTICLES").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let mut articles = read(dir);
+    articles.truncate(limit);
+    tch::set_num_threads(threads());
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut g = c.benchmark_group("end_to_end");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(articles.len() as u64));
+    for precision in [Precision::Int8, Precision::Fp32] {
+        let ner = match NerModel::load_with(&nertab::default_model_dir(), precision) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("end_to_end: skipping {}: {e}", precision.as_str());
+                continue;
+            }
+        };
+        let pipeline = nertab::pipeline::Pipeline { ner: Some(ner), amounts: true, chunk: 64, strict: false };
+        g.bench_function(precision.as_str(), |b| {
+            b.iter(|| {
+                let mut table = nertab::table::TableWriter::create(&out.path().join("t.csv"), false).expect("table");
+                let mut stats = nertab::pipeline::Stats::default();
+                pipeline.run(articles.iter().cloned().map(Ok), &mut table, &mut stats).expect("pipeline");
+                table.finish().expect("table written")
+            })
+        });
+    }
+    g.finish();
+}
+
+fn setup() -> Criterion {
+    nertab::tune_allocator();
+    Criterion::default()
+}
+
+criterion_group! {
+    name = benches;
+    config = setup();
+    targets = stages, forward, against_bert_base, end_to_end
+}
 criterion_main!(benches);

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use tch::{Kind, Tensor};
+use tch::{Device, Kind, Tensor};
 
 use crate::ner::NerError;
 
@@ -114,6 +114,30 @@ impl Int8Weight {
     }
 }
 
+/// Runs `f` with file descriptor 2 pointed at /dev/null, then restores it. Only for model loading, before the
+/// pipeline's threads start reporting on stderr.
+fn without_stderr<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else { return f() };
+        // SAFETY: dup/dup2/close on descriptors this function owns (the saved copy) or that exist (2, /dev/null).
+        let saved = unsafe { libc::dup(2) };
+        if saved < 0 {
+            return f();
+        }
+        unsafe { libc::dup2(null.as_raw_fd(), 2) };
+        let out = f();
+        unsafe {
+            libc::dup2(saved, 2);
+            libc::close(saved);
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    f()
+}
+
 struct LayerNorm {
     weight: Tensor,
     bias: Tensor,
@@ -159,6 +183,26 @@ impl Encoder {
     /// int8 needs the input `ranges` measured by [`Encoder::observe_ranges`]; the layers numbered in `keep_fp32`
     /// (same numbering) stay fp32.
     pub fn from_variables(
+        vars: &HashMap<String, Tensor>,
+        heads: i64,
+        precision: Precision,
+        ranges: Option<&[(f64, f64)]>,
+        keep_fp32: &[usize],
+    ) -> Result<Encoder, NerError> {
+        if precision != Precision::Int8 {
+            return Self::build(vars, heads, precision, ranges, keep_fp32);
+        }
+        // libtorch prints a one-time deprecation warning on stderr the first time each fbgemm int8 op runs; users
+        // of `extract` should not see it. Packing the weights and one tiny forward pass trigger both, silenced.
+        without_stderr(|| {
+            let encoder = Self::build(vars, heads, precision, ranges, keep_fp32)?;
+            let one = Tensor::f_ones([1, 2], (Kind::Int64, Device::Cpu))?;
+            let _logits = encoder.forward(&one, &one, &one)?;
+            Ok(encoder)
+        })
+    }
+
+    fn build(
         vars: &HashMap<String, Tensor>,
         heads: i64,
         precision: Precision,
