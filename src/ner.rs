@@ -295,9 +295,13 @@ impl NerModel {
         self.pieces.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Logits `[rows, width, labels]` for a batch.
-    pub(crate) fn logits(&self, t: &BatchTensors, train: bool) -> Tensor {
-        self.model.forward_t(Some(&t.ids), Some(&t.mask), Some(&t.types), None, None, train).logits
+    /// Logits `[rows, width, labels]` of a batch through rust-bert's model in training mode (dropout, autograd).
+    pub(crate) fn train_logits(&self, t: &BatchTensors) -> Tensor {
+        self.rust_bert_forward(&t.ids, &t.mask, &t.types, true)
+    }
+
+    fn rust_bert_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor, train: bool) -> Tensor {
+        self.model.forward_t(Some(ids), Some(mask), Some(types), None, None, train).logits
     }
 
     /// fp32 logits `[batch, length, labels]` for piece ids, attention mask and token-type ids, from the inference
@@ -309,7 +313,7 @@ impl NerModel {
     /// The same logits from rust-bert's forward pass in fp32, the one training uses: the reference the inference
     /// path is checked against.
     pub fn reference_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Tensor {
-        tch::no_grad(|| self.model.forward_t(Some(ids), Some(mask), Some(types), None, None, false).logits)
+        tch::no_grad(|| self.rust_bert_forward(ids, mask, types, false))
     }
 
     /// Input tensors for a batch of windows, padded to the longest.

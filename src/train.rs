@@ -164,7 +164,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
                 }
             }
             let labels = Tensor::f_from_slice(&labels)?;
-            let logits = model.logits(&t, true);
+            let logits = model.train_logits(&t);
             let loss = logits.f_view([-1, LABELS.len() as i64])?.f_cross_entropy_loss::<Tensor>(
                 &labels,
                 None,
