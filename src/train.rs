@@ -242,8 +242,9 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         wall_seconds: started.elapsed().as_secs_f64(),
     };
     let json = serde_json::to_string_pretty(&report).map_err(|e| file_err(&opts.out, e))?;
-    std::fs::write(opts.out.join("report.json"), json).map_err(|e| file_err(&opts.out, e))?;
-    std::fs::write(opts.out.join("TRAINING.md"), report_markdown(&report)).map_err(|e| file_err(&opts.out, e))?;
+    std::fs::write(opts.out.join("report.json"), home_as_tilde(&json)).map_err(|e| file_err(&opts.out, e))?;
+    std::fs::write(opts.out.join("TRAINING.md"), home_as_tilde(&report_markdown(&report)))
+        .map_err(|e| file_err(&opts.out, e))?;
     Ok(report)
 }
 
@@ -396,6 +397,20 @@ fn scores_table(s: &Scores) -> String {
     t
 }
 
+/// The report is committed with the model: paths under the trainer's home directory are written as `~/…`, so it
+/// names the cache layout rather than one machine's user.
+fn home_as_tilde(text: &str) -> String {
+    tilde(text, &std::env::var("HOME").unwrap_or_default())
+}
+
+fn tilde(text: &str, home: &str) -> String {
+    let home = home.trim_end_matches('/');
+    if home.is_empty() {
+        return text.to_string();
+    }
+    text.replace(&format!("{home}/"), "~/")
+}
+
 fn report_markdown(r: &TrainReport) -> String {
     let o = &r.options;
     let mut s = String::from("# Training report\n\n");
@@ -432,4 +447,20 @@ fn report_markdown(r: &TrainReport) -> String {
         s += &scores_table(t);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tilde;
+
+    #[test]
+    fn report_paths_under_home_become_tilde() {
+        let text = "base `/home/ann/.cache/nertab/base/m`, data /home/ann/.cache/nertab/data/x.txt, /home/annex/y";
+        assert_eq!(
+            tilde(text, "/home/ann/"),
+            "base `~/.cache/nertab/base/m`, data ~/.cache/nertab/data/x.txt, /home/annex/y"
+        );
+        assert_eq!(tilde(text, ""), text);
+        assert_eq!(tilde(text, "/"), text);
+    }
 }
