@@ -68,23 +68,30 @@ fn batch(rows: i64, len: i64) -> (Tensor, Tensor, Tensor) {
 fn forward(c: &mut Criterion) {
     tch::set_num_threads(threads());
     let dir = nertab::default_model_dir();
+    let reference = match NerModel::load(&dir) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("forward: skipping, no model: {e}");
+            return;
+        }
+    };
+    let models: Vec<NerModel> = [Precision::Fp32, Precision::Int8, Precision::Bf16]
+        .into_iter()
+        .filter_map(|p| {
+            NerModel::load_with(&dir, p).map_err(|e| eprintln!("forward: skipping {}: {e}", p.as_str())).ok()
+        })
+        .collect();
     let mut g = c.benchmark_group("forward");
     g.sample_size(10);
     for (rows, len) in [(32i64, 32i64), (16, 64), (4, 256)] {
         let (ids, mask, types) = batch(rows, len);
         g.throughput(Throughput::Elements((rows * len) as u64));
         let shape = format!("{rows}x{len}");
-        match NerModel::load(&dir) {
-            Ok(m) => {
-                g.bench_with_input(BenchmarkId::new("rust-bert-fp32", &shape), &(), |b, _| {
-                    b.iter(|| m.reference_forward(&ids, &mask, &types))
-                });
-            }
-            Err(e) => eprintln!("forward: skipping, no model: {e}"),
-        }
-        for precision in [Precision::Fp32, Precision::Int8, Precision::Bf16] {
-            let Ok(m) = NerModel::load_with(&dir, precision) else { continue };
-            g.bench_with_input(BenchmarkId::new(precision.as_str(), &shape), &(), |b, _| {
+        g.bench_with_input(BenchmarkId::new("rust-bert-fp32", &shape), &(), |b, _| {
+            b.iter(|| reference.reference_forward(&ids, &mask, &types))
+        });
+        for m in &models {
+            g.bench_with_input(BenchmarkId::new(m.precision().as_str(), &shape), &(), |b, _| {
                 b.iter(|| m.forward(&ids, &mask, &types).map(|t| t.size()))
             });
         }

@@ -21,7 +21,7 @@ use tch::{Device, Kind, Tensor};
 
 use crate::ner::NerError;
 
-use crate::ner::Precision;
+use crate::ner::{Precision, RangesFile, RANGES_FILE};
 
 /// A linear layer `x Wᵀ + b`, with an int8 copy of `W` when quantized.
 struct Linear {
@@ -58,7 +58,7 @@ impl Linear {
             }
             (Precision::Int8, Some(range)) => Linear { int8: Some(Int8Weight::new(&weight, range)?), weight, bias },
             (Precision::Int8, None) => {
-                return Err(NerError::Model { path: "int8_ranges.json".into(), message: "no input range".into() })
+                return Err(NerError::Model { path: RANGES_FILE.into(), message: "no input range for a layer".into() })
             }
         })
     }
@@ -138,6 +138,15 @@ fn without_stderr<T>(f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// Kind of the activations: bf16 for [`Precision::Bf16`], else fp32 (int8 layers take and give fp32).
+fn activation_kind(precision: Precision) -> Kind {
+    if precision == Precision::Bf16 {
+        Kind::BFloat16
+    } else {
+        Kind::Float
+    }
+}
+
 struct LayerNorm {
     weight: Tensor,
     bias: Tensor,
@@ -173,29 +182,30 @@ pub struct Encoder {
     classifier: Linear,
     hidden: i64,
     heads: i64,
-    /// Kind of the activations: fp32, or bf16 for [`Precision::Bf16`].
-    kind: Kind,
+    precision: Precision,
 }
 
 impl Encoder {
     /// Builds the encoder from variables named as in a Hugging Face `BertForTokenClassification` checkpoint. The
     /// tensors are shallow copies of the variables (fp32), so the model's memory is not duplicated in fp32 mode.
-    /// int8 needs the input `ranges` measured by [`Encoder::observe_ranges`]; the layers numbered in `keep_fp32`
-    /// (same numbering) stay fp32.
+    /// int8 needs the model's `int8_ranges.json` ([`RangesFile`]): the input ranges measured by
+    /// [`Encoder::observe_ranges`] and the layers that stay fp32.
     pub fn from_variables(
         vars: &HashMap<String, Tensor>,
         heads: i64,
         precision: Precision,
-        ranges: Option<&[(f64, f64)]>,
-        keep_fp32: &[usize],
+        int8: Option<&RangesFile>,
     ) -> Result<Encoder, NerError> {
         if precision != Precision::Int8 {
-            return Self::build(vars, heads, precision, ranges, keep_fp32);
+            return Self::build(vars, heads, precision, None);
         }
+        let Some(int8) = int8 else {
+            return Err(NerError::Model { path: RANGES_FILE.into(), message: "int8 needs the input ranges".into() });
+        };
         // libtorch prints a one-time deprecation warning on stderr the first time each fbgemm int8 op runs; users
         // of `extract` should not see it. Packing the weights and one tiny forward pass trigger both, silenced.
         without_stderr(|| {
-            let encoder = Self::build(vars, heads, precision, ranges, keep_fp32)?;
+            let encoder = Self::build(vars, heads, precision, Some(int8))?;
             let one = Tensor::f_ones([1, 2], (Kind::Int64, Device::Cpu))?;
             let _logits = encoder.forward(&one, &one, &one)?;
             Ok(encoder)
@@ -206,10 +216,9 @@ impl Encoder {
         vars: &HashMap<String, Tensor>,
         heads: i64,
         precision: Precision,
-        ranges: Option<&[(f64, f64)]>,
-        keep_fp32: &[usize],
+        int8: Option<&RangesFile>,
     ) -> Result<Encoder, NerError> {
-        let kind = if precision == Precision::Bf16 { Kind::BFloat16 } else { Kind::Float };
+        let kind = activation_kind(precision);
         let get = |name: &str| -> Result<Tensor, NerError> {
             let t = vars.get(name).ok_or_else(|| NerError::Model {
                 path: name.to_string(),
@@ -217,8 +226,8 @@ impl Encoder {
             })?;
             Ok(t.f_to_kind(Kind::Float)?.f_detach()?)
         };
-        let range = |i: usize| ranges.and_then(|r| r.get(i).copied());
-        let pr = |i: usize| if keep_fp32.contains(&i) { Precision::Fp32 } else { precision };
+        let range = |i: usize| int8.and_then(|f| f.ranges.get(i).copied());
+        let pr = |i: usize| if int8.is_some_and(|f| f.keep_fp32.contains(&i)) { Precision::Fp32 } else { precision };
         let linear = |prefix: &str, i: usize| -> Result<Linear, NerError> {
             Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i))
         };
@@ -265,8 +274,13 @@ impl Encoder {
             )?,
             hidden,
             heads,
-            kind,
+            precision,
         })
+    }
+
+    /// The precision this encoder computes in.
+    pub fn precision(&self) -> Precision {
+        self.precision
     }
 
     /// fp32 logits `[rows, width, labels]` for piece ids, attention mask (1 = real piece) and token-type ids, all
@@ -319,7 +333,11 @@ impl Encoder {
             .f_add(&Tensor::f_embedding(&self.token_type, types, -1, false, false)?)?;
         let mut x = self.embedding_norm.forward(&x, self.hidden)?;
         // Additive attention mask [rows, 1, 1, width]: 0 for real pieces, a large negative for padding.
-        let bias = mask.f_to_kind(self.kind)?.f_sub_scalar(1.0)?.f_mul_scalar(10000.0)?.f_view([rows, 1, 1, width])?;
+        let bias = mask
+            .f_to_kind(activation_kind(self.precision))?
+            .f_sub_scalar(1.0)?
+            .f_mul_scalar(10000.0)?
+            .f_view([rows, 1, 1, width])?;
         let head = self.hidden / self.heads;
         for (l, layer) in self.layers.iter().enumerate() {
             let n = l * LINEARS_PER_LAYER;

@@ -57,7 +57,7 @@ pub enum Precision {
     /// bfloat16 weights and activations: oneDNN runs the matrix products on AVX512-BF16/AMX. Pays only on CPUs
     /// with AMX; slower than fp32 on AVX512-BF16 alone.
     Bf16,
-    /// int8 linear layers (fbgemm dynamic quantization, VNNI), everything else fp32.
+    /// int8 linear layers (fbgemm, VNNI) with fixed calibrated input ranges, everything else fp32.
     Int8,
 }
 
@@ -112,7 +112,6 @@ pub struct NerModel {
     model: BertForTokenClassification,
     /// The inference path over the same weights.
     encoder: Encoder,
-    precision: Precision,
     vs: nn::VarStore,
     tokenizer: WordPieceTokenizer,
     /// IOB2 labels by class id.
@@ -189,10 +188,8 @@ impl NerModel {
         vs.freeze();
         let heads = config.bert.num_attention_heads;
         let int8 = if precision == Precision::Int8 { Some(read_ranges(dir)?) } else { None };
-        let (ranges, keep) = int8.map(|f| (Some(f.ranges), f.keep_fp32)).unwrap_or_default();
         Ok(NerModel {
-            encoder: Encoder::from_variables(&vs.variables(), heads, precision, ranges.as_deref(), &keep)?,
-            precision,
+            encoder: Encoder::from_variables(&vs.variables(), heads, precision, int8.as_ref())?,
             model,
             vs,
             tokenizer,
@@ -218,34 +215,27 @@ impl NerModel {
     ) -> Result<NerModel, NerError> {
         let (labels, casing, options) = (config.labels.clone(), config.casing, config.options.clone());
         let heads = config.bert.num_attention_heads;
-        let encoder = Encoder::from_variables(&vs.variables(), heads, Precision::Fp32, None, &[])?;
-        let precision = Precision::Fp32;
-        Ok(NerModel {
-            model,
-            encoder,
-            precision,
-            vs,
-            tokenizer,
-            labels,
-            casing,
-            heads,
-            options,
-            pieces: Default::default(),
-        })
+        let encoder = fp32_encoder(&vs, heads)?;
+        Ok(NerModel { model, encoder, vs, tokenizer, labels, casing, heads, options, pieces: Default::default() })
     }
 
     /// Rebuilds the inference encoder from the current variables (training changes them in place; the encoder holds
     /// copies of some, such as the stacked query/key/value matrices).
     pub(crate) fn refresh_encoder(&mut self) -> Result<(), NerError> {
-        self.encoder = Encoder::from_variables(&self.vs.variables(), self.heads, Precision::Fp32, None, &[])?;
-        self.precision = Precision::Fp32;
+        self.encoder = fp32_encoder(&self.vs, self.heads)?;
         Ok(())
     }
 
     /// Measures the input range of every int8 layer over these documents in fp32 (see [`crate::encoder`]); write
     /// them beside the model with [`write_ranges`].
     pub fn calibrate(&self, docs: &[(&str, &Tokenized)]) -> Result<Ranges, NerError> {
-        let fp32 = Encoder::from_variables(&self.vs.variables(), self.heads, Precision::Fp32, None, &[])?;
+        let built;
+        let fp32 = if self.precision() == Precision::Fp32 {
+            &self.encoder
+        } else {
+            built = fp32_encoder(&self.vs, self.heads)?;
+            &built
+        };
         let prepared = self.prepare(docs)?;
         let mut ranges = Ranges::new();
         for batch in prepared.batches(self.options.batch_pieces, None) {
@@ -257,7 +247,7 @@ impl NerModel {
 
     /// Precision of the inference path.
     pub fn precision(&self) -> Precision {
-        self.precision
+        self.encoder.precision()
     }
 
     /// The variables, for an optimizer or for saving.
@@ -407,6 +397,11 @@ impl NerModel {
         }
         Ok(())
     }
+}
+
+/// The fp32 inference encoder over a var store's current variables.
+fn fp32_encoder(vs: &nn::VarStore, heads: i64) -> Result<Encoder, NerError> {
+    Encoder::from_variables(&vs.variables(), heads, Precision::Fp32, None)
 }
 
 /// File beside the model that holds the int8 input ranges.
