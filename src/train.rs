@@ -304,7 +304,8 @@ fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
 
 /// Copies the encoder's weights into the model's variables. Hugging Face names may lack the `bert.` prefix; a
 /// token-type table with more rows than the encoder's gets the encoder's row 0 in every row. Every encoder variable
-/// must be found; only the classifier starts fresh.
+/// must be found. The classifier starts fresh, unless the base is a trained nertab model (it has a `classifier` of
+/// the same shape): then training continues from it, as a second stage with other options (e.g. `--context`).
 pub fn init_from_encoder(vs: &nn::VarStore, path: &Path) -> Result<(), TrainError> {
     let base: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
         .map_err(|e| file_err(path, e))?
@@ -312,11 +313,17 @@ pub fn init_from_encoder(vs: &nn::VarStore, path: &Path) -> Result<(), TrainErro
         .map(|(n, t)| (if n.starts_with("bert.") { n } else { format!("bert.{n}") }, t))
         .collect();
     tch::no_grad(|| -> Result<(), TrainError> {
+        let continued = base.contains_key("bert.classifier.weight");
         for (name, mut var) in vs.variables() {
-            if !name.starts_with("bert.") {
+            // Encoder names gained a `bert.` prefix above; a trained model's classifier did too.
+            let key = if name.starts_with("bert.") {
+                name.clone()
+            } else if continued {
+                format!("bert.{name}")
+            } else {
                 continue;
-            }
-            let src = base.get(&name).ok_or_else(|| file_err(path, format!("no tensor for {name}")))?;
+            };
+            let src = base.get(&key).ok_or_else(|| file_err(path, format!("no tensor for {name}")))?;
             let src = src.to_kind(var.kind());
             if src.size() == var.size() {
                 var.f_copy_(&src)?;

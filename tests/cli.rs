@@ -83,6 +83,26 @@ fn ner_with_a_model_directory_is_deterministic_across_threads() {
     check_offsets(&corpus, &rows);
 }
 
+/// `--context N` overrides the model's trained context: the stats name it, and the windows carry more of the
+/// document (more pieces fed for the same words).
+#[test]
+fn context_flag_sets_the_document_context_fed_to_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _, _) = common::tiny_model(&dir.path().join("m"));
+    let corpus = common::repo().join("corpus");
+    let fed = |context: &str| -> u64 {
+        let args = ["extract", corpus.to_str().unwrap(), "--model", model.to_str().unwrap(), "-o", "-", "--stats"];
+        let o = nertab(&[&args[..], &["--context", context]].concat());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        let line = err.lines().find(|l| l.contains("word pieces fed")).unwrap_or_else(|| panic!("{err}"));
+        assert!(line.contains(&format!("context {context})")), "{line}");
+        line.split("): ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse().unwrap()
+    };
+    let (alone, with_context) = (fed("0"), fed("32"));
+    assert!(with_context > alone, "{alone} pieces alone, {with_context} with context");
+}
+
 #[test]
 fn jsonl_on_stdin_and_bad_lines_skipped() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))

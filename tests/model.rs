@@ -130,6 +130,34 @@ fn training_smoke_loss_falls_and_model_files_are_written() {
     assert_eq!(cfg["id2label"]["1"], "B-PER");
 }
 
+/// `--base` may be a model nertab trained: every variable, the classifier and the casing table included, then starts
+/// from it (a second training stage), while an encoder's classifier starts fresh.
+#[test]
+fn training_continues_from_a_trained_model_classifier_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let (trained, trained_vs, _) = common::tiny_model(&dir.path().join("trained"));
+    let config = nertab::ner::read_config(&trained.join("config.json")).unwrap();
+    let fresh = |path: &std::path::Path| {
+        tch::manual_seed(99);
+        let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+        let _net = rust_bert::bert::BertForTokenClassification::new(vs.root(), &config.bert).unwrap();
+        nertab::train::init_from_encoder(&vs, path).unwrap();
+        vs
+    };
+    let continued = fresh(&trained.join("model.safetensors"));
+    let want = trained_vs.variables();
+    for (name, var) in continued.variables() {
+        let diff = (&var - &want[&name]).abs().max().double_value(&[]);
+        assert_eq!(diff, 0.0, "{name} differs from the trained model by {diff}");
+    }
+    // From a plain encoder the encoder is copied but the classifier is new.
+    let encoder = common::tiny_encoder(&dir.path().join("base"));
+    let from_encoder = fresh(&encoder.join("model.safetensors"));
+    let vars = from_encoder.variables();
+    let diff = (&vars["classifier.weight"] - &want["classifier.weight"]).abs().max().double_value(&[]);
+    assert!(diff > 0.0, "an encoder has no classifier to copy");
+}
+
 #[test]
 fn bf16_inference_stays_close_to_fp32() {
     let dir = tempfile::tempdir().unwrap();

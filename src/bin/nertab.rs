@@ -53,7 +53,8 @@ struct TrainArgs {
     /// Test data, scored once on the final model for the report.
     #[arg(long)]
     test: Option<PathBuf>,
-    /// Encoder directory (config.json, model.safetensors, tokenizer.json).
+    /// Encoder directory (config.json, model.safetensors, tokenizer.json), or a model trained by nertab to continue
+    /// training (classifier included) with new options, e.g. a second stage with --context.
     #[arg(long)]
     base: PathBuf,
     /// Output model directory.
@@ -103,9 +104,8 @@ enum Command {
         /// Output CSV file (- for stdout).
         #[arg(short, long, default_value = "outputs/knowledge.csv")]
         output: PathBuf,
-        /// Model directory (default: the shipped model, models/nertab-ner).
-        #[arg(long)]
-        model: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
         /// Extractors to run, comma-separated.
         #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"])]
         extractors: Vec<Extractor>,
@@ -121,9 +121,6 @@ enum Command {
         /// Start the CSV with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
-        /// Number format for the NER model [default: int8 when the model has int8_ranges.json, else fp32].
-        #[arg(long, value_enum)]
-        precision: Option<PrecisionArg>,
     },
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train(TrainArgs),
@@ -132,9 +129,8 @@ enum Command {
         /// CoNLL file with gold tags.
         #[arg(long)]
         conll: PathBuf,
-        /// Model directory (default: the shipped model).
-        #[arg(long)]
-        model: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
         /// Print the scores as JSON.
         #[arg(long)]
         json: bool,
@@ -143,9 +139,6 @@ enum Command {
         write_predictions: Option<PathBuf>,
         #[arg(long)]
         threads: Option<usize>,
-        /// Number format for the NER model [default: int8 when the model has int8_ranges.json, else fp32].
-        #[arg(long, value_enum)]
-        precision: Option<PrecisionArg>,
     },
     /// Measure a model's int8 input ranges on CoNLL-format text (use the training split) and write them into the
     /// model directory as int8_ranges.json. `train` does this by itself.
@@ -184,18 +177,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom, precision } => {
-            extract(ExtractArgs {
-                inputs,
-                output,
-                model,
-                extractors,
-                threads,
-                show_stats: stats,
-                strict,
-                bom,
-                precision,
-            })
+        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom } => {
+            extract(ExtractArgs { inputs, output, model, extractors, threads, show_stats: stats, strict, bom })
         }
         Command::Train(args) => {
             set_threads(args.threads)?;
@@ -227,11 +210,9 @@ fn run(cli: Cli) -> Result<()> {
             println!("model and report written to {}", opts.out.display());
             Ok(())
         }
-        Command::Eval { conll, model, json, write_predictions, threads, precision } => {
+        Command::Eval { conll, model, json, write_predictions, threads } => {
             set_threads(threads)?;
-            let dir = model.unwrap_or_else(nertab::default_model_dir);
-            let model = NerModel::load_with(&dir, resolve_precision(precision, &dir))
-                .with_context(|| format!("loading the NER model from {}", dir.display()))?;
+            let model = model.load()?;
             let docs = nertab::conll::read(&conll)?;
             let predicted = nertab::eval::predict_tags(&model, &docs)?;
             let scores = match &write_predictions {
@@ -263,6 +244,40 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Which NER model to load and how to run it (`extract` and `eval`).
+#[derive(Args)]
+struct ModelArgs {
+    /// Model directory (default: the shipped model, models/nertab-ner).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Number format for the NER model [default: int8 when the model has int8_ranges.json, else fp32].
+    #[arg(long, value_enum)]
+    precision: Option<PrecisionArg>,
+    /// Word pieces of document context on each side of the labelled text [default: what the model was trained
+    /// with]. 0 labels each sentence alone: about twice as fast, a little less accurate (README).
+    #[arg(long)]
+    context: Option<usize>,
+}
+
+impl ModelArgs {
+    fn load(self) -> Result<NerModel> {
+        let dir = self.model.unwrap_or_else(nertab::default_model_dir);
+        if !dir.join("model.safetensors").is_file() {
+            bail!(
+                "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
+                 pass --model DIR (extract: or --extractors amounts, to run without NER)",
+                dir.display()
+            );
+        }
+        let mut model = NerModel::load_with(&dir, resolve_precision(self.precision, &dir))
+            .with_context(|| format!("loading the NER model from {}", dir.display()))?;
+        if let Some(context) = self.context {
+            model.options.context = context;
+        }
+        Ok(model)
+    }
+}
+
 /// The precision asked for, else int8 where the model has its int8 ranges (the shipped one does), else fp32.
 fn resolve_precision(asked: Option<PrecisionArg>, model_dir: &std::path::Path) -> nertab::ner::Precision {
     match asked {
@@ -288,36 +303,20 @@ fn set_threads(threads: Option<usize>) -> Result<usize> {
 struct ExtractArgs {
     inputs: Vec<PathBuf>,
     output: PathBuf,
-    model: Option<PathBuf>,
+    model: ModelArgs,
     extractors: Vec<Extractor>,
     threads: Option<usize>,
     show_stats: bool,
     strict: bool,
     bom: bool,
-    precision: Option<PrecisionArg>,
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom, precision } = args;
+    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
     let wall = Instant::now();
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
-    let ner = if extractors.contains(&Extractor::Ner) {
-        let dir = model.unwrap_or_else(nertab::default_model_dir);
-        if !dir.join("model.safetensors").is_file() {
-            bail!(
-                "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
-                 pass --model DIR, or --extractors amounts to run without NER",
-                dir.display()
-            );
-        }
-        Some(
-            NerModel::load_with(&dir, resolve_precision(precision, &dir))
-                .with_context(|| format!("loading the NER model from {}", dir.display()))?,
-        )
-    } else {
-        None
-    };
+    let ner = if extractors.contains(&Extractor::Ner) { Some(model.load()?) } else { None };
     let pipeline = Pipeline { ner, amounts: extractors.contains(&Extractor::Amounts), chunk: 64, strict };
     let mut table = TableWriter::create(&output, bom)?;
     let mut stats = Stats::default();
@@ -365,8 +364,9 @@ fn print_stats(s: &Stats, rows: u64, ner: Option<&NerModel>, threads: usize, wal
     if let Some(model) = ner {
         let p = model.pieces_processed();
         eprintln!(
-            "  NER ({}): {p} word pieces, {:.0} pieces/s of NER time",
+            "  NER ({}, context {}): {p} word pieces fed, {:.0} pieces/s of NER time",
             model.precision().as_str(),
+            model.options.context,
             p as f64 / s.ner.as_secs_f64().max(1e-9)
         );
     }
