@@ -85,18 +85,24 @@ pub fn tokenize(text: &str) -> Tokenized {
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let ch = |i: usize| if i < n { Some(chars[i].1) } else { None };
     let mut tokens = Vec::new();
-    // Indices into `tokens` after which a newline occurred (hard sentence boundaries).
+    // Indices into `tokens` after which a line break occurred (hard sentence boundaries): every newline, or in
+    // hard-wrapped text only blank lines.
     let mut line_breaks = Vec::new();
+    let newlines_per_break = if hard_wrapped(text) { 2 } else { 1 };
     let mut i = 0;
     while i < n {
-        let c = chars[i].1;
-        if c.is_whitespace() {
-            if c == '\n' && !tokens.is_empty() {
+        if chars[i].1.is_whitespace() {
+            let run = i;
+            while i < n && chars[i].1.is_whitespace() {
+                i += 1;
+            }
+            let newlines = chars[run..i].iter().filter(|&&(_, c)| c == '\n').count();
+            if newlines >= newlines_per_break && !tokens.is_empty() {
                 line_breaks.push(tokens.len());
             }
-            i += 1;
             continue;
         }
+        let c = chars[i].1;
         let start = i;
         // ".5" starts a number when it does not follow a word or number.
         let leading_point =
@@ -179,9 +185,28 @@ pub fn tokenize(text: &str) -> Tokenized {
 /// The longest sentence, in words; longer runs without a boundary are cut.
 pub const MAX_SENTENCE_WORDS: usize = 200;
 
+/// Whether `text` was wrapped at a fixed width (e-mail, plain-text wire copy, `fmt`), so that a single newline is
+/// just a space and only blank lines separate paragraphs. News files with a paragraph (or title) per line are not:
+/// their lines end with sentence punctuation or differ widely in length.
+///
+/// Looks at the lines followed by another non-blank line: there must be at least three, at most 100 characters
+/// long, most of them within 70% of the longest and most ending without sentence punctuation.
+fn hard_wrapped(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let inner: Vec<(usize, bool)> = lines
+        .windows(2)
+        .filter(|w| !w[0].is_empty() && !w[1].is_empty())
+        .map(|w| (w[0].chars().count(), w[0].ends_with(['.', '!', '?', ':', '"', '\u{201d}'])))
+        .collect();
+    let widest = inner.iter().map(|&(len, _)| len).max().unwrap_or(0);
+    let near_width = inner.iter().filter(|&&(len, _)| len * 10 >= widest * 7).count();
+    let open_ended = inner.iter().filter(|&&(_, punct)| !punct).count();
+    inner.len() >= 3 && widest <= 100 && near_width * 4 >= inner.len() * 3 && open_ended * 2 > inner.len()
+}
+
 /// Sentence boundaries: after `.`, `!` or `?` (plus closing quotes and brackets) when the next word starts with an
-/// upper-case letter, a digit or an opening quote; and at every line break, since news text puts titles, bylines and
-/// paragraphs on lines of their own.
+/// upper-case letter, a digit or an opening quote; and at line breaks, since news text puts titles, bylines and
+/// paragraphs on lines of their own (in [`hard_wrapped`] text, only at blank lines).
 fn split_sentences(text: &str, tokens: &[Token], line_breaks: &[usize]) -> Vec<Sentence> {
     let mut sentences = Vec::new();
     let mut start = 0;
@@ -358,6 +383,33 @@ mod tests {
         );
         assert_eq!(t.sentence_of(0), 0);
         assert_eq!(t.sentence_of(t.tokens.len() - 1), 4);
+    }
+
+    #[test]
+    fn hard_wrapped_text_breaks_only_at_blank_lines() {
+        let wrapped = "Hackers linked to North\nKorea stole $2 billion in 2025, the\nUnited Nations said on Monday, citing\n\
+                       figures from the firm Insikt Group in\nSeoul. Officials in South Korea said\nthe thefts continue.\n\n\
+                       A second paragraph.";
+        let t = tokenize(wrapped);
+        let sents: Vec<String> =
+            (0..t.sentences.len()).map(|i| wrapped[t.sentence_bytes(i)].replace('\n', " ")).collect();
+        assert_eq!(
+            sents,
+            vec![
+                "Hackers linked to North Korea stole $2 billion in 2025, the United Nations said on Monday, citing \
+                 figures from the firm Insikt Group in Seoul.",
+                "Officials in South Korea said the thefts continue.",
+                "A second paragraph."
+            ]
+        );
+        // A paragraph per line, or a title over a paragraph, keeps a break at every line.
+        for text in [
+            "Title line\nMr. Smith went to Washington today, the report says.\nHe said so.\nThen he left the city.",
+            "Crypto theft\nNorth Korea stole $2 billion.\nUpBit lost the most\nAnalysts at Recorded Future said so.",
+        ] {
+            let t = tokenize(text);
+            assert_eq!(t.sentences.len(), text.lines().count(), "{text}");
+        }
     }
 
     #[test]
