@@ -254,7 +254,7 @@ struct ModelArgs {
     #[arg(long, value_enum)]
     precision: Option<PrecisionArg>,
     /// Word pieces of document context on each side of the labelled text [default: what the model was trained
-    /// with]. 0 labels each sentence alone: about twice as fast, a little less accurate (README).
+    /// with; any other value costs accuracy, see the README]. 0 labels each sentence alone.
     #[arg(long)]
     context: Option<usize>,
 }
