@@ -23,11 +23,17 @@ use crate::ner::NerError;
 
 use crate::ner::{Precision, RangesFile, RANGES_FILE};
 
-/// A linear layer `x Wᵀ + b`, with an int8 copy of `W` when quantized.
+/// A linear layer `x Wᵀ + b`.
 struct Linear {
-    weight: Tensor,
+    weight: Weight,
     bias: Tensor,
-    int8: Option<Int8Weight>,
+}
+
+/// `W` in fp32/bf16, or only its int8 form: a quantized layer keeps no float copy (that copy was most of an int8
+/// model's weight memory).
+enum Weight {
+    Float(Tensor),
+    Int8(Int8Weight),
 }
 
 /// fbgemm's packed int8 weight and what its kernel needs besides.
@@ -52,11 +58,12 @@ impl Linear {
     /// A layer in `precision`; `range` is the fixed input range, needed for int8.
     fn new(weight: Tensor, bias: Tensor, precision: Precision, range: Option<(f64, f64)>) -> Result<Linear, NerError> {
         Ok(match (precision, range) {
-            (Precision::Fp32, _) => Linear { weight, bias, int8: None },
-            (Precision::Bf16, _) => {
-                Linear { weight: weight.f_to_kind(Kind::BFloat16)?, bias: bias.f_to_kind(Kind::BFloat16)?, int8: None }
-            }
-            (Precision::Int8, Some(range)) => Linear { int8: Some(Int8Weight::new(&weight, range)?), weight, bias },
+            (Precision::Fp32, _) => Linear { weight: Weight::Float(weight), bias },
+            (Precision::Bf16, _) => Linear {
+                weight: Weight::Float(weight.f_to_kind(Kind::BFloat16)?),
+                bias: bias.f_to_kind(Kind::BFloat16)?,
+            },
+            (Precision::Int8, Some(range)) => Linear { weight: Weight::Int8(Int8Weight::new(&weight, range)?), bias },
             (Precision::Int8, None) => {
                 return Err(NerError::Model { path: RANGES_FILE.into(), message: "no input range for a layer".into() })
             }
@@ -64,9 +71,9 @@ impl Linear {
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor, NerError> {
-        Ok(match &self.int8 {
-            None => x.f_linear(&self.weight, Some(&self.bias))?,
-            Some(q) => {
+        Ok(match &self.weight {
+            Weight::Float(weight) => x.f_linear(weight, Some(&self.bias))?,
+            Weight::Int8(q) => {
                 let shape = x.size();
                 let rows = x.numel() as i64 / shape.last().copied().unwrap_or(1).max(1);
                 // One pass: clamp into a buffer that has one more row, then put the anchor there.
@@ -84,7 +91,7 @@ impl Linear {
                 let y = y.f_narrow(0, 0, rows)?;
                 let mut out_shape = shape.clone();
                 if let Some(last) = out_shape.last_mut() {
-                    *last = self.weight.size()[0];
+                    *last = q.quantized.size()[0];
                 }
                 y.f_reshape(out_shape.as_slice())?
             }

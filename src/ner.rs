@@ -110,11 +110,10 @@ pub fn casing_class(word: &str) -> i64 {
 
 /// A trained token classifier with its tokenizer and labels.
 pub struct NerModel {
-    /// rust-bert's model: the training path (autograd, dropout) and the reference for [`Encoder`].
-    model: BertForTokenClassification,
+    /// rust-bert's model over the variables, present in fp32 loads and in training.
+    reference: Option<Reference>,
     /// The inference path over the same weights.
     encoder: Encoder,
-    vs: nn::VarStore,
     tokenizer: WordPieceTokenizer,
     /// IOB2 labels by class id.
     labels: Vec<String>,
@@ -123,6 +122,14 @@ pub struct NerModel {
     pub options: NerOptions,
     /// Word pieces fed to the model so far (special tokens and padding excluded), for `--stats`.
     pieces: std::sync::atomic::AtomicU64,
+}
+
+/// rust-bert's model and its variables: the training path (autograd, dropout), the fp32 weights calibration reads,
+/// and the reference [`Encoder`] is tested against. An int8 or bf16 load drops it: its encoder holds all it needs, and
+/// the fp32 copy would be most of the model's memory.
+struct Reference {
+    model: BertForTokenClassification,
+    vs: nn::VarStore,
 }
 
 /// The parts of `config.json` nertab reads beyond rust-bert's `BertConfig`.
@@ -190,10 +197,10 @@ impl NerModel {
         vs.freeze();
         let heads = config.bert.num_attention_heads;
         let int8 = if precision == Precision::Int8 { Some(read_ranges(dir)?) } else { None };
+        let encoder = Encoder::from_variables(&vs.variables(), heads, precision, int8.as_ref())?;
         Ok(NerModel {
-            encoder: Encoder::from_variables(&vs.variables(), heads, precision, int8.as_ref())?,
-            model,
-            vs,
+            reference: (precision == Precision::Fp32).then_some(Reference { model, vs }),
+            encoder,
             tokenizer,
             labels: config.labels,
             casing: config.casing,
@@ -218,13 +225,22 @@ impl NerModel {
         let (labels, casing, options) = (config.labels.clone(), config.casing, config.options.clone());
         let heads = config.bert.num_attention_heads;
         let encoder = fp32_encoder(&vs, heads)?;
-        Ok(NerModel { model, encoder, vs, tokenizer, labels, casing, heads, options, pieces: Default::default() })
+        let reference = Some(Reference { model, vs });
+        Ok(NerModel { reference, encoder, tokenizer, labels, casing, heads, options, pieces: Default::default() })
+    }
+
+    /// rust-bert's model and the fp32 variables, or an error naming why they are missing.
+    fn reference(&self) -> Result<&Reference, NerError> {
+        self.reference.as_ref().ok_or_else(|| NerError::Model {
+            path: format!("{} model", self.precision().as_str()),
+            message: "loaded for inference only; load it in fp32 to train, calibrate or compare with rust-bert".into(),
+        })
     }
 
     /// Rebuilds the inference encoder from the current variables (training changes them in place; the encoder holds
     /// copies of some, such as the stacked query/key/value matrices).
     pub(crate) fn refresh_encoder(&mut self) -> Result<(), NerError> {
-        self.encoder = fp32_encoder(&self.vs, self.heads)?;
+        self.encoder = fp32_encoder(&self.reference()?.vs, self.heads)?;
         Ok(())
     }
 
@@ -235,7 +251,7 @@ impl NerModel {
         let fp32 = if self.precision() == Precision::Fp32 {
             &self.encoder
         } else {
-            built = fp32_encoder(&self.vs, self.heads)?;
+            built = fp32_encoder(&self.reference()?.vs, self.heads)?;
             &built
         };
         let prepared = self.prepare(docs)?;
@@ -253,8 +269,8 @@ impl NerModel {
     }
 
     /// The variables, for an optimizer or for saving.
-    pub(crate) fn var_store(&self) -> &nn::VarStore {
-        &self.vs
+    pub(crate) fn var_store(&self) -> Result<&nn::VarStore, NerError> {
+        Ok(&self.reference()?.vs)
     }
 
     /// Encodes documents and plans the windows that cover them (see the module docs).
@@ -288,12 +304,12 @@ impl NerModel {
     }
 
     /// Logits `[rows, width, labels]` of a batch through rust-bert's model in training mode (dropout, autograd).
-    pub(crate) fn train_logits(&self, t: &BatchTensors) -> Tensor {
+    pub(crate) fn train_logits(&self, t: &BatchTensors) -> Result<Tensor, NerError> {
         self.rust_bert_forward(&t.ids, &t.mask, &t.types, true)
     }
 
-    fn rust_bert_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor, train: bool) -> Tensor {
-        self.model.forward_t(Some(ids), Some(mask), Some(types), None, None, train).logits
+    fn rust_bert_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor, train: bool) -> Result<Tensor, NerError> {
+        Ok(self.reference()?.model.forward_t(Some(ids), Some(mask), Some(types), None, None, train).logits)
     }
 
     /// fp32 logits `[batch, length, labels]` for piece ids, attention mask and token-type ids, from the inference
@@ -304,7 +320,7 @@ impl NerModel {
 
     /// The same logits from rust-bert's forward pass in fp32, the one training uses: the reference the inference
     /// path is checked against.
-    pub fn reference_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Tensor {
+    pub fn reference_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, NerError> {
         tch::no_grad(|| self.rust_bert_forward(ids, mask, types, false))
     }
 

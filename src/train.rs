@@ -137,7 +137,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let steps_per_epoch = prepared.windows.len().div_ceil(opts.batch);
     let total_steps = (steps_per_epoch * opts.epochs).max(1);
     let warmup_steps = ((total_steps as f64) * opts.warmup).round().max(1.0);
-    let mut opt = nn::AdamW::default().wd(opts.weight_decay).build(model.var_store(), opts.lr)?;
+    let mut opt = nn::AdamW::default().wd(opts.weight_decay).build(model.var_store()?, opts.lr)?;
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let mut step = 0usize;
     let mut epochs = Vec::new();
@@ -164,7 +164,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
                 }
             }
             let labels = Tensor::f_from_slice(&labels)?;
-            let logits = model.train_logits(&t);
+            let logits = model.train_logits(&t)?;
             let loss = logits.f_view([-1, LABELS.len() as i64])?.f_cross_entropy_loss::<Tensor>(
                 &labels,
                 None,
@@ -210,7 +210,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         epochs.push(EpochReport { epoch, mean_loss, valid_f1: f1, seconds });
         if f1 > best.0 {
             best = (f1, epoch);
-            save_fp16(model.var_store(), &weights)?;
+            save_fp16(model.var_store()?, &weights)?;
         }
     }
     drop(model);

@@ -20,7 +20,7 @@ fn save_then_load_gives_identical_logits() {
     let mask = Tensor::ones([1, 5], (Kind::Int64, tch::Device::Cpu));
     let types = Tensor::from_slice(&[0i64, 2, 2, 1, 0]).view([1, 5]);
     let a = tch::no_grad(|| in_memory.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false).logits);
-    let b = loaded.reference_forward(&ids, &mask, &types);
+    let b = loaded.reference_forward(&ids, &mask, &types).unwrap();
     let diff = (&a - b).abs().max().double_value(&[]);
     assert!(diff < 1e-6, "logits differ by {diff}");
     // The inference path (nertab's own encoder) computes the same function.
@@ -41,7 +41,7 @@ fn shipped_model_encoder_matches_rust_bert_and_int8_stays_close() {
     let mask = Tensor::ones([6, 40], (Kind::Int64, tch::Device::Cpu));
     let _ = mask.narrow(1, 30, 10).fill_(0);
     let types = Tensor::randint(5, [6, 40], (Kind::Int64, tch::Device::Cpu));
-    let reference = fp32.reference_forward(&ids, &mask, &types).narrow(1, 0, 30);
+    let reference = fp32.reference_forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
     let ours = fp32.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
     let diff = (&reference - &ours).abs().max().double_value(&[]);
     assert!(diff < 1e-4, "fp32 encoder differs from rust-bert by {diff}");
@@ -74,6 +74,9 @@ fn int8_needs_calibration_and_calibrate_provides_it() {
     let words = int8.label_words(&[(text, &doc)]).unwrap();
     assert_eq!(words[0].len(), doc.tokens.len());
     assert!(words[0].iter().all(|&(l, p)| l < int8.labels().len() && (0.0..=1.0).contains(&p)));
+    // An int8 load keeps no fp32 weights, so it cannot measure fp32 ranges: an error, not a panic.
+    let err = int8.calibrate(&[(text, &doc)]).err().unwrap().to_string();
+    assert!(err.contains("load it in fp32"), "{err}");
 }
 
 #[test]
