@@ -231,10 +231,15 @@ impl NerModel {
 
     /// rust-bert's model and the fp32 variables, or an error naming why they are missing.
     fn reference(&self) -> Result<&Reference, NerError> {
-        self.reference.as_ref().ok_or_else(|| NerError::Model {
+        self.reference.as_ref().ok_or_else(|| self.inference_only())
+    }
+
+    /// The error for what only an fp32 load can do: an int8 or bf16 load keeps no fp32 weights (see [`Reference`]).
+    fn inference_only(&self) -> NerError {
+        NerError::Model {
             path: format!("{} model", self.precision().as_str()),
             message: "loaded for inference only; load it in fp32 to train, calibrate or compare with rust-bert".into(),
-        })
+        }
     }
 
     /// Rebuilds the inference encoder from the current variables (training changes them in place; the encoder holds
@@ -245,20 +250,16 @@ impl NerModel {
     }
 
     /// Measures the input range of every int8 layer over these documents in fp32 (see [`crate::encoder`]); write
-    /// them beside the model with [`write_ranges`].
+    /// them beside the model with [`write_ranges`]. Needs a model loaded in fp32.
     pub fn calibrate(&self, docs: &[(&str, &Tokenized)]) -> Result<Ranges, NerError> {
-        let built;
-        let fp32 = if self.precision() == Precision::Fp32 {
-            &self.encoder
-        } else {
-            built = fp32_encoder(&self.reference()?.vs, self.heads)?;
-            &built
-        };
+        if self.precision() != Precision::Fp32 {
+            return Err(self.inference_only());
+        }
         let prepared = self.prepare(docs)?;
         let mut ranges = Ranges::new();
         for batch in prepared.batches(self.options.batch_pieces, None) {
             let t = self.batch_tensors(&batch, &prepared.encoded)?;
-            fp32.observe_ranges(&t.ids, &t.mask, &t.types, &mut ranges)?;
+            self.encoder.observe_ranges(&t.ids, &t.mask, &t.types, &mut ranges)?;
         }
         Ok(ranges)
     }
@@ -467,6 +468,13 @@ pub(crate) struct EncodedDoc {
     token_start: Vec<usize>,
 }
 
+impl EncodedDoc {
+    /// Number of pieces of tokens `tokens`.
+    fn pieces(&self, tokens: Range<usize>) -> usize {
+        self.token_start[tokens.end] - self.token_start[tokens.start]
+    }
+}
+
 /// Tokens `window` go to the model; the labels of tokens `focus` are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Window {
@@ -478,7 +486,7 @@ pub(crate) struct Window {
 impl Window {
     /// Pieces in the window, without special tokens.
     pub(crate) fn len(&self, enc: &EncodedDoc) -> usize {
-        enc.token_start[self.window.end] - enc.token_start[self.window.start]
+        enc.pieces(self.window.clone())
     }
 
     /// `(token, position in the model input row)` of the first piece of each focus token that has pieces.
@@ -536,7 +544,7 @@ impl Prepared {
 /// the model about six times the pieces of the sentence alone; packing brings that down to about twice. Training
 /// plans its windows with the same code, so the model learns on windows like the ones it labels.
 fn focus_groups(doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions, room: usize) -> Vec<Range<usize>> {
-    let pieces = |r: Range<usize>| enc.token_start[r.end] - enc.token_start[r.start];
+    let pieces = |r: Range<usize>| enc.pieces(r);
     let budget = room.saturating_sub(2 * opts.context);
     let mut groups: Vec<Range<usize>> = Vec::with_capacity(doc.sentences.len());
     for s in &doc.sentences {
@@ -553,7 +561,7 @@ fn focus_groups(doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions, room: usiz
 /// Windows covering every token of every sentence once as focus.
 fn plan_windows(d: usize, doc: &Tokenized, enc: &EncodedDoc, opts: &NerOptions) -> Vec<Window> {
     let room = opts.max_len.saturating_sub(2).max(2);
-    let pieces = |r: Range<usize>| enc.token_start[r.end] - enc.token_start[r.start];
+    let pieces = |r: Range<usize>| enc.pieces(r);
     let mut out = Vec::new();
     for group in focus_groups(doc, enc, opts, room) {
         let bounds = if opts.context > 0 { 0..doc.tokens.len() } else { group.clone() };

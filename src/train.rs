@@ -214,10 +214,11 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         }
     }
     drop(model);
-    calibrate(&opts.out, &opts.train)?;
 
-    // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path.
+    // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path. The same
+    // load measures its int8 ranges.
     let shipped = NerModel::load(&opts.out)?;
+    calibrate_model(&shipped, &opts.out, &opts.train)?;
     let valid = eval::score(&valid_docs, &eval::predict_tags(&shipped, &valid_docs)?, None)
         .map_err(|e| file_err(&opts.valid, e))?;
     let test = match &opts.test {
@@ -251,7 +252,11 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
 /// Measures the int8 input ranges of the model in `dir` on a CoNLL file (its training split: never the test split)
 /// and writes them beside the model (see [`crate::encoder`]).
 pub fn calibrate(dir: &Path, conll_path: &Path) -> Result<(), TrainError> {
-    let model = NerModel::load(dir)?;
+    calibrate_model(&NerModel::load(dir)?, dir, conll_path)
+}
+
+/// [`calibrate`] for a model already loaded (in fp32) from `dir`.
+fn calibrate_model(model: &NerModel, dir: &Path, conll_path: &Path) -> Result<(), TrainError> {
     let docs = conll::read(conll_path)?;
     let views: Vec<(String, Tokenized)> = docs.iter().map(ConllDoc::to_tokenized).collect();
     let refs: Vec<(&str, &Tokenized)> = views.iter().map(|(t, d)| (t.as_str(), d)).collect();
@@ -310,20 +315,15 @@ pub fn init_from_encoder(vs: &nn::VarStore, path: &Path) -> Result<(), TrainErro
     let base: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
         .map_err(|e| file_err(path, e))?
         .into_iter()
-        .map(|(n, t)| (if n.starts_with("bert.") { n } else { format!("bert.{n}") }, t))
+        .map(|(n, t)| (if n.starts_with("bert.") || n.starts_with("classifier.") { n } else { format!("bert.{n}") }, t))
         .collect();
     tch::no_grad(|| -> Result<(), TrainError> {
-        let continued = base.contains_key("bert.classifier.weight");
+        let continued = base.contains_key("classifier.weight");
         for (name, mut var) in vs.variables() {
-            // Encoder names gained a `bert.` prefix above; a trained model's classifier did too.
-            let key = if name.starts_with("bert.") {
-                name.clone()
-            } else if continued {
-                format!("bert.{name}")
-            } else {
+            if !name.starts_with("bert.") && !continued {
                 continue;
-            };
-            let src = base.get(&key).ok_or_else(|| file_err(path, format!("no tensor for {name}")))?;
+            }
+            let src = base.get(&name).ok_or_else(|| file_err(path, format!("no tensor for {name}")))?;
             let src = src.to_kind(var.kind());
             if src.size() == var.size() {
                 var.f_copy_(&src)?;
