@@ -19,9 +19,8 @@ use std::collections::HashMap;
 
 use tch::{Device, Kind, Tensor};
 
-use crate::ner::NerError;
-
-use crate::ner::{Precision, RangesFile, RANGES_FILE};
+use crate::mpnet;
+use crate::ner::{Arch, NerError, Precision, RangesFile, RANGES_FILE};
 
 /// A linear layer `x Wᵀ + b`.
 struct Linear {
@@ -157,15 +156,57 @@ fn activation_kind(precision: Precision) -> Kind {
 struct LayerNorm {
     weight: Tensor,
     bias: Tensor,
+    eps: f64,
 }
 
 impl LayerNorm {
-    fn new(weight: Tensor, bias: Tensor, kind: Kind) -> Result<LayerNorm, NerError> {
-        Ok(LayerNorm { weight: weight.f_to_kind(kind)?, bias: bias.f_to_kind(kind)? })
+    fn new(weight: Tensor, bias: Tensor, kind: Kind, eps: f64) -> Result<LayerNorm, NerError> {
+        Ok(LayerNorm { weight: weight.f_to_kind(kind)?, bias: bias.f_to_kind(kind)?, eps })
     }
 
     fn forward(&self, x: &Tensor, width: i64) -> Result<Tensor, NerError> {
-        Ok(x.f_layer_norm([width], Some(&self.weight), Some(&self.bias), 1e-12, false)?)
+        Ok(x.f_layer_norm([width], Some(&self.weight), Some(&self.bias), self.eps, false)?)
+    }
+}
+
+/// Where an architecture keeps its variables (Hugging Face names) and how its embeddings differ.
+struct Names {
+    prefix: &'static str,
+    /// Query, key, value, attention output and attention layer norm, under `….encoder.layer.N.`.
+    q: &'static str,
+    k: &'static str,
+    v: &'static str,
+    attention_out: &'static str,
+    attention_norm: &'static str,
+    eps: f64,
+    /// Position id of the first piece.
+    position_offset: i64,
+}
+
+impl Names {
+    fn of(arch: Arch) -> Names {
+        match arch {
+            Arch::Bert => Names {
+                prefix: "bert",
+                q: "attention.self.query",
+                k: "attention.self.key",
+                v: "attention.self.value",
+                attention_out: "attention.output.dense",
+                attention_norm: "attention.output.LayerNorm",
+                eps: 1e-12,
+                position_offset: 0,
+            },
+            Arch::Mpnet { .. } => Names {
+                prefix: "mpnet",
+                q: "attention.attn.q",
+                k: "attention.attn.k",
+                v: "attention.attn.v",
+                attention_out: "attention.attn.o",
+                attention_norm: "attention.LayerNorm",
+                eps: mpnet::LAYER_NORM_EPS,
+                position_offset: mpnet::POSITION_OFFSET,
+            },
+        }
     }
 }
 
@@ -179,11 +220,15 @@ struct Layer {
     output_norm: LayerNorm,
 }
 
-/// A BERT encoder with a token-classification head, for inference.
+/// A BERT or MPNet encoder with a token-classification head, for inference.
 pub struct Encoder {
     word: Tensor,
     position: Tensor,
-    token_type: Tensor,
+    position_offset: i64,
+    /// Absent in MPNet without casing.
+    token_type: Option<Tensor>,
+    /// MPNet's relative position bias table `[buckets, heads]`.
+    relative: Option<Tensor>,
     embedding_norm: LayerNorm,
     layers: Vec<Layer>,
     classifier: Linear,
@@ -193,18 +238,20 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// Builds the encoder from variables named as in a Hugging Face `BertForTokenClassification` checkpoint. The
+    /// Builds the encoder from variables named as in a Hugging Face `BertForTokenClassification` (or, for MPNet,
+    /// `MPNetForTokenClassification`) checkpoint. The
     /// tensors are shallow copies of the variables (fp32), so the model's memory is not duplicated in fp32 mode.
     /// int8 needs the model's `int8_ranges.json` ([`RangesFile`]): the input ranges measured by
     /// [`Encoder::observe_ranges`] and the layers that stay fp32.
     pub fn from_variables(
         vars: &HashMap<String, Tensor>,
+        arch: Arch,
         heads: i64,
         precision: Precision,
         int8: Option<&RangesFile>,
     ) -> Result<Encoder, NerError> {
         if precision != Precision::Int8 {
-            return Self::build(vars, heads, precision, None);
+            return Self::build(vars, arch, heads, precision, None);
         }
         let Some(int8) = int8 else {
             return Err(NerError::Model { path: RANGES_FILE.into(), message: "int8 needs the input ranges".into() });
@@ -212,7 +259,7 @@ impl Encoder {
         // libtorch prints a one-time deprecation warning on stderr the first time each fbgemm int8 op runs; users
         // of `extract` should not see it. Packing the weights and one tiny forward pass trigger both, silenced.
         without_stderr(|| {
-            let encoder = Self::build(vars, heads, precision, Some(int8))?;
+            let encoder = Self::build(vars, arch, heads, precision, Some(int8))?;
             let one = Tensor::f_ones([1, 2], (Kind::Int64, Device::Cpu))?;
             let _logits = encoder.forward(&one, &one, &one)?;
             Ok(encoder)
@@ -221,11 +268,13 @@ impl Encoder {
 
     fn build(
         vars: &HashMap<String, Tensor>,
+        arch: Arch,
         heads: i64,
         precision: Precision,
         int8: Option<&RangesFile>,
     ) -> Result<Encoder, NerError> {
         let kind = activation_kind(precision);
+        let names = Names::of(arch);
         let get = |name: &str| -> Result<Tensor, NerError> {
             let t = vars.get(name).ok_or_else(|| NerError::Model {
                 path: name.to_string(),
@@ -239,38 +288,49 @@ impl Encoder {
             Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i))
         };
         let norm = |prefix: &str| -> Result<LayerNorm, NerError> {
-            LayerNorm::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, kind)
+            LayerNorm::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, kind, names.eps)
         };
+        let top = names.prefix;
         let mut layers = Vec::new();
-        while vars.contains_key(&format!("bert.encoder.layer.{}.attention.self.query.weight", layers.len())) {
+        while vars.contains_key(&format!("{top}.encoder.layer.{}.{}.weight", layers.len(), names.q)) {
             let n = layers.len() * LINEARS_PER_LAYER;
-            let p = format!("bert.encoder.layer.{}", layers.len());
-            let part = |name: &str, what: &str| get(&format!("{p}.attention.self.{name}.{what}"));
-            let qkv_weight =
-                Tensor::f_cat(&[part("query", "weight")?, part("key", "weight")?, part("value", "weight")?], 0)?;
-            let qkv_bias = Tensor::f_cat(&[part("query", "bias")?, part("key", "bias")?, part("value", "bias")?], 0)?;
+            let p = format!("{top}.encoder.layer.{}", layers.len());
+            let part = |name: &str, what: &str| get(&format!("{p}.{name}.{what}"));
+            let (q, k, v) = (names.q, names.k, names.v);
+            let qkv_weight = Tensor::f_cat(&[part(q, "weight")?, part(k, "weight")?, part(v, "weight")?], 0)?;
+            let qkv_bias = Tensor::f_cat(&[part(q, "bias")?, part(k, "bias")?, part(v, "bias")?], 0)?;
             layers.push(Layer {
                 qkv: Linear::new(qkv_weight, qkv_bias, pr(n), range(n))?,
-                attention_out: linear(&format!("{p}.attention.output.dense"), n + 1)?,
-                attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                attention_out: linear(&format!("{p}.{}", names.attention_out), n + 1)?,
+                attention_norm: norm(&format!("{p}.{}", names.attention_norm))?,
                 intermediate: linear(&format!("{p}.intermediate.dense"), n + 2)?,
                 output: linear(&format!("{p}.output.dense"), n + 3)?,
                 output_norm: norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
-        let word = get("bert.embeddings.word_embeddings.weight")?;
+        let word = get(&format!("{top}.embeddings.word_embeddings.weight"))?;
         let hidden = word.size().get(1).copied().unwrap_or(0);
         if layers.is_empty() || heads < 1 || hidden % heads != 0 {
             return Err(NerError::Model {
-                path: "bert.encoder".into(),
+                path: format!("{top}.encoder"),
                 message: format!("{} layers, hidden size {hidden}, {heads} heads", layers.len()),
             });
         }
         Ok(Encoder {
             word: word.f_to_kind(kind)?,
-            position: get("bert.embeddings.position_embeddings.weight")?.f_to_kind(kind)?,
-            token_type: get("bert.embeddings.token_type_embeddings.weight")?.f_to_kind(kind)?,
-            embedding_norm: norm("bert.embeddings.LayerNorm")?,
+            position: get(&format!("{top}.embeddings.position_embeddings.weight"))?.f_to_kind(kind)?,
+            position_offset: names.position_offset,
+            token_type: match (arch, format!("{top}.embeddings.token_type_embeddings.weight")) {
+                (Arch::Mpnet { .. }, name) if !vars.contains_key(&name) => None,
+                (_, name) => Some(get(&name)?.f_to_kind(kind)?),
+            },
+            relative: match arch {
+                Arch::Bert => None,
+                Arch::Mpnet { .. } => {
+                    Some(get(&format!("{top}.encoder.relative_attention_bias.weight"))?.f_to_kind(kind)?)
+                }
+            },
+            embedding_norm: norm(&format!("{top}.embeddings.LayerNorm"))?,
             layers,
             // The head is tiny (hidden × labels): never quantized.
             classifier: Linear::new(
@@ -334,17 +394,29 @@ impl Encoder {
             &[r, w] => (r, w),
             _ => return Err(NerError::Model { path: "input".into(), message: format!("ids of shape {size:?}") }),
         };
-        let positions = Tensor::f_arange(width, (Kind::Int64, ids.device()))?;
-        let x = Tensor::f_embedding(&self.word, ids, -1, false, false)?
-            .f_add(&Tensor::f_embedding(&self.position, &positions, -1, false, false)?)?
-            .f_add(&Tensor::f_embedding(&self.token_type, types, -1, false, false)?)?;
+        let positions =
+            Tensor::f_arange_start(self.position_offset, self.position_offset + width, (Kind::Int64, ids.device()))?;
+        let mut x = Tensor::f_embedding(&self.word, ids, -1, false, false)?.f_add(&Tensor::f_embedding(
+            &self.position,
+            &positions,
+            -1,
+            false,
+            false,
+        )?)?;
+        if let Some(token_type) = &self.token_type {
+            x = x.f_add(&Tensor::f_embedding(token_type, types, -1, false, false)?)?;
+        }
         let mut x = self.embedding_norm.forward(&x, self.hidden)?;
-        // Additive attention mask [rows, 1, 1, width]: 0 for real pieces, a large negative for padding.
-        let bias = mask
+        // Additive attention mask [rows, 1, 1, width]: 0 for real pieces, a large negative for padding; MPNet adds
+        // its relative position bias [1, heads, width, width].
+        let mut bias = mask
             .f_to_kind(activation_kind(self.precision))?
             .f_sub_scalar(1.0)?
             .f_mul_scalar(10000.0)?
             .f_view([rows, 1, 1, width])?;
+        if let Some(table) = &self.relative {
+            bias = bias.f_add(&mpnet::position_bias(table, width)?)?;
+        }
         let head = self.hidden / self.heads;
         for (l, layer) in self.layers.iter().enumerate() {
             let n = l * LINEARS_PER_LAYER;

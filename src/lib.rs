@@ -9,6 +9,7 @@ pub mod conll;
 pub mod corpus;
 pub mod encoder;
 pub mod eval;
+pub mod mpnet;
 pub mod ner;
 pub mod pipeline;
 pub mod table;

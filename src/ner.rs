@@ -21,6 +21,7 @@ use tch::{nn, Device, Kind, Tensor};
 use thiserror::Error;
 
 use crate::encoder::{Encoder, Ranges};
+use crate::mpnet::MpnetForTokenClassification;
 use crate::tokenize::{Tokenized, TokenizerError, WordPieceTokenizer};
 
 /// Number of casing classes used as token-type ids (see [`casing_class`]).
@@ -108,6 +109,54 @@ pub fn casing_class(word: &str) -> i64 {
     }
 }
 
+/// The encoder architecture of a model: `model_type` in its `config.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arch {
+    Bert,
+    /// MPNet (see [`crate::mpnet`]) with this many relative-position buckets.
+    Mpnet {
+        buckets: i64,
+    },
+}
+
+impl Arch {
+    /// First component of the encoder's variable names.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Arch::Bert => "bert",
+            Arch::Mpnet { .. } => "mpnet",
+        }
+    }
+}
+
+/// The trainable network: rust-bert's BERT or nertab's MPNet.
+pub(crate) enum Net {
+    Bert(BertForTokenClassification),
+    Mpnet(MpnetForTokenClassification),
+}
+
+impl Net {
+    /// Creates the network's variables under `p`, as `config` describes.
+    pub(crate) fn new(p: nn::Path, config: &ModelConfig) -> Result<Net, NerError> {
+        Ok(match config.arch {
+            Arch::Bert => Net::Bert(
+                BertForTokenClassification::new(p, &config.bert)
+                    .map_err(|e| NerError::Model { path: "config.json".into(), message: e.to_string() })?,
+            ),
+            Arch::Mpnet { buckets } => {
+                Net::Mpnet(MpnetForTokenClassification::new(p, &config.bert, buckets, config.casing))
+            }
+        })
+    }
+
+    fn forward_t(&self, ids: &Tensor, mask: &Tensor, types: &Tensor, train: bool) -> Result<Tensor, NerError> {
+        Ok(match self {
+            Net::Bert(m) => m.forward_t(Some(ids), Some(mask), Some(types), None, None, train).logits,
+            Net::Mpnet(m) => m.forward_t(ids, mask, types, train)?,
+        })
+    }
+}
+
 /// A trained token classifier with its tokenizer and labels.
 pub struct NerModel {
     /// rust-bert's model over the variables, present in fp32 loads and in training.
@@ -118,6 +167,7 @@ pub struct NerModel {
     /// IOB2 labels by class id.
     labels: Vec<String>,
     casing: bool,
+    arch: Arch,
     heads: i64,
     pub options: NerOptions,
     /// Word pieces fed to the model so far (special tokens and padding excluded), for `--stats`.
@@ -128,24 +178,37 @@ pub struct NerModel {
 /// and the reference [`Encoder`] is tested against. An int8 or bf16 load drops it: its encoder holds all it needs, and
 /// the fp32 copy would be most of the model's memory.
 struct Reference {
-    model: BertForTokenClassification,
+    model: Net,
     vs: nn::VarStore,
 }
 
 /// The parts of `config.json` nertab reads beyond rust-bert's `BertConfig`.
 pub struct ModelConfig {
+    /// The encoder's sizes (an MPNet config read as a BERT one: the fields they share).
     pub bert: BertConfig,
+    pub arch: Arch,
     pub labels: Vec<String>,
     pub casing: bool,
     /// Window options the model was trained with (`nertab_max_len`, `nertab_context`), used for inference too.
     pub options: NerOptions,
 }
 
-/// Reads and checks `config.json`: a BERT config whose `id2label` numbers its labels 0..n.
+/// Reads and checks `config.json`: a BERT (or MPNet) config whose `id2label` numbers its labels 0..n.
 pub fn read_config(path: &Path) -> Result<ModelConfig, NerError> {
     let err = |message: String| NerError::Model { path: path.display().to_string(), message };
     let raw = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let value: serde_json::Value = serde_json::from_str(&raw).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let mut value: serde_json::Value = serde_json::from_str(&raw).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let arch = match value.get("model_type").and_then(|v| v.as_str()) {
+        Some("mpnet") => {
+            let buckets = value.get("relative_attention_num_buckets").and_then(|v| v.as_i64()).unwrap_or(32);
+            // MPNet has no token types; BertConfig wants the field.
+            if let Some(obj) = value.as_object_mut() {
+                obj.entry("type_vocab_size").or_insert(1.into());
+            }
+            Arch::Mpnet { buckets: buckets.max(2) }
+        }
+        _ => Arch::Bert,
+    };
     let bert: BertConfig = serde_json::from_value(value.clone()).map_err(|e| err(format!("not a BERT config: {e}")))?;
     let id2label = bert.id2label.as_ref().ok_or_else(|| err("no id2label".into()))?;
     let labels: Vec<String> = (0..id2label.len() as i64)
@@ -156,13 +219,16 @@ pub fn read_config(path: &Path) -> Result<ModelConfig, NerError> {
         return Err(err(format!("nertab_casing needs type_vocab_size >= {CASING_CLASSES}")));
     }
     let mut options = NerOptions::default();
+    let offset = if arch == Arch::Bert { 0 } else { crate::mpnet::POSITION_OFFSET };
+    let positions = (bert.max_position_embeddings - offset).max(8) as usize;
+    options.max_len = options.max_len.min(positions);
     if let Some(n) = value.get("nertab_max_len").and_then(|v| v.as_u64()) {
-        options.max_len = (n as usize).clamp(8, bert.max_position_embeddings.max(8) as usize);
+        options.max_len = (n as usize).clamp(8, positions);
     }
     if let Some(n) = value.get("nertab_context").and_then(|v| v.as_u64()) {
         options.context = n as usize;
     }
-    Ok(ModelConfig { bert, labels, casing, options })
+    Ok(ModelConfig { bert, arch, labels, casing, options })
 }
 
 impl NerModel {
@@ -189,21 +255,21 @@ impl NerModel {
         let tokenizer = WordPieceTokenizer::from_file(&file("tokenizer.json")?)?;
         let weights = file("model.safetensors")?;
         let mut vs = nn::VarStore::new(Device::Cpu);
-        let model = BertForTokenClassification::new(vs.root(), &config.bert)
-            .map_err(|e| NerError::Model { path: dir.display().to_string(), message: e.to_string() })?;
+        let model = Net::new(vs.root(), &config)?;
         vs.load(&weights)
             .map_err(|e| NerError::Model { path: weights.display().to_string(), message: e.to_string() })?;
         vs.float();
         vs.freeze();
         let heads = config.bert.num_attention_heads;
         let int8 = if precision == Precision::Int8 { Some(read_ranges(dir)?) } else { None };
-        let encoder = Encoder::from_variables(&vs.variables(), heads, precision, int8.as_ref())?;
+        let encoder = Encoder::from_variables(&vs.variables(), config.arch, heads, precision, int8.as_ref())?;
         Ok(NerModel {
             reference: (precision == Precision::Fp32).then_some(Reference { model, vs }),
             encoder,
             tokenizer,
             labels: config.labels,
             casing: config.casing,
+            arch: config.arch,
             heads,
             options: config.options,
             pieces: Default::default(),
@@ -217,16 +283,17 @@ impl NerModel {
 
     /// Builds a model around a var store whose variables are already set (training uses this).
     pub(crate) fn from_parts(
-        model: BertForTokenClassification,
+        model: Net,
         vs: nn::VarStore,
         tokenizer: WordPieceTokenizer,
         config: &ModelConfig,
     ) -> Result<NerModel, NerError> {
         let (labels, casing, options) = (config.labels.clone(), config.casing, config.options.clone());
-        let heads = config.bert.num_attention_heads;
-        let encoder = fp32_encoder(&vs, heads)?;
+        let (arch, heads) = (config.arch, config.bert.num_attention_heads);
+        let encoder = fp32_encoder(&vs, arch, heads)?;
         let reference = Some(Reference { model, vs });
-        Ok(NerModel { reference, encoder, tokenizer, labels, casing, heads, options, pieces: Default::default() })
+        let pieces = Default::default();
+        Ok(NerModel { reference, encoder, tokenizer, labels, casing, arch, heads, options, pieces })
     }
 
     /// rust-bert's model and the fp32 variables, or an error naming why they are missing.
@@ -245,7 +312,7 @@ impl NerModel {
     /// Rebuilds the inference encoder from the current variables (training changes them in place; the encoder holds
     /// copies of some, such as the stacked query/key/value matrices).
     pub(crate) fn refresh_encoder(&mut self) -> Result<(), NerError> {
-        self.encoder = fp32_encoder(&self.reference()?.vs, self.heads)?;
+        self.encoder = fp32_encoder(&self.reference()?.vs, self.arch, self.heads)?;
         Ok(())
     }
 
@@ -299,6 +366,27 @@ impl NerModel {
         Ok(out)
     }
 
+    /// Logits of every word (those of its first piece), `tokens × labels` row-major per document; a word without
+    /// pieces gets zeros. Distillation reads a teacher's word-level distributions from here, so teacher and student
+    /// may use different tokenizers.
+    pub fn word_logits(&self, docs: &[(&str, &Tokenized)]) -> Result<Vec<Vec<f32>>, NerError> {
+        let prepared = self.prepare(docs)?;
+        let n = self.labels.len();
+        let mut out: Vec<Vec<f32>> = docs.iter().map(|(_, d)| vec![0.0; d.tokens.len() * n]).collect();
+        for batch in prepared.batches(self.options.batch_pieces, None) {
+            let t = self.batch_tensors(&batch, &prepared.encoded)?;
+            let logits = self.encoder.forward(&t.ids, &t.mask, &t.types)?;
+            let logits = Vec::<f32>::try_from(logits.f_flatten(0, -1)?)?;
+            for (r, w) in batch.iter().enumerate() {
+                for (tok, pos) in w.first_pieces(&prepared.encoded[w.doc]) {
+                    let i = (r * t.width + pos) * n;
+                    out[w.doc][tok * n..(tok + 1) * n].copy_from_slice(&logits[i..i + n]);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Word pieces fed to the model so far (context included, special tokens and padding excluded).
     pub fn pieces_processed(&self) -> u64 {
         self.pieces.load(std::sync::atomic::Ordering::Relaxed)
@@ -306,11 +394,11 @@ impl NerModel {
 
     /// Logits `[rows, width, labels]` of a batch through rust-bert's model in training mode (dropout, autograd).
     pub(crate) fn train_logits(&self, t: &BatchTensors) -> Result<Tensor, NerError> {
-        self.rust_bert_forward(&t.ids, &t.mask, &t.types, true)
+        self.net_forward(&t.ids, &t.mask, &t.types, true)
     }
 
-    fn rust_bert_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor, train: bool) -> Result<Tensor, NerError> {
-        Ok(self.reference()?.model.forward_t(Some(ids), Some(mask), Some(types), None, None, train).logits)
+    fn net_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor, train: bool) -> Result<Tensor, NerError> {
+        self.reference()?.model.forward_t(ids, mask, types, train)
     }
 
     /// fp32 logits `[batch, length, labels]` for piece ids, attention mask and token-type ids, from the inference
@@ -322,7 +410,7 @@ impl NerModel {
     /// The same logits from rust-bert's forward pass in fp32, the one training uses: the reference the inference
     /// path is checked against.
     pub fn reference_forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, NerError> {
-        tch::no_grad(|| self.rust_bert_forward(ids, mask, types, false))
+        tch::no_grad(|| self.net_forward(ids, mask, types, false))
     }
 
     /// Input tensors for a batch of windows, padded to the longest.
@@ -419,8 +507,8 @@ impl NerModel {
 }
 
 /// The fp32 inference encoder over a var store's current variables.
-fn fp32_encoder(vs: &nn::VarStore, heads: i64) -> Result<Encoder, NerError> {
-    Encoder::from_variables(&vs.variables(), heads, Precision::Fp32, None)
+fn fp32_encoder(vs: &nn::VarStore, arch: Arch, heads: i64) -> Result<Encoder, NerError> {
+    Encoder::from_variables(&vs.variables(), arch, heads, Precision::Fp32, None)
 }
 
 /// File beside the model that holds the int8 input ranges.

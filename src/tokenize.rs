@@ -281,8 +281,16 @@ impl WordPieceTokenizer {
         let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| load_err(e.to_string()))?;
         inner.with_truncation(None).map_err(|e| load_err(e.to_string()))?;
         inner.with_padding(None);
-        let id = |t: &str| inner.token_to_id(t).map(i64::from).ok_or_else(|| load_err(format!("no {t} token")));
-        let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
+        // RoBERTa/MPNet's names, else BERT's. In that order: MPNet's vocabulary also holds BERT's `[CLS]`, `[SEP]`
+        // and `[PAD]`, which it never uses, while BERT's has no `<s>`.
+        let id = |roberta: &str, bert: &str| {
+            inner
+                .token_to_id(roberta)
+                .or_else(|| inner.token_to_id(bert))
+                .map(i64::from)
+                .ok_or_else(|| load_err(format!("no {bert} or {roberta} token")))
+        };
+        let (cls, sep, pad) = (id("<s>", "[CLS]")?, id("</s>", "[SEP]")?, id("<pad>", "[PAD]")?);
         Ok(Self { inner, cls, sep, pad })
     }
 

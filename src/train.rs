@@ -13,7 +13,6 @@ use std::time::Instant;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use rust_bert::bert::BertForTokenClassification;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tch::nn::OptimizerConfig;
@@ -22,7 +21,7 @@ use thiserror::Error;
 
 use crate::conll::{self, ConllDoc, ConllError};
 use crate::eval::{self, Scores};
-use crate::ner::{read_config, NerError, NerModel, CASING_CLASSES};
+use crate::ner::{read_config, Arch, NerError, NerModel, Net, CASING_CLASSES};
 use crate::tokenize::{Tokenized, WordPieceTokenizer};
 
 /// The IOB2 label set of CoNLL-2003, in class-id order.
@@ -74,6 +73,12 @@ pub struct TrainOptions {
     pub casing: bool,
     /// Use only the first N training documents (smoke tests).
     pub limit_docs: Option<usize>,
+    /// A trained nertab model whose word-level label distributions the model also learns from (distillation).
+    pub teacher: Option<PathBuf>,
+    /// Weight of the teacher's distributions in the loss (the gold labels get 1 − this).
+    pub distill: f64,
+    /// Softening temperature of both distributions in the distillation term.
+    pub temperature: f64,
     pub progress: bool,
 }
 
@@ -117,8 +122,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let tokenizer = WordPieceTokenizer::from_file(&opts.out.join("tokenizer.json"))?;
     tch::manual_seed(opts.seed as i64);
     let vs = nn::VarStore::new(Device::Cpu);
-    let net = BertForTokenClassification::new(vs.root(), &config.bert)
-        .map_err(|e| TrainError::Invalid(format!("building the model: {e}")))?;
+    let net = Net::new(vs.root(), &config)?;
     init_from_encoder(&vs, &opts.base.join("model.safetensors"))?;
     let mut model = NerModel::from_parts(net, vs, tokenizer, &config)?;
 
@@ -133,6 +137,14 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         })
         .collect::<Option<_>>()
         .ok_or_else(|| TrainError::Invalid(format!("{}: a tag outside {:?}", opts.train.display(), LABELS)))?;
+
+    let teacher = match &opts.teacher {
+        Some(dir) => Some(teacher_logits(dir, &refs)?),
+        None => None,
+    };
+    if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
+        return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));
+    }
 
     let steps_per_epoch = prepared.windows.len().div_ceil(opts.batch);
     let total_steps = (steps_per_epoch * opts.epochs).max(1);
@@ -158,20 +170,26 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
             opt.set_lr(lr);
             let t = model.batch_tensors(batch, &prepared.encoded)?;
             let mut labels = vec![-100i64; batch.len() * t.width];
+            // With a teacher: the labelled positions and the teacher's logits for their words.
+            let (mut picked, mut soft) = (Vec::new(), Vec::new());
             for (r, w) in batch.iter().enumerate() {
                 for (tok, pos) in w.first_pieces(&prepared.encoded[w.doc]) {
                     labels[r * t.width + pos] = gold[w.doc][tok];
+                    if let Some(teacher) = &teacher {
+                        picked.push((r * t.width + pos) as i64);
+                        soft.extend_from_slice(&teacher[w.doc][tok * LABELS.len()..(tok + 1) * LABELS.len()]);
+                    }
                 }
             }
             let labels = Tensor::f_from_slice(&labels)?;
-            let logits = model.train_logits(&t)?;
-            let loss = logits.f_view([-1, LABELS.len() as i64])?.f_cross_entropy_loss::<Tensor>(
-                &labels,
-                None,
-                Reduction::Mean,
-                -100,
-                0.0,
-            )?;
+            let logits = model.train_logits(&t)?.f_view([-1, LABELS.len() as i64])?;
+            let hard = logits.f_cross_entropy_loss::<Tensor>(&labels, None, Reduction::Mean, -100, 0.0)?;
+            let loss = if teacher.is_some() && !picked.is_empty() {
+                let soft = distillation_loss(&logits, &picked, &soft, opts.temperature)?;
+                hard.f_mul_scalar(1.0 - opts.distill)?.f_add(&soft.f_mul_scalar(opts.distill)?)?
+            } else {
+                hard
+            };
             opt.zero_grad();
             loss.f_backward()?;
             opt.clip_grad_norm(opts.clip);
@@ -249,6 +267,32 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     Ok(report)
 }
 
+/// The teacher model in `dir` (fp32) labels the training documents: its logits per word, `tokens × labels`.
+fn teacher_logits(dir: &Path, docs: &[(&str, &Tokenized)]) -> Result<Vec<Vec<f32>>, TrainError> {
+    let t0 = Instant::now();
+    let teacher = NerModel::load(dir)?;
+    if teacher.labels() != LABELS {
+        return Err(file_err(dir, format!("teacher labels {:?}, want {LABELS:?}", teacher.labels())));
+    }
+    let logits = teacher.word_logits(docs)?;
+    eprintln!("teacher {}: {} documents labelled in {:.0} s", dir.display(), docs.len(), t0.elapsed().as_secs_f64());
+    Ok(logits)
+}
+
+/// `T² · KL(teacher ‖ student)` at temperature `T`, averaged over the words at rows `picked` of `logits`
+/// (`[positions, labels]`); `soft` holds the teacher's logits for those words, row-major. The `T²` keeps the
+/// term's gradient on the scale of the hard loss's (Hinton et al.).
+fn distillation_loss(logits: &Tensor, picked: &[i64], soft: &[f32], temperature: f64) -> Result<Tensor, TrainError> {
+    let student = logits
+        .f_index_select(0, &Tensor::f_from_slice(picked)?)?
+        .f_div_scalar(temperature)?
+        .f_log_softmax(-1, Kind::Float)?;
+    let teacher = Tensor::f_from_slice(soft)?.f_view([-1, LABELS.len() as i64])?.f_div_scalar(temperature)?;
+    let teacher = teacher.f_log_softmax(-1, Kind::Float)?;
+    let kl = student.f_kl_div(&teacher, Reduction::Sum, true)?;
+    Ok(kl.f_mul_scalar(temperature * temperature / picked.len() as f64)?)
+}
+
 /// Measures the int8 input ranges of the model in `dir` on a CoNLL file (its training split: never the test split)
 /// and writes them beside the model (see [`crate::encoder`]).
 pub fn calibrate(dir: &Path, conll_path: &Path) -> Result<(), TrainError> {
@@ -284,7 +328,12 @@ fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
         LABELS.iter().enumerate().map(|(i, l)| ((*l).to_string(), i.into())).collect();
     obj.insert("id2label".into(), id2label.into());
     obj.insert("label2id".into(), label2id.into());
-    obj.insert("architectures".into(), serde_json::json!(["BertForTokenClassification"]));
+    let arch = if obj.get("model_type").and_then(|v| v.as_str()) == Some("mpnet") {
+        "MPNetForTokenClassification"
+    } else {
+        "BertForTokenClassification"
+    };
+    obj.insert("architectures".into(), serde_json::json!([arch]));
     obj.insert("nertab_casing".into(), opts.casing.into());
     obj.insert("nertab_max_len".into(), opts.max_len.into());
     obj.insert("nertab_context".into(), opts.context.into());
@@ -307,27 +356,37 @@ fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// Copies the encoder's weights into the model's variables. Hugging Face names may lack the `bert.` prefix; a
-/// token-type table with more rows than the encoder's gets the encoder's row 0 in every row. Every encoder variable
-/// must be found. The classifier starts fresh, unless the base is a trained nertab model (it has a `classifier` of
-/// the same shape): then training continues from it, as a second stage with other options (e.g. `--context`).
+/// Copies the encoder's weights into the model's variables. Hugging Face names may lack the `bert.` (`mpnet.`)
+/// prefix; a token-type table with more rows than the encoder's gets the encoder's row 0 in every row, and MPNet,
+/// which has none, keeps the zero table it was created with. Every other encoder variable must be found. The
+/// classifier starts fresh, unless the base is a trained nertab model (it has a `classifier` of the same shape):
+/// then training continues from it, as a second stage with other options (e.g. `--context`).
 pub fn init_from_encoder(vs: &nn::VarStore, path: &Path) -> Result<(), TrainError> {
+    let mpnet = Arch::Mpnet { buckets: 0 }.prefix();
+    let prefix = if vs.variables().keys().any(|n| n.starts_with(&format!("{mpnet}."))) { mpnet } else { "bert" };
     let base: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
         .map_err(|e| file_err(path, e))?
         .into_iter()
-        .map(|(n, t)| (if n.starts_with("bert.") || n.starts_with("classifier.") { n } else { format!("bert.{n}") }, t))
+        .map(|(n, t)| {
+            let keep = n.starts_with(&format!("{prefix}.")) || n.starts_with("classifier.");
+            (if keep { n } else { format!("{prefix}.{n}") }, t)
+        })
         .collect();
     tch::no_grad(|| -> Result<(), TrainError> {
         let continued = base.contains_key("classifier.weight");
         for (name, mut var) in vs.variables() {
-            if !name.starts_with("bert.") && !continued {
+            if !name.starts_with(prefix) && !continued {
+                continue;
+            }
+            let types = name.ends_with("token_type_embeddings.weight");
+            if prefix == mpnet && types && !base.contains_key(&name) {
                 continue;
             }
             let src = base.get(&name).ok_or_else(|| file_err(path, format!("no tensor for {name}")))?;
             let src = src.to_kind(var.kind());
             if src.size() == var.size() {
                 var.f_copy_(&src)?;
-            } else if name.ends_with("token_type_embeddings.weight") && src.size()[1..] == var.size()[1..] {
+            } else if types && src.size()[1..] == var.size()[1..] {
                 let row = src.f_get(0)?;
                 var.f_copy_(&row.f_unsqueeze(0)?.f_expand_as(&var)?)?;
             } else {
@@ -423,7 +482,7 @@ fn report_markdown(r: &TrainReport) -> String {
     let mut s = String::from("# Training report\n\n");
     s += &format!(
         "Base encoder `{}`; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
-         context {}, casing {}.\n\nMachine: {}. Wall time: {:.0} s. Best epoch on valid: {}.\n\n",
+         context {}, casing {}{}.\n\nMachine: {}. Wall time: {:.0} s. Best epoch on valid: {}.\n\n",
         o.base.display(),
         o.epochs,
         o.lr,
@@ -435,6 +494,12 @@ fn report_markdown(r: &TrainReport) -> String {
         o.max_len,
         o.context,
         o.casing,
+        o.teacher.as_ref().map_or(String::new(), |t| format!(
+            "; distilled from `{}` (weight {}, temperature {})",
+            t.display(),
+            o.distill,
+            o.temperature
+        )),
         r.machine,
         r.wall_seconds,
         r.best_epoch
@@ -458,7 +523,29 @@ fn report_markdown(r: &TrainReport) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tilde;
+    use super::{distillation_loss, tilde, LABELS};
+    use tch::Tensor;
+
+    /// KL is zero where the student already has the teacher's distribution, and the hand-computed value otherwise.
+    #[test]
+    fn distillation_loss_is_kl_times_t_squared_over_words() {
+        let n = LABELS.len();
+        let teacher: Vec<f32> = (0..2 * n).map(|i| (i % 5) as f32 * 0.3).collect();
+        let same = Tensor::from_slice(&teacher).view([2, n as i64]);
+        let zero = distillation_loss(&same, &[0, 1], &teacher, 2.0).unwrap().double_value(&[]);
+        assert!(zero.abs() < 1e-6, "{zero}");
+        // Student uniform, teacher one-hot: KL = Σ p log(p / (1/n)) = ln n.
+        let mut soft = vec![0f32; n];
+        soft[0] = 0.0;
+        soft[1..].iter_mut().for_each(|x| *x = -1e9);
+        let uniform = Tensor::zeros([1, n as i64], (tch::Kind::Float, tch::Device::Cpu));
+        let kl = distillation_loss(&uniform, &[0], &soft, 1.0).unwrap().double_value(&[]);
+        assert!((kl - (n as f64).ln()).abs() < 1e-5, "{kl}");
+        // Rows are picked by index: row 1 of a two-row batch.
+        let batch = Tensor::cat(&[same.narrow(0, 0, 1) + 5.0, uniform.shallow_clone()], 0);
+        let kl = distillation_loss(&batch, &[1], &soft, 1.0).unwrap().double_value(&[]);
+        assert!((kl - (n as f64).ln()).abs() < 1e-5, "{kl}");
+    }
 
     #[test]
     fn report_paths_under_home_become_tilde() {

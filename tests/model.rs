@@ -99,25 +99,7 @@ fn training_smoke_loss_falls_and_model_files_are_written() {
     let data = dir.path().join("tiny.conll");
     std::fs::write(&data, common::CONLL).unwrap();
     let out = dir.path().join("out");
-    let opts = nertab::train::TrainOptions {
-        train: data.clone(),
-        valid: data.clone(),
-        test: None,
-        base,
-        out: out.clone(),
-        epochs: 30,
-        lr: 3e-3,
-        batch: 2,
-        seed: 1,
-        warmup: 0.1,
-        weight_decay: 0.0,
-        clip: 1.0,
-        max_len: 64,
-        context: 8,
-        casing: true,
-        limit_docs: None,
-        progress: false,
-    };
+    let opts = common::train_options(&data, &base, &out);
     let report = nertab::train::train(&opts).unwrap();
     let first = report.epochs.first().unwrap().mean_loss;
     let last = report.epochs.last().unwrap().mean_loss;
@@ -211,4 +193,78 @@ fn same_entities(precision: Precision) {
     for run in &runs[1..] {
         assert_eq!(&runs[0], run, "{precision:?}");
     }
+}
+
+/// MPNet (relative position bias, positions from 2, no token types, RoBERTa specials) trains like BERT, and the
+/// inference encoder computes the training network's function: same logits on padded batches with casing types.
+#[test]
+fn mpnet_trains_and_its_inference_encoder_matches_the_training_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::tiny_mpnet_encoder(&dir.path().join("base"));
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let out = dir.path().join("out");
+    let report = nertab::train::train(&common::train_options(&data, &base, &out)).unwrap();
+    let (first, last) = (report.epochs[0].mean_loss, report.epochs.last().unwrap().mean_loss);
+    assert!(last < first * 0.5, "loss {first} -> {last}");
+    assert!(report.valid.overall.f1() > 80.0, "{}", report.valid.report());
+    let cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["architectures"][0], "MPNetForTokenClassification");
+    // MPNet's own specials, not the BERT ones its vocabulary also holds.
+    let tok = nertab::tokenize::WordPieceTokenizer::from_file(&out.join("tokenizer.json")).unwrap();
+    assert_eq!((tok.cls_id(), tok.pad_id(), tok.sep_id()), (0, 1, 2));
+
+    let model = NerModel::load(&out).unwrap();
+    tch::manual_seed(3);
+    let ids = Tensor::randint_low(4, 60, [3, 20], (Kind::Int64, tch::Device::Cpu));
+    let mask = Tensor::ones([3, 20], (Kind::Int64, tch::Device::Cpu));
+    let _ = mask.narrow(1, 14, 6).fill_(0);
+    let types = Tensor::randint(5, [3, 20], (Kind::Int64, tch::Device::Cpu));
+    let reference = model.reference_forward(&ids, &mask, &types).unwrap().narrow(1, 0, 14);
+    let ours = model.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 14);
+    let diff = (&reference - &ours).abs().max().double_value(&[]);
+    assert!(diff < 1e-4, "MPNet inference encoder differs from the training network by {diff}");
+    // The casing table is live: other types, other logits.
+    let other = model.forward(&ids, &mask, &types.zeros_like()).unwrap().narrow(1, 0, 14);
+    assert!((&ours - other).abs().max().double_value(&[]) > 1e-3);
+    // int8 works for MPNet too.
+    nertab::train::calibrate(&out, &data).unwrap();
+    let q = NerModel::load_with(&out, Precision::Int8).unwrap().forward(&ids, &mask, &types).unwrap();
+    let agree = ours.argmax(-1, false).eq_tensor(&q.narrow(1, 0, 14).argmax(-1, false)).to_kind(Kind::Float);
+    assert!(agree.mean(Kind::Float).double_value(&[]) > 0.8);
+}
+
+/// With `--teacher` and all the weight on it, the student learns the teacher's labels, not the gold ones: the
+/// teacher (an MPNet, other tokenizer) was trained with PER and LOC swapped.
+#[test]
+fn distillation_teaches_the_student_the_teachers_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let swapped = dir.path().join("swapped.conll");
+    std::fs::write(&swapped, common::conll_swapped()).unwrap();
+    let gold = dir.path().join("tiny.conll");
+    std::fs::write(&gold, common::CONLL).unwrap();
+    let teacher = dir.path().join("teacher");
+    let mpnet = common::tiny_mpnet_encoder(&dir.path().join("mpnet"));
+    nertab::train::train(&common::train_options(&swapped, &mpnet, &teacher)).unwrap();
+
+    let bert = common::tiny_encoder(&dir.path().join("bert"));
+    let student = |name: &str, distill: f64| {
+        let out = dir.path().join(name);
+        let opts = nertab::train::TrainOptions {
+            teacher: Some(teacher.clone()),
+            distill,
+            ..common::train_options(&gold, &bert, &out)
+        };
+        let report = nertab::train::train(&opts).unwrap();
+        (report, out)
+    };
+    // Scored against the gold file: the distilled student gets PER and LOC "wrong" the teacher's way.
+    let (taught, out) = student("taught", 1.0);
+    let (own, _) = student("own", 0.0);
+    assert!(own.valid.overall.f1() > 80.0, "{}", own.valid.report());
+    let per = |r: &nertab::train::TrainReport| r.valid.per_type.get("PER").map_or(0.0, |c| c.f1());
+    assert!(per(&taught) < 20.0 && per(&own) > 80.0, "PER F1: taught {}, own {}", per(&taught), per(&own));
+    let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    assert!(text.contains("distilled from") && text.contains("weight 1"), "{text}");
 }

@@ -89,6 +89,16 @@ struct TrainArgs {
     /// Train on the first N documents only (quick checks).
     #[arg(long)]
     limit_docs: Option<usize>,
+    /// A trained nertab model (any size, any tokenizer) to distil: the student also learns its word-level label
+    /// distributions on the training text.
+    #[arg(long)]
+    teacher: Option<PathBuf>,
+    /// Weight of the teacher's distributions in the loss; the gold labels get the rest.
+    #[arg(long, default_value_t = 0.5, requires = "teacher")]
+    distill: f64,
+    /// Temperature that softens teacher and student distributions in the distillation term.
+    #[arg(long, default_value_t = 1.0, requires = "teacher")]
+    temperature: f64,
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -199,6 +209,9 @@ fn run(cli: Cli) -> Result<()> {
                 context: args.context,
                 casing: !args.no_casing,
                 limit_docs: args.limit_docs,
+                teacher: args.teacher,
+                distill: args.distill,
+                temperature: args.temperature,
                 progress: std::io::stderr().is_terminal(),
             };
             let report = nertab::train::train(&opts)?;

@@ -128,3 +128,83 @@ John NNP B-NP B-PER
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// [`tokenizer_json`] as MPNet's: `<s>`, `<pad>`, `</s>`, `<unk>` first, and BERT's specials still in the vocabulary
+/// (unused), as in the registry's all-mpnet-base-v2.
+pub fn mpnet_tokenizer_json() -> String {
+    let mut v: Vec<String> = ["<s>", "<pad>", "</s>", "<unk>"].iter().map(|s| s.to_string()).collect();
+    v.extend(vocab());
+    let specials = ["<s>", "<pad>", "</s>", "<unk>"];
+    let added: Vec<serde_json::Value> = specials
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            serde_json::json!({"id": i, "content": t, "single_word": false, "lstrip": false, "rstrip": false,
+                               "normalized": false, "special": true})
+        })
+        .collect();
+    let vocab: serde_json::Map<String, serde_json::Value> =
+        v.into_iter().enumerate().map(|(i, t)| (t, i.into())).collect();
+    let mut json: serde_json::Value = serde_json::from_str(&tokenizer_json()).unwrap();
+    json["added_tokens"] = added.into();
+    json["model"]["vocab"] = vocab.into();
+    json["model"]["unk_token"] = "<unk>".into();
+    json.to_string()
+}
+
+/// A tiny pretrained MPNet encoder in Hugging Face layout (names without `mpnet.`, no token types, no classifier).
+pub fn tiny_mpnet_encoder(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let cfg = serde_json::json!({
+        "architectures": ["MPNetForMaskedLM"], "model_type": "mpnet", "hidden_act": "gelu",
+        "attention_probs_dropout_prob": 0.0, "hidden_dropout_prob": 0.0, "hidden_size": 32,
+        "initializer_range": 0.02, "intermediate_size": 64, "layer_norm_eps": 1e-5,
+        "max_position_embeddings": 514, "num_attention_heads": 2, "num_hidden_layers": TINY_LAYERS, "pad_token_id": 1,
+        "relative_attention_num_buckets": 32, "vocab_size": vocab().len() + 4
+    });
+    std::fs::write(dir.join("config.json"), cfg.to_string()).unwrap();
+    std::fs::write(dir.join("tokenizer.json"), mpnet_tokenizer_json()).unwrap();
+    tch::manual_seed(5);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let mut bert_cfg = cfg.clone();
+    bert_cfg["type_vocab_size"] = 1.into();
+    let config: BertConfig = serde_json::from_value(bert_cfg).unwrap();
+    let _net = nertab::mpnet::MpnetForTokenClassification::new(vs.root(), &config, 32, false);
+    // The relative bias starts random, like a pretrained model's, so the tests see it matter.
+    let mut named: Vec<(String, Tensor)> =
+        vs.variables().into_iter().filter_map(|(n, t)| n.strip_prefix("mpnet.").map(|n| (n.to_string(), t))).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, dir.join("model.safetensors")).unwrap();
+    dir.to_path_buf()
+}
+
+/// [`CONLL`] with PER and LOC swapped: a teacher trained on it labels differently from the gold labels.
+pub fn conll_swapped() -> String {
+    CONLL.replace("-PER", "-TMP").replace("-LOC", "-PER").replace("-TMP", "-LOC")
+}
+
+/// Options of a quick training run on a tiny file: memorizes it in 30 epochs.
+pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::TrainOptions {
+    nertab::train::TrainOptions {
+        train: data.to_path_buf(),
+        valid: data.to_path_buf(),
+        test: None,
+        base: base.to_path_buf(),
+        out: out.to_path_buf(),
+        epochs: 30,
+        lr: 3e-3,
+        batch: 2,
+        seed: 1,
+        warmup: 0.1,
+        weight_decay: 0.0,
+        clip: 1.0,
+        max_len: 64,
+        context: 8,
+        casing: true,
+        limit_docs: None,
+        teacher: None,
+        distill: 0.5,
+        temperature: 1.0,
+        progress: false,
+    }
+}
