@@ -1,5 +1,5 @@
-//! An inference-only BERT token classifier over the weights of a trained model, written with plain tensor ops so
-//! each linear layer can run in fp32 or in int8.
+//! An inference-only BERT (or MPNet, see [`crate::mpnet`]) token classifier over the weights of a trained model,
+//! written with plain tensor ops so each linear layer can run in fp32 or in int8.
 //!
 //! Why not rust-bert's forward pass at inference: its linear layers are private, so they cannot be quantized, and on
 //! CPUs without AMX (the 2-core machine this project targets has AVX512-VNNI but no AMX) bfloat16 is slower than

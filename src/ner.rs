@@ -1,4 +1,5 @@
-//! Named entities with a rust-bert BERT token classifier on libtorch.
+//! Named entities with a transformer token classifier on libtorch: BERT (rust-bert's, for training) or MPNet
+//! ([`crate::mpnet`], the distillation teacher), run at inference by [`crate::encoder`].
 //!
 //! A model directory holds `config.json` (Hugging Face BERT config with `id2label`), `tokenizer.json` and
 //! `model.safetensors`. Words come from [`crate::tokenize`]; the label of a word is the label of its first piece, and

@@ -22,7 +22,7 @@ use thiserror::Error;
 use crate::conll::{self, ConllDoc, ConllError};
 use crate::eval::{self, Scores};
 use crate::ner::{read_config, Arch, NerError, NerModel, Net, CASING_CLASSES};
-use crate::tokenize::{Tokenized, WordPieceTokenizer};
+use crate::tokenize::{tokenize, Tokenized, WordPieceTokenizer};
 
 /// The IOB2 label set of CoNLL-2003, in class-id order.
 pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
@@ -31,6 +31,8 @@ pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC",
 pub enum TrainError {
     #[error(transparent)]
     Data(#[from] ConllError),
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::CorpusError),
     #[error(transparent)]
     Ner(#[from] NerError),
     #[error(transparent)]
@@ -79,6 +81,9 @@ pub struct TrainOptions {
     pub distill: f64,
     /// Softening temperature of both distributions in the distillation term.
     pub temperature: f64,
+    /// Untagged articles (`.txt`/`.jsonl` files or directories, as `extract` reads them) that the teacher labels:
+    /// the student learns only the teacher's distributions on them.
+    pub unlabelled: Vec<PathBuf>,
     pub progress: bool,
 }
 
@@ -127,16 +132,28 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let mut model = NerModel::from_parts(net, vs, tokenizer, &config)?;
 
     // Training windows and their gold labels.
-    let views: Vec<(String, Tokenized)> = train_docs.iter().map(ConllDoc::to_tokenized).collect();
-    let refs: Vec<(&str, &Tokenized)> = views.iter().map(|(t, d)| (t.as_str(), d)).collect();
-    let prepared = model.prepare(&refs)?;
-    let gold: Vec<Vec<i64>> = train_docs
+    let mut views: Vec<(String, Tokenized)> = train_docs.iter().map(ConllDoc::to_tokenized).collect();
+    let mut gold: Vec<Vec<i64>> = train_docs
         .iter()
         .map(|d| {
             d.tags().iter().map(|t| LABELS.iter().position(|l| l == t).map(|i| i as i64)).collect::<Option<Vec<i64>>>()
         })
         .collect::<Option<_>>()
         .ok_or_else(|| TrainError::Invalid(format!("{}: a tag outside {:?}", opts.train.display(), LABELS)))?;
+    if !opts.unlabelled.is_empty() {
+        if opts.teacher.is_none() {
+            return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
+        }
+        for article in crate::corpus::read(&opts.unlabelled)? {
+            let text = article?.text;
+            let doc = tokenize(&text);
+            // No gold label (-100, ignored by the hard loss): only the teacher's distributions.
+            gold.push(vec![-100; doc.tokens.len()]);
+            views.push((text, doc));
+        }
+    }
+    let refs: Vec<(&str, &Tokenized)> = views.iter().map(|(t, d)| (t.as_str(), d)).collect();
+    let prepared = model.prepare(&refs)?;
 
     let teacher = match &opts.teacher {
         Some(dir) => Some(teacher_logits(dir, &refs)?),
@@ -181,14 +198,26 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
                     }
                 }
             }
+            let has_gold = labels.iter().any(|&l| l >= 0);
             let labels = Tensor::f_from_slice(&labels)?;
             let logits = model.train_logits(&t)?.f_view([-1, LABELS.len() as i64])?;
-            let hard = logits.f_cross_entropy_loss::<Tensor>(&labels, None, Reduction::Mean, -100, 0.0)?;
-            let loss = if teacher.is_some() && !picked.is_empty() {
-                let soft = distillation_loss(&logits, &picked, &soft, opts.temperature)?;
-                hard.f_mul_scalar(1.0 - opts.distill)?.f_add(&soft.f_mul_scalar(opts.distill)?)?
-            } else {
-                hard
+            // Mean over gold-labelled words (a batch of untagged text alone has none: its mean would be NaN).
+            let hard = match has_gold {
+                true => Some(logits.f_cross_entropy_loss::<Tensor>(&labels, None, Reduction::Mean, -100, 0.0)?),
+                false => None,
+            };
+            let soft = match picked.is_empty() {
+                false => Some(distillation_loss(&logits, &picked, &soft, opts.temperature)?),
+                true => None,
+            };
+            let loss = match (hard, soft) {
+                (Some(hard), Some(soft)) => {
+                    hard.f_mul_scalar(1.0 - opts.distill)?.f_add(&soft.f_mul_scalar(opts.distill)?)?
+                }
+                (Some(hard), None) => hard,
+                (None, Some(soft)) => soft.f_mul_scalar(opts.distill)?,
+                // Nothing to learn from: no word of the batch has a piece.
+                (None, None) => continue,
             };
             opt.zero_grad();
             loss.f_backward()?;
@@ -495,10 +524,11 @@ fn report_markdown(r: &TrainReport) -> String {
         o.context,
         o.casing,
         o.teacher.as_ref().map_or(String::new(), |t| format!(
-            "; distilled from `{}` (weight {}, temperature {})",
+            "; distilled from `{}` (weight {}, temperature {}{})",
             t.display(),
             o.distill,
-            o.temperature
+            o.temperature,
+            if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) }
         )),
         r.machine,
         r.wall_seconds,

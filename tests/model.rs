@@ -268,3 +268,41 @@ fn distillation_teaches_the_student_the_teachers_labels() {
     let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
     assert!(text.contains("distilled from") && text.contains("weight 1"), "{text}");
 }
+
+/// `--unlabelled` text alone (no tagged training document at all) teaches the student what the teacher says on it.
+#[test]
+fn untagged_text_labelled_by_the_teacher_trains_the_student() {
+    let dir = tempfile::tempdir().unwrap();
+    let swapped = dir.path().join("swapped.conll");
+    std::fs::write(&swapped, common::conll_swapped()).unwrap();
+    let teacher = dir.path().join("teacher");
+    nertab::train::train(&common::train_options(&swapped, &common::tiny_encoder(&dir.path().join("t")), &teacher))
+        .unwrap();
+    // The same sentences as plain text, one article per document.
+    let text_dir = dir.path().join("articles");
+    std::fs::create_dir_all(&text_dir).unwrap();
+    for (i, doc) in common::CONLL.split("-DOCSTART- -X- -X- O").skip(1).enumerate() {
+        let sentences: Vec<String> = doc
+            .split("\n\n")
+            .map(|s| s.lines().filter_map(|l| l.split(' ').next()).collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+            .collect();
+        std::fs::write(text_dir.join(format!("{i}.txt")), sentences.join("\n\n")).unwrap();
+    }
+    let out = dir.path().join("student");
+    let opts = nertab::train::TrainOptions {
+        teacher: Some(teacher),
+        distill: 1.0,
+        unlabelled: vec![text_dir],
+        limit_docs: Some(0),
+        // Scored against the teacher's (swapped) labels: learning them is the point.
+        ..common::train_options(&swapped, &common::tiny_encoder(&dir.path().join("s")), &out)
+    };
+    let report = nertab::train::train(&opts).unwrap();
+    assert!(report.valid.overall.f1() > 60.0, "{}", report.valid.report());
+    let md = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    assert!(md.contains("and on untagged"), "{md}");
+    // Untagged text without a teacher is refused.
+    let err = nertab::train::train(&nertab::train::TrainOptions { teacher: None, ..opts }).err().unwrap().to_string();
+    assert!(err.contains("--teacher"), "{err}");
+}

@@ -99,6 +99,10 @@ struct TrainArgs {
     /// Temperature that softens teacher and student distributions in the distillation term.
     #[arg(long, default_value_t = 1.0, requires = "teacher")]
     temperature: f64,
+    /// Untagged articles (files or directories, as `extract` reads them) that the teacher labels for the student:
+    /// more text to learn the teacher from than the tagged training split.
+    #[arg(long, num_args = 1.., requires = "teacher")]
+    unlabelled: Vec<PathBuf>,
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -212,6 +216,7 @@ fn run(cli: Cli) -> Result<()> {
                 teacher: args.teacher,
                 distill: args.distill,
                 temperature: args.temperature,
+                unlabelled: args.unlabelled,
                 progress: std::io::stderr().is_terminal(),
             };
             let report = nertab::train::train(&opts)?;

@@ -205,6 +205,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         teacher: None,
         distill: 0.5,
         temperature: 1.0,
+        unlabelled: Vec::new(),
         progress: false,
     }
 }
