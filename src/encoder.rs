@@ -144,6 +144,14 @@ fn without_stderr<T>(f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// The additive attention mask `[rows, 1, 1, width]` for a `[rows, width]` mask (1 = real piece): 0 for real pieces,
+/// a large negative for padding.
+pub(crate) fn mask_bias(mask: &Tensor, kind: Kind) -> Result<Tensor, tch::TchError> {
+    let size = mask.size();
+    let (rows, width) = (size.first().copied().unwrap_or(1), size.last().copied().unwrap_or(1));
+    mask.f_to_kind(kind)?.f_sub_scalar(1.0)?.f_mul_scalar(10000.0)?.f_view([rows, 1, 1, width])
+}
+
 /// Kind of the activations: bf16 for [`Precision::Bf16`], else fp32 (int8 layers take and give fp32).
 fn activation_kind(precision: Precision) -> Kind {
     if precision == Precision::Bf16 {
@@ -169,42 +177,32 @@ impl LayerNorm {
     }
 }
 
-/// Where an architecture keeps its variables (Hugging Face names) and how its embeddings differ.
+/// Where an architecture keeps its attention variables (Hugging Face names).
 struct Names {
-    prefix: &'static str,
     /// Query, key, value, attention output and attention layer norm, under `….encoder.layer.N.`.
     q: &'static str,
     k: &'static str,
     v: &'static str,
     attention_out: &'static str,
     attention_norm: &'static str,
-    eps: f64,
-    /// Position id of the first piece.
-    position_offset: i64,
 }
 
 impl Names {
     fn of(arch: Arch) -> Names {
         match arch {
             Arch::Bert => Names {
-                prefix: "bert",
                 q: "attention.self.query",
                 k: "attention.self.key",
                 v: "attention.self.value",
                 attention_out: "attention.output.dense",
                 attention_norm: "attention.output.LayerNorm",
-                eps: 1e-12,
-                position_offset: 0,
             },
             Arch::Mpnet { .. } => Names {
-                prefix: "mpnet",
                 q: "attention.attn.q",
                 k: "attention.attn.k",
                 v: "attention.attn.v",
                 attention_out: "attention.attn.o",
                 attention_norm: "attention.LayerNorm",
-                eps: mpnet::LAYER_NORM_EPS,
-                position_offset: mpnet::POSITION_OFFSET,
             },
         }
     }
@@ -288,9 +286,14 @@ impl Encoder {
             Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i))
         };
         let norm = |prefix: &str| -> Result<LayerNorm, NerError> {
-            LayerNorm::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, kind, names.eps)
+            LayerNorm::new(
+                get(&format!("{prefix}.weight"))?,
+                get(&format!("{prefix}.bias"))?,
+                kind,
+                arch.layer_norm_eps(),
+            )
         };
-        let top = names.prefix;
+        let top = arch.prefix();
         let mut layers = Vec::new();
         while vars.contains_key(&format!("{top}.encoder.layer.{}.{}.weight", layers.len(), names.q)) {
             let n = layers.len() * LINEARS_PER_LAYER;
@@ -319,7 +322,7 @@ impl Encoder {
         Ok(Encoder {
             word: word.f_to_kind(kind)?,
             position: get(&format!("{top}.embeddings.position_embeddings.weight"))?.f_to_kind(kind)?,
-            position_offset: names.position_offset,
+            position_offset: arch.position_offset(),
             token_type: match (arch, format!("{top}.embeddings.token_type_embeddings.weight")) {
                 (Arch::Mpnet { .. }, name) if !vars.contains_key(&name) => None,
                 (_, name) => Some(get(&name)?.f_to_kind(kind)?),
@@ -409,11 +412,7 @@ impl Encoder {
         let mut x = self.embedding_norm.forward(&x, self.hidden)?;
         // Additive attention mask [rows, 1, 1, width]: 0 for real pieces, a large negative for padding; MPNet adds
         // its relative position bias [1, heads, width, width].
-        let mut bias = mask
-            .f_to_kind(activation_kind(self.precision))?
-            .f_sub_scalar(1.0)?
-            .f_mul_scalar(10000.0)?
-            .f_view([rows, 1, 1, width])?;
+        let mut bias = mask_bias(mask, activation_kind(self.precision))?;
         if let Some(table) = &self.relative {
             bias = bias.f_add(&mpnet::position_bias(table, width)?)?;
         }

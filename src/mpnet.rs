@@ -139,9 +139,7 @@ impl MpnetForTokenClassification {
         let mut x = x.apply(&self.embedding_norm).f_dropout(self.hidden_dropout, train)?;
         let hidden = x.size()[2];
         let head = hidden / self.heads;
-        let mask_bias =
-            mask.f_to_kind(x.kind())?.f_sub_scalar(1.0)?.f_mul_scalar(10000.0)?.f_view([rows, 1, 1, width])?;
-        let bias = position_bias(&self.relative.ws, width)?.f_add(&mask_bias)?;
+        let bias = position_bias(&self.relative.ws, width)?.f_add(&crate::encoder::mask_bias(mask, x.kind())?)?;
         let attention_dropout = if train { self.attention_dropout } else { 0.0 };
         let split = |t: Tensor| t.f_view([rows, width, self.heads, head])?.f_transpose(1, 2);
         for layer in &self.layers {

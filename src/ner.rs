@@ -128,6 +128,22 @@ impl Arch {
             Arch::Mpnet { .. } => "mpnet",
         }
     }
+
+    /// Position id of a window's first piece.
+    pub fn position_offset(self) -> i64 {
+        match self {
+            Arch::Bert => 0,
+            Arch::Mpnet { .. } => crate::mpnet::POSITION_OFFSET,
+        }
+    }
+
+    /// The ε of every layer norm.
+    pub fn layer_norm_eps(self) -> f64 {
+        match self {
+            Arch::Bert => 1e-12,
+            Arch::Mpnet { .. } => crate::mpnet::LAYER_NORM_EPS,
+        }
+    }
 }
 
 /// The trainable network: rust-bert's BERT or nertab's MPNet.
@@ -220,8 +236,7 @@ pub fn read_config(path: &Path) -> Result<ModelConfig, NerError> {
         return Err(err(format!("nertab_casing needs type_vocab_size >= {CASING_CLASSES}")));
     }
     let mut options = NerOptions::default();
-    let offset = if arch == Arch::Bert { 0 } else { crate::mpnet::POSITION_OFFSET };
-    let positions = (bert.max_position_embeddings - offset).max(8) as usize;
+    let positions = (bert.max_position_embeddings - arch.position_offset()).max(8) as usize;
     options.max_len = options.max_len.min(positions);
     if let Some(n) = value.get("nertab_max_len").and_then(|v| v.as_u64()) {
         options.max_len = (n as usize).clamp(8, positions);
@@ -378,11 +393,8 @@ impl NerModel {
             let t = self.batch_tensors(&batch, &prepared.encoded)?;
             let logits = self.encoder.forward(&t.ids, &t.mask, &t.types)?;
             let logits = Vec::<f32>::try_from(logits.f_flatten(0, -1)?)?;
-            for (r, w) in batch.iter().enumerate() {
-                for (tok, pos) in w.first_pieces(&prepared.encoded[w.doc]) {
-                    let i = (r * t.width + pos) * n;
-                    out[w.doc][tok * n..(tok + 1) * n].copy_from_slice(&logits[i..i + n]);
-                }
+            for (doc, tok, i) in batch_words(&batch, &prepared.encoded, t.width) {
+                out[doc][tok * n..(tok + 1) * n].copy_from_slice(&logits[i * n..(i + 1) * n]);
             }
         }
         Ok(out)
@@ -497,14 +509,24 @@ impl NerModel {
         let (best_p, best) = probs.f_max_dim(-1, false)?;
         let best: Vec<i64> = Vec::<i64>::try_from(best.f_flatten(0, -1)?)?;
         let best_p: Vec<f32> = Vec::<f32>::try_from(best_p.f_flatten(0, -1)?)?;
-        for (r, w) in batch.iter().enumerate() {
-            for (tok, pos) in w.first_pieces(&encoded[w.doc]) {
-                let i = r * t.width + pos;
-                out[w.doc][tok] = (best[i] as usize, best_p[i]);
-            }
+        for (doc, tok, i) in batch_words(batch, encoded, t.width) {
+            out[doc][tok] = (best[i] as usize, best_p[i]);
         }
         Ok(())
     }
+}
+
+/// Every focus word of a batch that has pieces: `(document, token, row-major index of its first piece in the
+/// `[rows, width]` batch)`. Labelling, distillation and training's gold labels all read the batch through it.
+pub(crate) fn batch_words<'a>(
+    batch: &'a [&'a Window],
+    encoded: &'a [EncodedDoc],
+    width: usize,
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    batch
+        .iter()
+        .enumerate()
+        .flat_map(move |(r, &w)| w.first_pieces(&encoded[w.doc]).map(move |(tok, pos)| (w.doc, tok, r * width + pos)))
 }
 
 /// The fp32 inference encoder over a var store's current variables.

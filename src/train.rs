@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use crate::conll::{self, ConllDoc, ConllError};
 use crate::eval::{self, Scores};
-use crate::ner::{read_config, Arch, NerError, NerModel, Net, CASING_CLASSES};
+use crate::ner::{batch_words, read_config, Arch, NerError, NerModel, Net, CASING_CLASSES};
 use crate::tokenize::{tokenize, Tokenized, WordPieceTokenizer};
 
 /// The IOB2 label set of CoNLL-2003, in class-id order.
@@ -115,6 +115,9 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     if opts.epochs == 0 || opts.batch == 0 {
         return Err(TrainError::Invalid("--epochs and --batch must be at least 1".into()));
     }
+    if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
+        return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));
+    }
     let mut train_docs = conll::read(&opts.train)?;
     if let Some(n) = opts.limit_docs {
         train_docs.truncate(n);
@@ -159,9 +162,6 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         Some(dir) => Some(teacher_logits(dir, &refs)?),
         None => None,
     };
-    if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
-        return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));
-    }
 
     let steps_per_epoch = prepared.windows.len().div_ceil(opts.batch);
     let total_steps = (steps_per_epoch * opts.epochs).max(1);
@@ -189,26 +189,26 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
             let mut labels = vec![-100i64; batch.len() * t.width];
             // With a teacher: the labelled positions and the teacher's logits for their words.
             let (mut picked, mut soft) = (Vec::new(), Vec::new());
-            for (r, w) in batch.iter().enumerate() {
-                for (tok, pos) in w.first_pieces(&prepared.encoded[w.doc]) {
-                    labels[r * t.width + pos] = gold[w.doc][tok];
-                    if let Some(teacher) = &teacher {
-                        picked.push((r * t.width + pos) as i64);
-                        soft.extend_from_slice(&teacher[w.doc][tok * LABELS.len()..(tok + 1) * LABELS.len()]);
-                    }
+            for (doc, tok, i) in batch_words(batch, &prepared.encoded, t.width) {
+                labels[i] = gold[doc][tok];
+                if let Some(teacher) = &teacher {
+                    picked.push(i as i64);
+                    soft.extend_from_slice(&teacher[doc][tok * LABELS.len()..(tok + 1) * LABELS.len()]);
                 }
             }
             let has_gold = labels.iter().any(|&l| l >= 0);
             let labels = Tensor::f_from_slice(&labels)?;
             let logits = model.train_logits(&t)?.f_view([-1, LABELS.len() as i64])?;
             // Mean over gold-labelled words (a batch of untagged text alone has none: its mean would be NaN).
-            let hard = match has_gold {
-                true => Some(logits.f_cross_entropy_loss::<Tensor>(&labels, None, Reduction::Mean, -100, 0.0)?),
-                false => None,
+            let hard = if has_gold {
+                Some(logits.f_cross_entropy_loss::<Tensor>(&labels, None, Reduction::Mean, -100, 0.0)?)
+            } else {
+                None
             };
-            let soft = match picked.is_empty() {
-                false => Some(distillation_loss(&logits, &picked, &soft, opts.temperature)?),
-                true => None,
+            let soft = if picked.is_empty() {
+                None
+            } else {
+                Some(distillation_loss(&logits, &picked, &soft, opts.temperature)?)
             };
             let loss = match (hard, soft) {
                 (Some(hard), Some(soft)) => {
@@ -404,7 +404,7 @@ pub fn init_from_encoder(vs: &nn::VarStore, path: &Path) -> Result<(), TrainErro
     tch::no_grad(|| -> Result<(), TrainError> {
         let continued = base.contains_key("classifier.weight");
         for (name, mut var) in vs.variables() {
-            if !name.starts_with(prefix) && !continued {
+            if !name.starts_with(&format!("{prefix}.")) && !continued {
                 continue;
             }
             let types = name.ends_with("token_type_embeddings.weight");

@@ -36,11 +36,7 @@ fn shipped_model_encoder_matches_rust_bert_and_int8_stays_close() {
     let dir = nertab::default_model_dir();
     let fp32 = NerModel::load(&dir).unwrap();
     let int8 = NerModel::load_with(&dir, Precision::Int8).unwrap();
-    tch::manual_seed(7);
-    let ids = Tensor::randint_low(1000, 20000, [6, 40], (Kind::Int64, tch::Device::Cpu));
-    let mask = Tensor::ones([6, 40], (Kind::Int64, tch::Device::Cpu));
-    let _ = mask.narrow(1, 30, 10).fill_(0);
-    let types = Tensor::randint(5, [6, 40], (Kind::Int64, tch::Device::Cpu));
+    let [ids, mask, types] = common::random_inputs(7, 1000..20000, 6, 40, 10);
     let reference = fp32.reference_forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
     let ours = fp32.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
     let diff = (&reference - &ours).abs().max().double_value(&[]);
@@ -216,11 +212,7 @@ fn mpnet_trains_and_its_inference_encoder_matches_the_training_network() {
     assert_eq!((tok.cls_id(), tok.pad_id(), tok.sep_id()), (0, 1, 2));
 
     let model = NerModel::load(&out).unwrap();
-    tch::manual_seed(3);
-    let ids = Tensor::randint_low(4, 60, [3, 20], (Kind::Int64, tch::Device::Cpu));
-    let mask = Tensor::ones([3, 20], (Kind::Int64, tch::Device::Cpu));
-    let _ = mask.narrow(1, 14, 6).fill_(0);
-    let types = Tensor::randint(5, [3, 20], (Kind::Int64, tch::Device::Cpu));
+    let [ids, mask, types] = common::random_inputs(3, 4..60, 3, 20, 6);
     let reference = model.reference_forward(&ids, &mask, &types).unwrap().narrow(1, 0, 14);
     let ours = model.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 14);
     let diff = (&reference - &ours).abs().max().double_value(&[]);

@@ -28,17 +28,22 @@ pub fn vocab() -> Vec<String> {
     v
 }
 
-pub fn tokenizer_json() -> String {
-    let vocab: serde_json::Map<String, serde_json::Value> =
-        vocab().into_iter().enumerate().map(|(i, t)| (t, i.into())).collect();
-    let added: Vec<serde_json::Value> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+/// `added_tokens` entries for special tokens with ids 0, 1, …
+fn added_tokens(specials: &[&str]) -> Vec<serde_json::Value> {
+    specials
         .iter()
         .enumerate()
         .map(|(i, t)| {
             serde_json::json!({"id": i, "content": t, "single_word": false, "lstrip": false, "rstrip": false,
                                "normalized": false, "special": true})
         })
-        .collect();
+        .collect()
+}
+
+pub fn tokenizer_json() -> String {
+    let vocab: serde_json::Map<String, serde_json::Value> =
+        vocab().into_iter().enumerate().map(|(i, t)| (t, i.into())).collect();
+    let added = added_tokens(&["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]);
     serde_json::json!({
         "version": "1.0", "truncation": null, "padding": null, "added_tokens": added,
         "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
@@ -132,17 +137,10 @@ pub fn repo() -> PathBuf {
 /// [`tokenizer_json`] as MPNet's: `<s>`, `<pad>`, `</s>`, `<unk>` first, and BERT's specials still in the vocabulary
 /// (unused), as in the registry's all-mpnet-base-v2.
 pub fn mpnet_tokenizer_json() -> String {
-    let mut v: Vec<String> = ["<s>", "<pad>", "</s>", "<unk>"].iter().map(|s| s.to_string()).collect();
-    v.extend(vocab());
     let specials = ["<s>", "<pad>", "</s>", "<unk>"];
-    let added: Vec<serde_json::Value> = specials
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            serde_json::json!({"id": i, "content": t, "single_word": false, "lstrip": false, "rstrip": false,
-                               "normalized": false, "special": true})
-        })
-        .collect();
+    let mut v: Vec<String> = specials.iter().map(|s| s.to_string()).collect();
+    v.extend(vocab());
+    let added = added_tokens(&specials);
     let vocab: serde_json::Map<String, serde_json::Value> =
         v.into_iter().enumerate().map(|(i, t)| (t, i.into())).collect();
     let mut json: serde_json::Value = serde_json::from_str(&tokenizer_json()).unwrap();
@@ -208,4 +206,14 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         unlabelled: Vec::new(),
         progress: false,
     }
+}
+
+/// Random piece ids in `ids`, casing types 0..5 and a mask whose last `padded` columns are padding, all
+/// `[rows, width]`, seeded.
+pub fn random_inputs(seed: i64, ids: std::ops::Range<i64>, rows: i64, width: i64, padded: i64) -> [Tensor; 3] {
+    tch::manual_seed(seed);
+    let cpu = (Kind::Int64, Device::Cpu);
+    let mask = Tensor::ones([rows, width], cpu);
+    let _ = mask.narrow(1, width - padded, padded).fill_(0);
+    [Tensor::randint_low(ids.start, ids.end, [rows, width], cpu), mask, Tensor::randint(5, [rows, width], cpu)]
 }
