@@ -15,7 +15,8 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nertab::corpus::Article;
-use nertab::ner::{NerModel, Precision};
+use nertab::model::Precision;
+use nertab::ner::NerModel;
 use nertab::tokenize::{tokenize, Tokenized};
 use tch::{Device, Kind, Tensor};
 
@@ -68,7 +69,7 @@ fn batch(rows: i64, len: i64) -> (Tensor, Tensor, Tensor) {
 fn forward(c: &mut Criterion) {
     tch::set_num_threads(threads());
     let dir = nertab::default_model_dir();
-    let reference = match NerModel::load(&dir) {
+    let reference = match nertab::train::net::Reference::load(&dir) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("forward: skipping, no model: {e}");
@@ -88,7 +89,7 @@ fn forward(c: &mut Criterion) {
         g.throughput(Throughput::Elements((rows * len) as u64));
         let shape = format!("{rows}x{len}");
         g.bench_with_input(BenchmarkId::new("rust-bert-fp32", &shape), &(), |b, _| {
-            b.iter(|| reference.reference_forward(&ids, &mask, &types))
+            b.iter(|| reference.forward(&ids, &mask, &types))
         });
         for m in &models {
             g.bench_with_input(BenchmarkId::new(m.precision().as_str(), &shape), &(), |b, _| {
@@ -105,16 +106,17 @@ fn against_bert_base(c: &mut Criterion) {
     use rust_bert::bert::{BertConfig, BertForTokenClassification};
     use tch::nn;
     let shipped = nertab::default_model_dir().join("config.json");
-    let Ok(cfg) = nertab::ner::read_config(&shipped) else {
+    let Ok(cfg) = nertab::model::ModelConfig::read(&shipped) else {
         eprintln!("skipping the BERT-base comparison: no {}", shipped.display());
         return;
     };
+    let Ok(shipped_cfg) = nertab::train::net::bert_config(&cfg) else { return };
     let base = BertConfig {
         hidden_size: 768,
         intermediate_size: 3072,
         num_attention_heads: 12,
         num_hidden_layers: 12,
-        ..cfg.bert.clone()
+        ..shipped_cfg.clone()
     };
     tch::set_num_threads(threads());
     let (rows, len) = (32i64, 48i64);
@@ -123,7 +125,7 @@ fn against_bert_base(c: &mut Criterion) {
     let mut g = c.benchmark_group("forward_32x48");
     g.sample_size(10);
     g.throughput(Throughput::Elements((rows * len) as u64));
-    for (name, config) in [("shipped", &cfg.bert), ("bert-base", &base)] {
+    for (name, config) in [("shipped", &shipped_cfg), ("bert-base", &base)] {
         let vs = nn::VarStore::new(Device::Cpu);
         let Ok(model) = BertForTokenClassification::new(vs.root(), config) else { continue };
         g.bench_function(name, |b| {

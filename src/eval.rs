@@ -1,64 +1,33 @@
 //! Entity-level precision, recall and F1, counted exactly as CoNLL's `conlleval` counts them.
 //!
-//! Chunks are read from IOB tags with `conlleval`'s start/end rules (an `I-X` after `O` or after another type starts a
-//! chunk; a sentence boundary ends one); a predicted chunk is correct when a gold chunk has the same start, end and
-//! type. Scores are percentages, as `conlleval` prints them.
+//! Chunks are read from IOB tags by [`crate::ner::decode::chunks`], the decoder `extract` uses, with `conlleval`'s
+//! start/end rules (an `I-X` after `O` or after another type starts a chunk; a sentence boundary ends one); a
+//! predicted chunk is correct when a gold chunk has the same start, end and type. Scores are percentages, as
+//! `conlleval` prints them.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::ops::Range;
 
 use serde::Serialize;
 
 use crate::conll::ConllDoc;
-use crate::ner::{NerError, NerModel};
+use crate::ner::decode::chunks;
+use crate::ner::{Doc, NerError, NerModel};
 use crate::tokenize::Tokenized;
-
-/// `(prefix, type)` of a tag: `B-PER` → (`B`, `PER`), `O` → (`O`, ``).
-fn split_tag(tag: &str) -> (&str, &str) {
-    match tag.split_once('-') {
-        Some((p, t)) => (p, t),
-        None => (tag, ""),
-    }
-}
-
-/// Chunks `(token range, type)` of a tag sequence with `conlleval`'s rules.
-pub fn chunks(tags: &[&str]) -> Vec<(Range<usize>, String)> {
-    let mut out = Vec::new();
-    let mut open: Option<(usize, &str)> = None;
-    let (mut prev_tag, mut prev_type) = ("O", "");
-    for (i, tag) in tags.iter().chain(std::iter::once(&"O")).enumerate() {
-        let (t, ty) = split_tag(tag);
-        let end = matches!(
-            (prev_tag, t),
-            ("B", "B") | ("B", "O") | ("I", "B") | ("I", "O") | ("E", "E") | ("E", "I") | ("E", "O")
-        ) || (prev_tag != "O" && prev_tag != "." && prev_type != ty);
-        let start = matches!(
-            (prev_tag, t),
-            ("B", "B") | ("I", "B") | ("O", "B") | ("O", "I") | ("E", "E") | ("E", "I") | ("O", "E")
-        ) || (t != "O" && t != "." && prev_type != ty);
-        if end {
-            if let Some((s, oty)) = open.take() {
-                out.push((s..i, oty.to_string()));
-            }
-        }
-        if start && i < tags.len() {
-            open = Some((i, ty));
-        }
-        (prev_tag, prev_type) = (t, ty);
-    }
-    out
-}
 
 /// Counts of one entity type (or of all).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Gold chunks.
     pub gold: usize,
+    /// Predicted chunks.
     pub predicted: usize,
+    /// Predicted chunks with a gold chunk of the same span and type.
     pub correct: usize,
 }
 
 impl Counts {
+    /// Precision in percent (0 without predictions).
     pub fn precision(&self) -> f64 {
         if self.predicted == 0 {
             0.0
@@ -66,6 +35,7 @@ impl Counts {
             100.0 * self.correct as f64 / self.predicted as f64
         }
     }
+    /// Recall in percent (0 without gold chunks).
     pub fn recall(&self) -> f64 {
         if self.gold == 0 {
             0.0
@@ -73,6 +43,7 @@ impl Counts {
             100.0 * self.correct as f64 / self.gold as f64
         }
     }
+    /// Harmonic mean of precision and recall, in percent.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 {
@@ -86,9 +57,13 @@ impl Counts {
 /// Scores overall and per type.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Scores {
+    /// All types together.
     pub overall: Counts,
+    /// Per entity type.
     pub per_type: BTreeMap<String, Counts>,
+    /// Words scored.
     pub tokens: usize,
+    /// Words whose predicted tag equals the gold tag.
     pub tokens_correct: usize,
 }
 
@@ -99,13 +74,13 @@ impl Scores {
         let p = chunks(predicted);
         self.tokens += gold.len();
         self.tokens_correct += gold.iter().zip(predicted).filter(|(a, b)| a == b).count();
-        for (_, ty) in &g {
+        for c in &g {
             self.overall.gold += 1;
-            self.per_type.entry(ty.clone()).or_default().gold += 1;
+            self.per_type.entry(c.label.clone()).or_default().gold += 1;
         }
         for c in &p {
             self.overall.predicted += 1;
-            let e = self.per_type.entry(c.1.clone()).or_default();
+            let e = self.per_type.entry(c.label.clone()).or_default();
             e.predicted += 1;
             if g.contains(c) {
                 e.correct += 1;
@@ -147,9 +122,9 @@ pub fn predict_tags(model: &NerModel, docs: &[ConllDoc]) -> Result<Vec<Vec<Strin
     let mut out = Vec::with_capacity(docs.len());
     // Documents in groups, so memory stays bounded and batches stay full.
     for group in views.chunks(64) {
-        let refs: Vec<(&str, &Tokenized)> = group.iter().map(|(t, d)| (t.as_str(), d)).collect();
+        let refs: Vec<Doc> = group.iter().map(|(text, tokens)| Doc { text, tokens }).collect();
         for words in model.label_words(&refs)? {
-            out.push(words.iter().map(|&(l, _)| model.labels()[l].clone()).collect());
+            out.push(words.iter().map(|w| model.labels()[w.class].clone()).collect());
         }
     }
     Ok(out)
@@ -183,23 +158,6 @@ pub fn score(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn spans(tags: &[&str]) -> Vec<(usize, usize, String)> {
-        chunks(tags).into_iter().map(|(r, t)| (r.start, r.end, t)).collect()
-    }
-
-    #[test]
-    fn chunk_rules_match_conlleval() {
-        // I- without B- starts a chunk.
-        assert_eq!(spans(&["O", "I-PER", "I-PER", "O"]), vec![(1, 3, "PER".into())]);
-        // A type change inside I- splits chunks.
-        assert_eq!(spans(&["B-ORG", "I-ORG", "I-LOC"]), vec![(0, 2, "ORG".into()), (2, 3, "LOC".into())]);
-        // B- after B- of the same type: two chunks.
-        assert_eq!(spans(&["B-LOC", "B-LOC"]), vec![(0, 1, "LOC".into()), (1, 2, "LOC".into())]);
-        // An entity at the end of the sentence is closed.
-        assert_eq!(spans(&["O", "B-MISC", "I-MISC"]), vec![(1, 3, "MISC".into())]);
-        assert!(spans(&[]).is_empty());
-    }
 
     #[test]
     fn hand_computed_scores() {

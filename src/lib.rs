@@ -2,14 +2,14 @@
 //!
 //! The data path, one module per stage:
 //! [`corpus`] (reading) → [`tokenize`] → [`ner`] ∥ [`amounts`] → [`table`] (writing), glued by [`pipeline`].
-//! Model training and evaluation live beside inference: [`conll`] (data), [`train`], [`eval`].
+//! Below [`ner`], the model layer [`model`] runs the transformer and knows nothing of documents. Training and
+//! evaluation live beside inference: [`conll`] (data), [`train`] (the only module that names rust-bert), [`eval`].
 
 pub mod amounts;
 pub mod conll;
 pub mod corpus;
-pub mod encoder;
 pub mod eval;
-pub mod mpnet;
+pub mod model;
 pub mod ner;
 pub mod pipeline;
 pub mod table;

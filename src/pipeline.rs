@@ -117,8 +117,8 @@ impl Pipeline {
             let t = Instant::now();
             let entities = match &self.ner {
                 Some(model) => {
-                    let docs: Vec<(&str, &Tokenized)> =
-                        prepared.iter().map(|p| (p.article.text.as_str(), &p.doc)).collect();
+                    let docs: Vec<crate::ner::Doc> =
+                        prepared.iter().map(|p| crate::ner::Doc { text: &p.article.text, tokens: &p.doc }).collect();
                     model.predict(&docs)
                 }
                 None => Ok(vec![Vec::new(); prepared.len()]),

@@ -266,6 +266,7 @@ pub struct WordPieces {
 }
 
 /// The model's word-piece tokenizer (Hugging Face `tokenizers`), used on pre-split words.
+#[derive(Clone)]
 pub struct WordPieceTokenizer {
     inner: tokenizers::Tokenizer,
     cls: i64,

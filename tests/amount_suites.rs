@@ -3,19 +3,17 @@
 //! Each test prints the share that passes and why the rest fails, and guards that share against regressions.
 //! Run `cargo test --release --test amount_suites -- --nocapture` to see the report.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 fn suite(name: &str) -> String {
-    let cache = std::env::var_os("NERTAB_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/nertab"));
-    let path = cache.join("data/amounts").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; run scripts/setup.sh data", path.display()))
+    let path = common::cached(&format!("data/amounts/{name}"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// (value, unit) of every amount nertab finds in `text`.
@@ -93,6 +91,7 @@ fn european_format(s: &str) -> bool {
 }
 
 #[test]
+#[ignore = "needs scripts/setup.sh"]
 fn price_parser_cases() {
     let cases: Vec<PriceCase> = serde_json::from_str(&suite("price_parser.json")).unwrap();
     assert_eq!(cases.len(), 1185);
@@ -150,6 +149,7 @@ struct DucklingFact {
 }
 
 #[test]
+#[ignore = "needs scripts/setup.sh"]
 fn duckling_finance_corpus() {
     let facts: Vec<DucklingFact> = serde_json::from_str(&suite("duckling_finance.json")).unwrap();
     assert!(facts.len() >= 30);

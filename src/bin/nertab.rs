@@ -26,12 +26,12 @@ enum PrecisionArg {
     Int8,
 }
 
-impl From<PrecisionArg> for nertab::ner::Precision {
+impl From<PrecisionArg> for nertab::model::Precision {
     fn from(p: PrecisionArg) -> Self {
         match p {
-            PrecisionArg::Fp32 => nertab::ner::Precision::Fp32,
-            PrecisionArg::Bf16 => nertab::ner::Precision::Bf16,
-            PrecisionArg::Int8 => nertab::ner::Precision::Int8,
+            PrecisionArg::Fp32 => nertab::model::Precision::Fp32,
+            PrecisionArg::Bf16 => nertab::model::Precision::Bf16,
+            PrecisionArg::Int8 => nertab::model::Precision::Int8,
         }
     }
 }
@@ -103,6 +103,11 @@ struct TrainArgs {
     /// more text to learn the teacher from than the tagged training split.
     #[arg(long, num_args = 1.., requires = "teacher")]
     unlabelled: Vec<PathBuf>,
+    /// Layers int8 keeps in fp32, recorded in the model's int8_ranges.json (4 per encoder layer: query/key/value,
+    /// attention output, intermediate, output). The default is what CoNLL-2003 valid chose for the shipped MiniLM
+    /// recipe; choose again for another encoder.
+    #[arg(long, value_delimiter = ',', default_values_t = nertab::train::MINILM_KEEP_FP32)]
+    keep_fp32: Vec<usize>,
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -163,6 +168,9 @@ enum Command {
         /// Model directory (default: the shipped model).
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Layers to keep in fp32 under int8 [default: those the model's int8_ranges.json already lists, else none].
+        #[arg(long, value_delimiter = ',')]
+        keep_fp32: Option<Vec<usize>>,
         #[arg(long)]
         threads: Option<usize>,
     },
@@ -217,6 +225,7 @@ fn run(cli: Cli) -> Result<()> {
                 distill: args.distill,
                 temperature: args.temperature,
                 unlabelled: args.unlabelled,
+                keep_fp32: args.keep_fp32,
                 progress: std::io::stderr().is_terminal(),
             };
             let report = nertab::train::train(&opts)?;
@@ -251,12 +260,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Calibrate { conll, model, threads } => {
+        Command::Calibrate { conll, model, keep_fp32, threads } => {
             set_threads(threads)?;
             let dir = model.unwrap_or_else(nertab::default_model_dir);
-            nertab::train::calibrate(&dir, &conll)
+            let written = nertab::train::calibrate(&dir, &conll, keep_fp32)
                 .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
-            println!("int8 ranges written to {}", dir.join(nertab::ner::RANGES_FILE).display());
+            println!("int8 ranges written to {}", written.display());
             Ok(())
         }
     }
@@ -287,8 +296,11 @@ impl ModelArgs {
                 dir.display()
             );
         }
-        let mut model = NerModel::load_with(&dir, resolve_precision(self.precision, &dir))
-            .with_context(|| format!("loading the NER model from {}", dir.display()))?;
+        // libtorch warns once on stderr that fbgemm's int8 ops are deprecated; loading runs them, quietly.
+        let quiet = QuietStderr::new();
+        let model = NerModel::load_with(&dir, resolve_precision(self.precision, &dir));
+        drop(quiet);
+        let mut model = model.with_context(|| format!("loading the NER model from {}", dir.display()))?;
         if let Some(context) = self.context {
             model.options.context = context;
         }
@@ -297,13 +309,50 @@ impl ModelArgs {
 }
 
 /// The precision asked for, else int8 where the model has its int8 ranges (the shipped one does), else fp32.
-fn resolve_precision(asked: Option<PrecisionArg>, model_dir: &std::path::Path) -> nertab::ner::Precision {
+fn resolve_precision(asked: Option<PrecisionArg>, model_dir: &std::path::Path) -> nertab::model::Precision {
     match asked {
         Some(p) => p.into(),
-        None if model_dir.join(nertab::ner::RANGES_FILE).is_file() => nertab::ner::Precision::Int8,
+        None if model_dir.join(nertab::model::RANGES_FILE).is_file() => nertab::model::Precision::Int8,
         None => {
-            tracing::info!("{}: no {}, running fp32", model_dir.display(), nertab::ner::RANGES_FILE);
-            nertab::ner::Precision::Fp32
+            tracing::info!("{}: no {}, running fp32", model_dir.display(), nertab::model::RANGES_FILE);
+            nertab::model::Precision::Fp32
+        }
+    }
+}
+
+/// Points file descriptor 2 at /dev/null until dropped (also on panic), for libtorch's one-time warnings while a
+/// model loads. The binary is single-threaded at that point, so nothing else is writing to stderr.
+struct QuietStderr {
+    saved: Option<std::os::fd::OwnedFd>,
+}
+
+impl QuietStderr {
+    fn new() -> QuietStderr {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+            return QuietStderr { saved: None };
+        };
+        // SAFETY: dup duplicates descriptor 2, which exists for the whole process; the copy is owned from here on.
+        let saved = unsafe { libc::dup(2) };
+        if saved < 0 {
+            return QuietStderr { saved: None };
+        }
+        // SAFETY: `saved` is a fresh descriptor owned by nobody else.
+        let saved = unsafe { std::os::fd::OwnedFd::from_raw_fd(saved) };
+        // SAFETY: dup2 onto descriptor 2 with a valid open descriptor; on failure stderr is left as it was.
+        if unsafe { libc::dup2(null.as_raw_fd(), 2) } < 0 {
+            return QuietStderr { saved: None };
+        }
+        QuietStderr { saved: Some(saved) }
+    }
+}
+
+impl Drop for QuietStderr {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores descriptor 2 from the copy this guard owns.
+            unsafe { libc::dup2(saved.as_raw_fd(), 2) };
         }
     }
 }

@@ -1,8 +1,38 @@
 //! Test fixtures built with the real components: a tiny BERT encoder and token classifier (random weights, real
-//! rust-bert modules, real safetensors files) and a real Hugging Face WordPiece tokenizer over a small vocabulary.
+//! rust-bert modules, real safetensors files) and a real Hugging Face WordPiece tokenizer over a small vocabulary;
+//! the cache the setup fills; and the lock that keeps libtorch's process-wide state out of races.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// libtorch's random generator and thread count are process-wide, and the tests of one binary run on parallel
+/// threads. Every test that seeds, trains, builds random fixtures or sets the thread count holds this lock, so no
+/// test's random draws or timing depend on another's.
+pub fn torch_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Where `scripts/setup.sh` caches downloads: `$NERTAB_CACHE`, else `~/.cache/nertab`.
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("NERTAB_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/nertab"))
+}
+
+/// A file or directory the setup downloads, or a panic that says how to get it. Tests that call this are marked
+/// `#[ignore = "needs scripts/setup.sh"]`; `make test` runs them.
+pub fn cached(relative: &str) -> PathBuf {
+    let path = cache_dir().join(relative);
+    assert!(path.exists(), "{} missing: run `bash scripts/setup.sh all` first", path.display());
+    path
+}
+
+/// The `nertab` binary of this build.
+pub fn nertab_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_nertab"))
+}
 
 use nertab::train::LABELS;
 use rust_bert::bert::{BertConfig, BertForTokenClassification};
@@ -164,10 +194,8 @@ pub fn tiny_mpnet_encoder(dir: &Path) -> PathBuf {
     std::fs::write(dir.join("tokenizer.json"), mpnet_tokenizer_json()).unwrap();
     tch::manual_seed(5);
     let vs = nn::VarStore::new(Device::Cpu);
-    let mut bert_cfg = cfg.clone();
-    bert_cfg["type_vocab_size"] = 1.into();
-    let config: BertConfig = serde_json::from_value(bert_cfg).unwrap();
-    let _net = nertab::mpnet::MpnetForTokenClassification::new(vs.root(), &config, 32, false);
+    let config = nertab::model::ModelConfig::parse(&cfg.to_string(), &dir.join("config.json")).unwrap();
+    let _net = nertab::train::mpnet::MpnetForTokenClassification::new(vs.root(), &config, 32, false);
     // The relative bias starts random, like a pretrained model's, so the tests see it matter.
     let mut named: Vec<(String, Tensor)> =
         vs.variables().into_iter().filter_map(|(n, t)| n.strip_prefix("mpnet.").map(|n| (n.to_string(), t))).collect();
@@ -204,6 +232,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         distill: 0.5,
         temperature: 1.0,
         unlabelled: Vec::new(),
+        keep_fp32: Vec::new(),
         progress: false,
     }
 }

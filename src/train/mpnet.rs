@@ -1,10 +1,10 @@
 //! MPNet as a token classifier, for training (autograd, dropout) — rust-bert has no MPNet.
 //!
-//! MPNet is BERT with three differences, all mirrored here and in the inference [`crate::encoder::Encoder`]:
-//! positions start at 2 (the padding index plus one), there are no token-type embeddings, and every layer adds a
-//! learned *relative position bias* (one value per head and distance bucket, shared by all layers) to its attention
-//! scores. Layer norms use ε = 1e-5. Variables carry Hugging Face's `MPNetForTokenClassification` names, so the
-//! registry's all-mpnet-base-v2 safetensors load into it. nertab's casing signal is a token-type table
+//! MPNet is BERT with three differences, all mirrored here and in the inference [`crate::model::Encoder`]: positions
+//! start at 2 (the padding index plus one), there are no token-type embeddings, and every layer adds a learned
+//! *relative position bias* (one value per head and distance bucket, shared by all layers) to its attention scores.
+//! Layer norms use ε = 1e-5. Variables carry Hugging Face's `MPNetForTokenClassification` names, so the registry's
+//! all-mpnet-base-v2 safetensors load into it. nertab's casing signal is a token-type table
 //! (`mpnet.embeddings.token_type_embeddings`) that the pretrained model lacks; it starts at zero, so training starts
 //! from exactly the pretrained function.
 //!
@@ -13,41 +13,11 @@
 
 use std::borrow::Borrow;
 
-use rust_bert::bert::BertConfig;
 use tch::{nn, Kind, TchError, Tensor};
 
-/// MPNet's first position id: its padding index (1) plus one.
-pub const POSITION_OFFSET: i64 = 2;
-/// MPNet's layer-norm ε.
-pub const LAYER_NORM_EPS: f64 = 1e-5;
-/// Largest distance the relative position buckets tell apart (Hugging Face's default).
-const MAX_DISTANCE: i64 = 128;
-
-/// The distance bucket of `relative = key position − query position`, as Hugging Face's
-/// `MPNetEncoder.relative_position_bucket`: half the buckets per direction, exact below a quarter of them, then
-/// logarithmic up to [`MAX_DISTANCE`].
-pub fn relative_bucket(relative: i64, buckets: i64) -> i64 {
-    let half = buckets / 2;
-    let n = -relative;
-    let mut bucket = if n < 0 { half } else { 0 };
-    let n = n.abs();
-    let exact = half / 2;
-    if n < exact {
-        return bucket + n;
-    }
-    let scaled = ((n as f32 / exact as f32).ln() / (MAX_DISTANCE as f32 / exact as f32).ln()) * (half - exact) as f32;
-    bucket += (exact + scaled as i64).min(half - 1);
-    bucket
-}
-
-/// The attention bias `[1, heads, width, width]` from the bias table `[buckets, heads]`: the same for every row and
-/// layer, so it is computed once per forward pass.
-pub fn position_bias(table: &Tensor, width: i64) -> Result<Tensor, TchError> {
-    let buckets = table.size().first().copied().unwrap_or(1);
-    let ids: Vec<i64> = (0..width).flat_map(|q| (0..width).map(move |k| relative_bucket(k - q, buckets))).collect();
-    let ids = Tensor::f_from_slice(&ids)?.f_view([width, width])?.f_to_device(table.device())?;
-    Tensor::f_embedding(table, &ids, -1, false, false)?.f_permute([2, 0, 1])?.f_unsqueeze(0)
-}
+use crate::model::attention::{mask_bias, position_bias};
+use crate::model::config::{MPNET_LAYER_NORM_EPS, MPNET_POSITION_OFFSET};
+use crate::model::ModelConfig;
 
 struct Layer {
     q: nn::Linear,
@@ -77,15 +47,16 @@ pub struct MpnetForTokenClassification {
 impl MpnetForTokenClassification {
     /// Creates the variables under `p` (`mpnet.…`, `classifier.…`). `buckets` is the config's
     /// `relative_attention_num_buckets`; a token-type table of `type_vocab_size` rows is added when `types` is set.
-    pub fn new<'p>(p: impl Borrow<nn::Path<'p>>, config: &BertConfig, buckets: i64, types: bool) -> Self {
+    pub fn new<'p>(p: impl Borrow<nn::Path<'p>>, config: &ModelConfig, buckets: i64, types: bool) -> Self {
         let p = p.borrow();
         let h = config.hidden_size;
-        let norm =
-            |p: nn::Path| nn::layer_norm(p, vec![h], nn::LayerNormConfig { eps: LAYER_NORM_EPS, ..Default::default() });
+        let norm = |p: nn::Path| {
+            nn::layer_norm(p, vec![h], nn::LayerNormConfig { eps: MPNET_LAYER_NORM_EPS, ..Default::default() })
+        };
         let linear = |p: nn::Path, i, o| nn::linear(p, i, o, Default::default());
         let e = p / "mpnet" / "embeddings";
         let enc = p / "mpnet" / "encoder";
-        let layers = (0..config.num_hidden_layers)
+        let layers = (0..config.layers)
             .map(|i| {
                 let l = &enc / "layer" / i;
                 let a = &l / "attention";
@@ -101,26 +72,21 @@ impl MpnetForTokenClassification {
                 }
             })
             .collect();
-        let labels = config.id2label.as_ref().map_or(2, |m| m.len() as i64);
+        let labels = config.labels.len().max(2) as i64;
         MpnetForTokenClassification {
             word: nn::embedding(&e / "word_embeddings", config.vocab_size, h, Default::default()),
-            position: nn::embedding(&e / "position_embeddings", config.max_position_embeddings, h, Default::default()),
+            position: nn::embedding(&e / "position_embeddings", config.max_positions, h, Default::default()),
             token_type: types.then(|| {
                 let init = nn::EmbeddingConfig { ws_init: nn::Init::Const(0.0), ..Default::default() };
                 nn::embedding(&e / "token_type_embeddings", config.type_vocab_size, h, init)
             }),
             embedding_norm: norm(&e / "LayerNorm"),
-            relative: nn::embedding(
-                &enc / "relative_attention_bias",
-                buckets,
-                config.num_attention_heads,
-                Default::default(),
-            ),
+            relative: nn::embedding(&enc / "relative_attention_bias", buckets, config.heads, Default::default()),
             layers,
             classifier: linear(p / "classifier", h, labels),
-            heads: config.num_attention_heads,
-            hidden_dropout: config.hidden_dropout_prob,
-            attention_dropout: config.attention_probs_dropout_prob,
+            heads: config.heads,
+            hidden_dropout: config.hidden_dropout,
+            attention_dropout: config.attention_dropout,
         }
     }
 
@@ -131,7 +97,8 @@ impl MpnetForTokenClassification {
             &[r, w] => (r, w),
             s => return Err(TchError::Shape(format!("ids of shape {s:?}"))),
         };
-        let positions = Tensor::f_arange_start(POSITION_OFFSET, POSITION_OFFSET + width, (Kind::Int64, ids.device()))?;
+        let positions =
+            Tensor::f_arange_start(MPNET_POSITION_OFFSET, MPNET_POSITION_OFFSET + width, (Kind::Int64, ids.device()))?;
         let mut x = ids.apply(&self.word).f_add(&positions.apply(&self.position))?;
         if let Some(t) = &self.token_type {
             x = x.f_add(&types.apply(t))?;
@@ -139,7 +106,7 @@ impl MpnetForTokenClassification {
         let mut x = x.apply(&self.embedding_norm).f_dropout(self.hidden_dropout, train)?;
         let hidden = x.size()[2];
         let head = hidden / self.heads;
-        let bias = position_bias(&self.relative.ws, width)?.f_add(&crate::encoder::mask_bias(mask, x.kind())?)?;
+        let bias = position_bias(&self.relative.ws, width)?.f_add(&mask_bias(mask, x.kind())?)?;
         let attention_dropout = if train { self.attention_dropout } else { 0.0 };
         let split = |t: Tensor| t.f_view([rows, width, self.heads, head])?.f_transpose(1, 2);
         for layer in &self.layers {
@@ -154,24 +121,5 @@ impl MpnetForTokenClassification {
             x = i.apply(&layer.output).f_dropout(self.hidden_dropout, train)?.f_add(&a)?.apply(&layer.output_norm);
         }
         Ok(x.f_dropout(self.hidden_dropout, train)?.apply(&self.classifier))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relative_bucket;
-
-    /// Values of Hugging Face's `relative_position_bucket(num_buckets=32, max_distance=128)`, worked by hand:
-    /// distances below 8 are exact, keys before the query land in the upper half, the log part saturates at 15.
-    #[test]
-    fn buckets_match_hugging_face() {
-        let cases = [(0, 0), (-1, 1), (-7, 7), (1, 17), (7, 23), (-8, 8), (-11, 8), (-12, 9), (-16, 10), (-32, 12)];
-        for (relative, want) in cases {
-            assert_eq!(relative_bucket(relative, 32), want, "relative {relative}");
-        }
-        assert_eq!(relative_bucket(-64, 32), 14);
-        assert_eq!(relative_bucket(-127, 32), 15);
-        assert_eq!(relative_bucket(-1000, 32), 15);
-        assert_eq!(relative_bucket(1000, 32), 31);
     }
 }

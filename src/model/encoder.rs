@@ -1,155 +1,34 @@
-//! An inference-only BERT (or MPNet, see [`crate::mpnet`]) token classifier over the weights of a trained model,
-//! written with plain tensor ops so each linear layer can run in fp32 or in int8.
+//! The inference forward pass: a BERT or MPNet token classifier over a trained model's weights, written with plain
+//! tensor ops so each linear layer can run in fp32, bf16 or int8 ([`super::quant`]).
 //!
-//! Why not rust-bert's forward pass at inference: its linear layers are private, so they cannot be quantized, and on
-//! CPUs without AMX (the 2-core machine this project targets has AVX512-VNNI but no AMX) bfloat16 is slower than
-//! fp32. Dynamic int8 quantization of the linear layers (fbgemm, VNNI) is what pays there. Training keeps rust-bert's
-//! model (autograd, dropout); this module reads the same variables by their Hugging Face names, and a test checks
-//! that both give the same logits in fp32.
-//!
-//! int8 uses fbgemm's int8 kernel (VNNI): weights quantized once per tensor (symmetric), int32 accumulation, fp32
-//! out. The kernel quantizes its input from the input's own min/max, which would make a sentence's result depend on
-//! the other sentences in its batch. So each quantized layer has a fixed input range, measured once on training text
-//! ([`Encoder::observe_ranges`], stored as `int8_ranges.json` beside the model): the input is clamped to it and one
-//! anchor row holding its two ends is appended, so the kernel always sees exactly that range. A sentence then gets
-//! the same labels and scores whatever it is batched with and however many threads run. Layer norms, softmax, GELU,
-//! embeddings and the classifier stay fp32.
+//! Why not rust-bert's forward pass at inference: its linear layers are private, so they cannot be quantized. Training
+//! keeps rust-bert's network (autograd, dropout, [`crate::train`]); this module reads the same variables by their
+//! Hugging Face names straight from the safetensors file, and a test checks that both give the same logits in fp32.
+//! Layer norms, softmax, GELU, embeddings and the classifier stay fp32 under int8.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use tch::{Device, Kind, Tensor};
 
-use crate::mpnet;
-use crate::ner::{Arch, NerError, Precision, RangesFile, RANGES_FILE};
-
-/// A linear layer `x Wᵀ + b`.
-struct Linear {
-    weight: Weight,
-    bias: Tensor,
-}
-
-/// `W` in fp32/bf16, or only its int8 form: a quantized layer keeps no float copy (that copy was most of an int8
-/// model's weight memory).
-enum Weight {
-    Float(Tensor),
-    Int8(Int8Weight),
-}
-
-/// fbgemm's packed int8 weight and what its kernel needs besides.
-struct Int8Weight {
-    quantized: Tensor,
-    packed: Tensor,
-    col_offsets: Tensor,
-    scale: f64,
-    /// The fixed input range: `(low, high)` and a `[1, in]` row holding both, appended to every input.
-    range: (f64, f64),
-    anchor: Tensor,
-}
-
-/// The input range of each quantized linear layer, in encoder order (per layer: query/key/value, attention output,
-/// intermediate, output).
-pub type Ranges = Vec<(f64, f64)>;
+use super::attention::{mask_bias, position_bias};
+use super::quant::{Linear, Ranges, RangesFile};
+use super::{Arch, ModelConfig, ModelError, Precision};
 
 /// Number of quantized linear layers per encoder layer.
-const LINEARS_PER_LAYER: usize = 4;
+pub const LINEARS_PER_LAYER: usize = 4;
 
-impl Linear {
-    /// A layer in `precision`; `range` is the fixed input range, needed for int8.
-    fn new(weight: Tensor, bias: Tensor, precision: Precision, range: Option<(f64, f64)>) -> Result<Linear, NerError> {
-        Ok(match (precision, range) {
-            (Precision::Fp32, _) => Linear { weight: Weight::Float(weight), bias },
-            (Precision::Bf16, _) => Linear {
-                weight: Weight::Float(weight.f_to_kind(Kind::BFloat16)?),
-                bias: bias.f_to_kind(Kind::BFloat16)?,
-            },
-            (Precision::Int8, Some(range)) => Linear { weight: Weight::Int8(Int8Weight::new(&weight, range)?), bias },
-            (Precision::Int8, None) => {
-                return Err(NerError::Model { path: RANGES_FILE.into(), message: "no input range for a layer".into() })
-            }
-        })
+/// Reads a safetensors file into named fp32 tensors (fp16 files are widened).
+pub fn read_weights(path: &Path) -> Result<HashMap<String, Tensor>, ModelError> {
+    if !path.is_file() {
+        return Err(ModelError::Missing { path: path.to_path_buf() });
     }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor, NerError> {
-        Ok(match &self.weight {
-            Weight::Float(weight) => x.f_linear(weight, Some(&self.bias))?,
-            Weight::Int8(q) => {
-                let shape = x.size();
-                let rows = x.numel() as i64 / shape.last().copied().unwrap_or(1).max(1);
-                // One pass: clamp into a buffer that has one more row, then put the anchor there.
-                let flat = Tensor::f_empty([rows + 1, q.anchor.size()[1]], (Kind::Float, x.device()))?;
-                let _ = x.f_reshape([rows, -1])?.f_clamp_out(&flat.f_narrow(0, 0, rows)?, q.range.0, q.range.1)?;
-                flat.f_narrow(0, rows, 1)?.f_copy_(&q.anchor)?;
-                let y = flat.f_fbgemm_linear_int8_weight_fp32_activation(
-                    &q.quantized,
-                    &q.packed,
-                    &q.col_offsets,
-                    tch::Scalar::float(q.scale),
-                    tch::Scalar::int(0),
-                    &self.bias,
-                )?;
-                let y = y.f_narrow(0, 0, rows)?;
-                let mut out_shape = shape.clone();
-                if let Some(last) = out_shape.last_mut() {
-                    *last = q.quantized.size()[0];
-                }
-                y.f_reshape(out_shape.as_slice())?
-            }
-        })
-    }
-}
-
-impl Int8Weight {
-    /// Symmetric per-tensor quantization (zero point 0), the layout `fbgemm_linear_int8_weight_fp32_activation` wants:
-    /// an `[out, in]` int8 matrix, its packed form, and per output row the sum of its quantized entries.
-    fn new(weight: &Tensor, range: (f64, f64)) -> Result<Int8Weight, NerError> {
-        let w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
-        let max = w.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
-        let scale = max / 127.0;
-        let quantized = w.f_div_scalar(scale)?.f_round()?.f_clamp(-128, 127)?.f_to_kind(Kind::Int8)?;
-        let col_offsets = quantized.f_to_kind(Kind::Int)?.f_sum_dim_intlist(1, false, Kind::Int)?;
-        let packed = quantized.f_fbgemm_pack_quantized_matrix()?;
-        // The kernel widens the range to include 0.
-        let range = (range.0.min(0.0), range.1.max(0.0));
-        let inputs = w.size().get(1).copied().unwrap_or(1);
-        let mut anchor = vec![range.0 as f32; inputs as usize];
-        if let Some(last) = anchor.last_mut() {
-            *last = range.1 as f32;
-        }
-        let anchor = Tensor::f_from_slice(&anchor)?.f_view([1, inputs])?;
-        Ok(Int8Weight { quantized, packed, col_offsets, scale, range, anchor })
-    }
-}
-
-/// Runs `f` with file descriptor 2 pointed at /dev/null, then restores it. Only for model loading, before the
-/// pipeline's threads start reporting on stderr.
-fn without_stderr<T>(f: impl FnOnce() -> T) -> T {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else { return f() };
-        // SAFETY: dup/dup2/close on descriptors this function owns (the saved copy) or that exist (2, /dev/null).
-        let saved = unsafe { libc::dup(2) };
-        if saved < 0 {
-            return f();
-        }
-        unsafe { libc::dup2(null.as_raw_fd(), 2) };
-        let out = f();
-        unsafe {
-            libc::dup2(saved, 2);
-            libc::close(saved);
-        }
-        out
-    }
-    #[cfg(not(unix))]
-    f()
-}
-
-/// The additive attention mask `[rows, 1, 1, width]` for a `[rows, width]` mask (1 = real piece): 0 for real pieces,
-/// a large negative for padding.
-pub(crate) fn mask_bias(mask: &Tensor, kind: Kind) -> Result<Tensor, tch::TchError> {
-    let size = mask.size();
-    let (rows, width) = (size.first().copied().unwrap_or(1), size.last().copied().unwrap_or(1));
-    mask.f_to_kind(kind)?.f_sub_scalar(1.0)?.f_mul_scalar(10000.0)?.f_view([rows, 1, 1, width])
+    let weights_err = |source| ModelError::Weights { path: path.to_path_buf(), source };
+    Tensor::read_safetensors(path)
+        .map_err(weights_err)?
+        .into_iter()
+        .map(|(name, t)| Ok((name, t.f_to_kind(Kind::Float).map_err(weights_err)?)))
+        .collect()
 }
 
 /// Kind of the activations: bf16 for [`Precision::Bf16`], else fp32 (int8 layers take and give fp32).
@@ -168,11 +47,11 @@ struct LayerNorm {
 }
 
 impl LayerNorm {
-    fn new(weight: Tensor, bias: Tensor, kind: Kind, eps: f64) -> Result<LayerNorm, NerError> {
+    fn new(weight: Tensor, bias: Tensor, kind: Kind, eps: f64) -> Result<LayerNorm, ModelError> {
         Ok(LayerNorm { weight: weight.f_to_kind(kind)?, bias: bias.f_to_kind(kind)?, eps })
     }
 
-    fn forward(&self, x: &Tensor, width: i64) -> Result<Tensor, NerError> {
+    fn forward(&self, x: &Tensor, width: i64) -> Result<Tensor, ModelError> {
         Ok(x.f_layer_norm([width], Some(&self.weight), Some(&self.bias), self.eps, false)?)
     }
 }
@@ -243,25 +122,24 @@ impl Encoder {
     /// [`Encoder::observe_ranges`] and the layers that stay fp32.
     pub fn from_variables(
         vars: &HashMap<String, Tensor>,
-        arch: Arch,
-        heads: i64,
+        config: &ModelConfig,
         precision: Precision,
         int8: Option<&RangesFile>,
-    ) -> Result<Encoder, NerError> {
+    ) -> Result<Encoder, ModelError> {
+        let (arch, heads) = (config.arch, config.heads);
         if precision != Precision::Int8 {
             return Self::build(vars, arch, heads, precision, None);
         }
         let Some(int8) = int8 else {
-            return Err(NerError::Model { path: RANGES_FILE.into(), message: "int8 needs the input ranges".into() });
+            return Err(ModelError::Shape { what: "int8 encoder".into(), reason: "no input ranges given".into() });
         };
-        // libtorch prints a one-time deprecation warning on stderr the first time each fbgemm int8 op runs; users
-        // of `extract` should not see it. Packing the weights and one tiny forward pass trigger both, silenced.
-        without_stderr(|| {
-            let encoder = Self::build(vars, arch, heads, precision, Some(int8))?;
-            let one = Tensor::f_ones([1, 2], (Kind::Int64, Device::Cpu))?;
-            let _logits = encoder.forward(&one, &one, &one)?;
-            Ok(encoder)
-        })
+        // libtorch prints a one-time deprecation warning on stderr the first time each fbgemm int8 op runs. Packing
+        // the weights and one tiny forward pass trigger both here, at load, so that a caller who wants them silent
+        // (the CLI) only has to quiet stderr around loading.
+        let encoder = Self::build(vars, arch, heads, precision, Some(int8))?;
+        let one = Tensor::f_ones([1, 2], (Kind::Int64, Device::Cpu))?;
+        let _logits = encoder.forward(&one, &one, &one)?;
+        Ok(encoder)
     }
 
     fn build(
@@ -270,22 +148,19 @@ impl Encoder {
         heads: i64,
         precision: Precision,
         int8: Option<&RangesFile>,
-    ) -> Result<Encoder, NerError> {
+    ) -> Result<Encoder, ModelError> {
         let kind = activation_kind(precision);
         let names = Names::of(arch);
-        let get = |name: &str| -> Result<Tensor, NerError> {
-            let t = vars.get(name).ok_or_else(|| NerError::Model {
-                path: name.to_string(),
-                message: "variable missing from the model".into(),
-            })?;
+        let get = |name: &str| -> Result<Tensor, ModelError> {
+            let t = vars.get(name).ok_or_else(|| ModelError::Variable { name: name.to_string() })?;
             Ok(t.f_to_kind(Kind::Float)?.f_detach()?)
         };
         let range = |i: usize| int8.and_then(|f| f.ranges.get(i).copied());
         let pr = |i: usize| if int8.is_some_and(|f| f.keep_fp32.contains(&i)) { Precision::Fp32 } else { precision };
-        let linear = |prefix: &str, i: usize| -> Result<Linear, NerError> {
-            Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i))
+        let linear = |prefix: &str, i: usize| -> Result<Linear, ModelError> {
+            Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i), prefix)
         };
-        let norm = |prefix: &str| -> Result<LayerNorm, NerError> {
+        let norm = |prefix: &str| -> Result<LayerNorm, ModelError> {
             LayerNorm::new(
                 get(&format!("{prefix}.weight"))?,
                 get(&format!("{prefix}.bias"))?,
@@ -303,7 +178,7 @@ impl Encoder {
             let qkv_weight = Tensor::f_cat(&[part(q, "weight")?, part(k, "weight")?, part(v, "weight")?], 0)?;
             let qkv_bias = Tensor::f_cat(&[part(q, "bias")?, part(k, "bias")?, part(v, "bias")?], 0)?;
             layers.push(Layer {
-                qkv: Linear::new(qkv_weight, qkv_bias, pr(n), range(n))?,
+                qkv: Linear::new(qkv_weight, qkv_bias, pr(n), range(n), &format!("{p}.{q}"))?,
                 attention_out: linear(&format!("{p}.{}", names.attention_out), n + 1)?,
                 attention_norm: norm(&format!("{p}.{}", names.attention_norm))?,
                 intermediate: linear(&format!("{p}.intermediate.dense"), n + 2)?,
@@ -314,9 +189,9 @@ impl Encoder {
         let word = get(&format!("{top}.embeddings.word_embeddings.weight"))?;
         let hidden = word.size().get(1).copied().unwrap_or(0);
         if layers.is_empty() || heads < 1 || hidden % heads != 0 {
-            return Err(NerError::Model {
-                path: format!("{top}.encoder"),
-                message: format!("{} layers, hidden size {hidden}, {heads} heads", layers.len()),
+            return Err(ModelError::Shape {
+                what: format!("{top}.encoder"),
+                reason: format!("{} layers, hidden size {hidden}, {heads} heads", layers.len()),
             });
         }
         Ok(Encoder {
@@ -341,6 +216,7 @@ impl Encoder {
                 get("classifier.bias")?,
                 if precision == Precision::Int8 { Precision::Fp32 } else { precision },
                 None,
+                "classifier",
             )?,
             hidden,
             heads,
@@ -355,7 +231,7 @@ impl Encoder {
 
     /// fp32 logits `[rows, width, labels]` for piece ids, attention mask (1 = real piece) and token-type ids, all
     /// `[rows, width]` int64.
-    pub fn forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, NerError> {
+    pub fn forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, ModelError> {
         tch::no_grad(|| self.forward_inner(ids, mask, types, &mut |_, _| Ok(())))
     }
 
@@ -367,7 +243,7 @@ impl Encoder {
         mask: &Tensor,
         types: &Tensor,
         ranges: &mut Ranges,
-    ) -> Result<(), NerError> {
+    ) -> Result<(), ModelError> {
         ranges.resize(self.layers.len() * LINEARS_PER_LAYER, (0.0, 0.0));
         let real = mask.f_flatten(0, -1)?.f_nonzero()?.f_squeeze_dim(1)?;
         let _logits = tch::no_grad(|| {
@@ -390,12 +266,17 @@ impl Encoder {
         ids: &Tensor,
         mask: &Tensor,
         types: &Tensor,
-        observe: &mut dyn FnMut(usize, &Tensor) -> Result<(), NerError>,
-    ) -> Result<Tensor, NerError> {
+        observe: &mut dyn FnMut(usize, &Tensor) -> Result<(), ModelError>,
+    ) -> Result<Tensor, ModelError> {
         let size = ids.size();
         let (rows, width) = match size.as_slice() {
             &[r, w] => (r, w),
-            _ => return Err(NerError::Model { path: "input".into(), message: format!("ids of shape {size:?}") }),
+            _ => {
+                return Err(ModelError::Shape {
+                    what: "input ids".into(),
+                    reason: format!("shape {size:?}, want [rows, width]"),
+                })
+            }
         };
         let positions =
             Tensor::f_arange_start(self.position_offset, self.position_offset + width, (Kind::Int64, ids.device()))?;
@@ -414,7 +295,7 @@ impl Encoder {
         // its relative position bias [1, heads, width, width].
         let mut bias = mask_bias(mask, activation_kind(self.precision))?;
         if let Some(table) = &self.relative {
-            bias = bias.f_add(&mpnet::position_bias(table, width)?)?;
+            bias = bias.f_add(&position_bias(table, width)?)?;
         }
         let head = self.hidden / self.heads;
         for (l, layer) in self.layers.iter().enumerate() {

@@ -1,0 +1,305 @@
+//! Named entities with a transformer token classifier: inference only.
+//!
+//! A model directory holds `config.json` (Hugging Face config with `id2label`), `tokenizer.json` and
+//! `model.safetensors`; [`NerModel::load`] reads the weights straight into the inference encoder of
+//! [`crate::model`] (no training network is built). Words come from [`crate::tokenize`], windows and batches from
+//! [`windows`]; the label of a word is the label of its first piece, and IOB2 labels become entity spans with
+//! [`decode::chunks`], the same decoder `eval` scores with.
+//!
+//! nertab models can carry a casing signal (the encoders we fine-tune are uncased): with `"nertab_casing": true` in
+//! the config, each piece's token-type id is the casing class of its word (see [`casing_class`]), and the config's
+//! `type_vocab_size` covers those classes.
+
+pub mod decode;
+pub mod windows;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tch::{Kind, Tensor};
+use thiserror::Error;
+
+use crate::model::encoder::read_weights;
+use crate::model::{Encoder, ModelConfig, ModelError, Precision, Ranges, RangesFile};
+use crate::tokenize::{TokenizerError, WordPieceTokenizer};
+pub use windows::{batch_words, BatchTensors, Doc, EncodedDoc, Inputs, Prepared, Window, WordSlot};
+
+/// Number of casing classes used as token-type ids (see [`casing_class`]).
+pub const CASING_CLASSES: i64 = 5;
+
+/// What can go wrong loading or running an NER model.
+#[derive(Debug, Error)]
+pub enum NerError {
+    /// The model's files or its forward pass.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The model's tokenizer.
+    #[error(transparent)]
+    Tokenizer(#[from] TokenizerError),
+    /// The model directory does not hold a trained token classifier.
+    #[error("{path}: not a trained NER model ({reason})")]
+    NotAClassifier {
+        /// The model's config file.
+        path: PathBuf,
+        /// What is missing.
+        reason: String,
+    },
+}
+
+impl From<tch::TchError> for NerError {
+    fn from(e: tch::TchError) -> Self {
+        NerError::Model(ModelError::Torch(e))
+    }
+}
+
+/// A named entity found in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// Code-point offset of the first character in the article.
+    pub start: usize,
+    /// Code-point offset one past the last character.
+    pub end: usize,
+    /// Index of the sentence the entity is in.
+    pub sentence: usize,
+    /// Entity type without the IOB prefix (`PER`, `ORG`, `LOC`, `MISC`).
+    pub label: String,
+    /// Mean probability of the predicted label over the entity's words.
+    pub score: f32,
+}
+
+/// A word's label: the class id and its probability.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordLabel {
+    /// Index into [`NerModel::labels`].
+    pub class: usize,
+    /// Probability of that class.
+    pub probability: f32,
+}
+
+/// Options for running the model.
+#[derive(Debug, Clone)]
+pub struct NerOptions {
+    /// Longest piece sequence fed to the model, special tokens included.
+    pub max_len: usize,
+    /// Pieces of surrounding document given as context on each side of the focus (0: each sentence alone). With
+    /// context, consecutive sentences share a window's focus.
+    pub context: usize,
+    /// Most pieces (padding included) in one forward batch. Small batches keep activations in cache: on 300 BBC
+    /// articles (2 threads) 1024 ran 16% faster than 4096 in int8 and 12% in fp32; 512–1536 were within noise.
+    pub batch_pieces: usize,
+}
+
+impl Default for NerOptions {
+    fn default() -> Self {
+        NerOptions { max_len: 256, context: 0, batch_pieces: 1024 }
+    }
+}
+
+impl NerOptions {
+    /// The options a model was trained with, as its config records them (`nertab_max_len`, `nertab_context`),
+    /// within what its position table allows.
+    pub fn of(config: &ModelConfig) -> NerOptions {
+        let mut options = NerOptions::default();
+        let positions = config.positions();
+        options.max_len = options.max_len.min(positions);
+        if let Some(n) = config.max_len {
+            options.max_len = n.clamp(8, positions);
+        }
+        if let Some(n) = config.context {
+            options.context = n;
+        }
+        options
+    }
+}
+
+/// The casing class of a word: 0 no letters, 1 lower case, 2 Capitalized, 3 UPPER CASE, 4 mIxed.
+pub fn casing_class(word: &str) -> i64 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
+        return 0;
+    };
+    let rest: Vec<char> = letters.collect();
+    let rest_lower = rest.iter().all(|c| !c.is_uppercase());
+    let rest_upper = rest.iter().all(|c| !c.is_lowercase());
+    match (first.is_uppercase(), rest_lower, rest_upper) {
+        (false, true, _) => 1,
+        (true, _, true) if !rest.is_empty() => 3,
+        (true, true, _) => 2,
+        _ => 4,
+    }
+}
+
+/// A trained token classifier with its tokenizer and labels, for inference.
+pub struct NerModel {
+    encoder: Encoder,
+    inputs: Inputs,
+    /// IOB2 labels by class id.
+    labels: Vec<String>,
+    /// How text is cut into windows; the defaults are what the model was trained with.
+    pub options: NerOptions,
+    /// Word pieces fed to the model so far (special tokens and padding excluded), for `--stats`.
+    pieces: AtomicU64,
+}
+
+impl NerModel {
+    /// Loads a model directory (`config.json`, `tokenizer.json`, `model.safetensors`) in fp32. Weights stored in
+    /// reduced precision are widened.
+    pub fn load(dir: &Path) -> Result<NerModel, NerError> {
+        Self::load_with(dir, Precision::Fp32)
+    }
+
+    /// Loads a model directory for inference in the given precision; int8 also reads `int8_ranges.json`.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<NerModel, NerError> {
+        let config = ModelConfig::read(&dir.join("config.json"))?;
+        let tokenizer_path = dir.join("tokenizer.json");
+        if !tokenizer_path.is_file() {
+            return Err(ModelError::Missing { path: tokenizer_path }.into());
+        }
+        let tokenizer = WordPieceTokenizer::from_file(&tokenizer_path)?;
+        let int8 = if precision == Precision::Int8 { Some(RangesFile::read(dir)?) } else { None };
+        let vars = read_weights(&dir.join("model.safetensors"))?;
+        Self::from_variables(&vars, &config, tokenizer, precision, int8.as_ref())
+    }
+
+    /// A model over named weights already in memory (training evaluates its current variables this way).
+    pub fn from_variables(
+        vars: &HashMap<String, Tensor>,
+        config: &ModelConfig,
+        tokenizer: WordPieceTokenizer,
+        precision: Precision,
+        int8: Option<&RangesFile>,
+    ) -> Result<NerModel, NerError> {
+        if config.labels.is_empty() {
+            return Err(NerError::NotAClassifier { path: config.path.clone(), reason: "no id2label".into() });
+        }
+        let encoder = Encoder::from_variables(vars, config, precision, int8)?;
+        Ok(NerModel {
+            encoder,
+            inputs: Inputs::new(tokenizer, config.casing),
+            labels: config.labels.clone(),
+            options: NerOptions::of(config),
+            pieces: AtomicU64::new(0),
+        })
+    }
+
+    /// IOB2 labels by class id.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Precision of the inference path.
+    pub fn precision(&self) -> Precision {
+        self.encoder.precision()
+    }
+
+    /// Encodes documents and plans the windows that cover them, with this model's options.
+    pub fn prepare(&self, docs: &[Doc]) -> Result<Prepared, NerError> {
+        self.inputs.prepare(docs, &self.options)
+    }
+
+    /// Labels every word of each document.
+    pub fn label_words(&self, docs: &[Doc]) -> Result<Vec<Vec<WordLabel>>, NerError> {
+        let prepared = self.prepare(docs)?;
+        let outside = self.labels.iter().position(|l| l == "O").unwrap_or(0);
+        let unlabelled = WordLabel { class: outside, probability: 1.0 };
+        let mut out: Vec<Vec<WordLabel>> = docs.iter().map(|d| vec![unlabelled; d.tokens.tokens.len()]).collect();
+        for batch in prepared.batches(self.options.batch_pieces, None) {
+            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
+            let probs = self.encoder.forward(&t.ids, &t.mask, &t.types)?.f_softmax(-1, Kind::Float)?;
+            let (best_p, best) = probs.f_max_dim(-1, false)?;
+            let best: Vec<i64> = Vec::<i64>::try_from(best.f_flatten(0, -1)?)?;
+            let best_p: Vec<f32> = Vec::<f32>::try_from(best_p.f_flatten(0, -1)?)?;
+            for w in batch_words(&batch, &prepared.encoded, t.width) {
+                out[w.doc][w.token] = WordLabel { class: best[w.index] as usize, probability: best_p[w.index] };
+            }
+        }
+        let fed: usize = prepared.windows.iter().map(|w| w.len(&prepared.encoded[w.doc])).sum();
+        self.pieces.fetch_add(fed as u64, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    /// Logits of every word (those of its first piece), `tokens × labels` row-major per document; a word without
+    /// pieces gets zeros. Distillation reads a teacher's word-level distributions from here, so teacher and student
+    /// may use different tokenizers.
+    pub fn word_logits(&self, docs: &[Doc]) -> Result<Vec<Vec<f32>>, NerError> {
+        let prepared = self.prepare(docs)?;
+        let n = self.labels.len();
+        let mut out: Vec<Vec<f32>> = docs.iter().map(|d| vec![0.0; d.tokens.tokens.len() * n]).collect();
+        for batch in prepared.batches(self.options.batch_pieces, None) {
+            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
+            let logits = self.encoder.forward(&t.ids, &t.mask, &t.types)?;
+            let logits = Vec::<f32>::try_from(logits.f_flatten(0, -1)?)?;
+            for w in batch_words(&batch, &prepared.encoded, t.width) {
+                out[w.doc][w.token * n..(w.token + 1) * n].copy_from_slice(&logits[w.index * n..(w.index + 1) * n]);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Entities of each document; they never cross a sentence boundary.
+    pub fn predict(&self, docs: &[Doc]) -> Result<Vec<Vec<Entity>>, NerError> {
+        let labelled = self.label_words(docs)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for (doc, words) in docs.iter().zip(labelled) {
+            let doc = doc.tokens;
+            let tags: Vec<&str> = words.iter().map(|w| self.labels[w.class].as_str()).collect();
+            let mut entities = Vec::new();
+            for (i, s) in doc.sentences.iter().enumerate() {
+                let r = s.tokens.clone();
+                for chunk in decode::chunks(&tags[r.clone()]) {
+                    let (start, end) = (r.start + chunk.words.start, r.start + chunk.words.end);
+                    let score = words[start..end].iter().map(|w| w.probability).sum::<f32>() / (end - start) as f32;
+                    entities.push(Entity {
+                        start: doc.tokens[start].start,
+                        end: doc.tokens[end - 1].end,
+                        sentence: i,
+                        label: chunk.label,
+                        score,
+                    });
+                }
+            }
+            out.push(entities);
+        }
+        Ok(out)
+    }
+
+    /// Word pieces fed to the model so far (context included, special tokens and padding excluded).
+    pub fn pieces_processed(&self) -> u64 {
+        self.pieces.load(Ordering::Relaxed)
+    }
+
+    /// fp32 logits `[batch, length, labels]` for piece ids, attention mask and token-type ids, in the model's
+    /// precision.
+    pub fn forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, NerError> {
+        Ok(self.encoder.forward(ids, mask, types)?)
+    }
+
+    /// Measures the input range of every int8-quantizable layer over these documents (see [`crate::model::quant`]).
+    /// Needs a model loaded in fp32: ranges measured through reduced precision would describe another function.
+    pub fn measure_ranges(&self, docs: &[Doc]) -> Result<Ranges, NerError> {
+        if self.precision() != Precision::Fp32 {
+            return Err(ModelError::NeedsFp32 { precision: self.precision().as_str() }.into());
+        }
+        let prepared = self.prepare(docs)?;
+        let mut ranges = Ranges::new();
+        for batch in prepared.batches(self.options.batch_pieces, None) {
+            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
+            self.encoder.observe_ranges(&t.ids, &t.mask, &t.types, &mut ranges)?;
+        }
+        Ok(ranges)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing_classes() {
+        assert_eq!(
+            ["", "1996", "the", "North", "UN", "U.S.", "iPhone", "McDonald", "a", "A"].map(casing_class),
+            [0, 0, 1, 2, 3, 3, 4, 4, 1, 2]
+        );
+    }
+}

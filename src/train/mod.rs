@@ -1,0 +1,296 @@
+//! Training beside inference: fine-tuning an encoder into nertab's NER model, in Rust, on libtorch.
+//!
+//! The encoder's Hugging Face safetensors initialize a trainable network ([`net`]: rust-bert's
+//! `BertForTokenClassification`, or nertab's [`mpnet`]); a fresh classifier and (with casing) a token-type table of
+//! [`crate::ner::CASING_CLASSES`] rows, each started from the encoder's type-0 row, are learned. Training examples are planned by
+//! the same window code inference uses ([`crate::ner::Inputs`]), so the model sees at training time exactly the
+//! inputs it sees in `extract`. AdamW with linear warm-up and decay ([`trainer`]), gradient clipping, seeded
+//! shuffling; the loss ([`loss`]) mixes gold labels with a teacher's distributions when distilling. The weights that
+//! score best on `valid` are kept, written as fp16 safetensors, re-loaded through the normal inference path for the
+//! final `valid`/`test` report ([`report`]) and calibrated for int8 ([`calibrate`]).
+//!
+//! This is the only module that names rust-bert: it is the training network and the reference the inference
+//! encoder is tested against.
+
+pub mod calibrate;
+pub mod data;
+pub mod loss;
+pub mod model_files;
+pub mod mpnet;
+pub mod net;
+pub mod report;
+pub mod trainer;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::conll::{self, ConllError};
+use crate::eval;
+use crate::model::{ModelConfig, ModelError, Precision};
+use crate::ner::{NerError, NerModel};
+use crate::tokenize::WordPieceTokenizer;
+pub use calibrate::calibrate;
+pub use net::{init_from_encoder, save_fp16, Net};
+pub use report::{EpochReport, TrainReport};
+pub use trainer::Trainer;
+
+/// The IOB2 label set of CoNLL-2003, in class-id order.
+pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+
+/// Layers the shipped MiniLM recipe keeps in fp32 under int8: the feed-forward output of encoder layers 0 and 1,
+/// whose post-GELU inputs have the widest ranges. Chosen on CoNLL-2003 valid for the shipped model (README, "int8"):
+/// all int8 93.24, these two in fp32 93.81, fp32 throughout 93.78. `nertab train --keep-fp32` defaults to it; other
+/// encoders should choose their own on `valid`.
+pub const MINILM_KEEP_FP32: [usize; 2] = [3, 7];
+
+/// What can go wrong in training. Each variant names its file; sources are kept, not flattened.
+#[derive(Debug, Error)]
+pub enum TrainError {
+    /// Reading CoNLL data.
+    #[error(transparent)]
+    Data(#[from] ConllError),
+    /// Reading untagged articles.
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::CorpusError),
+    /// Loading or running an inference model (teacher, evaluation, calibration).
+    #[error(transparent)]
+    Ner(#[from] NerError),
+    /// The model layer (config, weights, ranges).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The tokenizer.
+    #[error(transparent)]
+    Tokenizer(#[from] crate::tokenize::TokenizerError),
+    /// libtorch failed.
+    #[error("libtorch")]
+    Torch(#[from] tch::TchError),
+    /// rust-bert could not build the network the config describes.
+    #[error("{path}: cannot build the network")]
+    Network {
+        /// The config file.
+        path: PathBuf,
+        /// rust-bert's error.
+        #[source]
+        source: rust_bert::RustBertError,
+    },
+    /// A file cannot be read.
+    #[error("{path}: cannot read")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file cannot be written.
+    #[error("{path}: cannot write")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A JSON file does not parse or cannot be written.
+    #[error("{path}: invalid JSON")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A safetensors file cannot be read or written.
+    #[error("{path}: cannot read or write the weights")]
+    Weights {
+        /// The file.
+        path: PathBuf,
+        /// libtorch's error.
+        #[source]
+        source: tch::TchError,
+    },
+    /// A base model or teacher does not fit the network (missing tensor, other shape, other labels).
+    #[error("{path}: {reason}")]
+    Mismatch {
+        /// The file or directory.
+        path: PathBuf,
+        /// What does not fit.
+        reason: String,
+    },
+    /// Unusable options.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Everything that decides a training run.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainOptions {
+    /// Tagged training data (CoNLL).
+    pub train: PathBuf,
+    /// Validation data: scored after every epoch; the best epoch is kept.
+    pub valid: PathBuf,
+    /// Scored once, on the final model, for the report.
+    pub test: Option<PathBuf>,
+    /// Encoder directory: `config.json`, `model.safetensors`, `tokenizer.json`.
+    pub base: PathBuf,
+    /// Output model directory.
+    pub out: PathBuf,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Peak learning rate.
+    pub lr: f64,
+    /// Windows per batch.
+    pub batch: usize,
+    /// Seed of initialisation, dropout and shuffling.
+    pub seed: u64,
+    /// Share of steps spent warming up the learning rate.
+    pub warmup: f64,
+    /// AdamW weight decay.
+    pub weight_decay: f64,
+    /// Gradient norm clip.
+    pub clip: f64,
+    /// Longest model input (pieces, special tokens included).
+    pub max_len: usize,
+    /// Pieces of document context on each side of a sentence.
+    pub context: usize,
+    /// Casing classes as token-type ids.
+    pub casing: bool,
+    /// Use only the first N training documents (smoke tests).
+    pub limit_docs: Option<usize>,
+    /// A trained nertab model whose word-level label distributions the model also learns from (distillation).
+    pub teacher: Option<PathBuf>,
+    /// Weight of the teacher's distributions in the loss (the gold labels get 1 − this).
+    pub distill: f64,
+    /// Softening temperature of both distributions in the distillation term.
+    pub temperature: f64,
+    /// Untagged articles (`.txt`/`.jsonl` files or directories, as `extract` reads them) that the teacher labels:
+    /// the student learns only the teacher's distributions on them.
+    pub unlabelled: Vec<PathBuf>,
+    /// Layers int8 keeps in fp32, recorded in the model's `int8_ranges.json` (numbered as in
+    /// [`crate::model::Ranges`]).
+    pub keep_fp32: Vec<usize>,
+    /// Show a progress bar (else a log line every 100 steps).
+    pub progress: bool,
+}
+
+/// Trains, writes the model directory and the report, and returns the report.
+pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
+    let started = Instant::now();
+    check_options(opts)?;
+    let valid_docs = conll::read(&opts.valid)?;
+    std::fs::create_dir_all(&opts.out).map_err(|source| TrainError::Write { path: opts.out.clone(), source })?;
+    model_files::write_model_files(opts)?;
+    let config = ModelConfig::read(&opts.out.join("config.json"))?;
+    let tokenizer = WordPieceTokenizer::from_file(&opts.out.join("tokenizer.json"))?;
+    let mut trainer = Trainer::new(config, tokenizer, opts)?;
+    let set = data::TrainingSet::build(opts)?;
+    let prepared = trainer.prepare(&set)?;
+
+    let total_steps = Trainer::batches_per_epoch(&prepared, opts.batch) * opts.epochs;
+    trainer.set_schedule(total_steps, opts.warmup);
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let mut epochs = Vec::new();
+    let mut best = (f64::NEG_INFINITY, 0usize);
+    let weights = opts.out.join("model.safetensors");
+    for epoch in 1..=opts.epochs {
+        let t0 = Instant::now();
+        let bar =
+            progress_bar(opts.progress, Trainer::batches_per_epoch(&prepared, opts.batch) as u64, epoch, opts.epochs);
+        let mut steps = trainer.steps();
+        let mean_loss = trainer.epoch(&prepared, &set, opts.batch, &mut rng, &mut |l, lr| {
+            steps += 1;
+            match &bar {
+                Some(b) => {
+                    b.set_message(format!("loss {l:.4} lr {lr:.2e}"));
+                    b.inc(1);
+                }
+                // Without a terminal, a line every 100 steps for logs.
+                None if steps.is_multiple_of(100) => {
+                    eprintln!(
+                        "epoch {epoch} step {steps}/{total_steps}: loss {l:.4}, {:.0} s",
+                        t0.elapsed().as_secs_f64()
+                    )
+                }
+                None => {}
+            }
+        })?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let snapshot = trainer.snapshot()?;
+        let predicted = eval::predict_tags(&snapshot, &valid_docs)?;
+        let scores = eval::score(&valid_docs, &predicted, None)
+            .map_err(|source| TrainError::Write { path: opts.valid.clone(), source })?;
+        let f1 = scores.overall.f1();
+        let seconds = t0.elapsed().as_secs_f64();
+        eprintln!("epoch {epoch}/{}: mean loss {mean_loss:.4}, valid F1 {f1:.2} ({seconds:.0} s)", opts.epochs);
+        epochs.push(EpochReport { epoch, mean_loss, valid_f1: f1, seconds });
+        if f1 > best.0 {
+            best = (f1, epoch);
+            trainer.save(&weights)?;
+        }
+    }
+    drop(trainer);
+
+    // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path. The same
+    // load measures its int8 ranges.
+    let shipped = NerModel::load_with(&opts.out, Precision::Fp32)?;
+    calibrate::calibrate_model(&shipped, &opts.out, &opts.train, opts.keep_fp32.clone())?;
+    let score = |path: &PathBuf, docs: &[conll::ConllDoc]| -> Result<eval::Scores, TrainError> {
+        eval::score(docs, &eval::predict_tags(&shipped, docs)?, None)
+            .map_err(|source| TrainError::Write { path: path.clone(), source })
+    };
+    let valid = score(&opts.valid, &valid_docs)?;
+    let test = match &opts.test {
+        Some(path) => Some(score(path, &conll::read(path)?)?),
+        None => None,
+    };
+    let mut data_sha256 = Vec::new();
+    for p in [Some(&opts.train), Some(&opts.valid), opts.test.as_ref()].into_iter().flatten() {
+        data_sha256.push((p.display().to_string(), report::sha256_file(p)?));
+    }
+    let report = TrainReport {
+        options: opts.clone(),
+        data_sha256,
+        machine: report::machine_description(),
+        epochs,
+        best_epoch: best.1,
+        valid,
+        test,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    report.write(&opts.out)?;
+    Ok(report)
+}
+
+/// Refuses options that cannot train, before any long work starts.
+fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
+    if opts.epochs == 0 || opts.batch == 0 {
+        return Err(TrainError::Invalid("--epochs and --batch must be at least 1".into()));
+    }
+    if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
+        return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));
+    }
+    if !opts.unlabelled.is_empty() && opts.teacher.is_none() {
+        return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
+    }
+    Ok(())
+}
+
+fn progress_bar(show: bool, len: u64, epoch: usize, epochs: usize) -> Option<indicatif::ProgressBar> {
+    if !show {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "epoch {epoch}/{epochs} {{bar:30}} {{pos}}/{{len}} [{{elapsed}}<{{eta}}, {{per_sec}}] {{msg}}"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}

@@ -1,0 +1,77 @@
+//! Distillation: a student learns a teacher's word-level distributions, on tagged text and on untagged articles.
+
+mod common;
+
+/// With `--teacher` and all the weight on it, the student learns the teacher's labels, not the gold ones: the
+/// teacher (an MPNet, other tokenizer) was trained with PER and LOC swapped.
+#[test]
+fn distillation_teaches_the_student_the_teachers_labels() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let swapped = dir.path().join("swapped.conll");
+    std::fs::write(&swapped, common::conll_swapped()).unwrap();
+    let gold = dir.path().join("tiny.conll");
+    std::fs::write(&gold, common::CONLL).unwrap();
+    let teacher = dir.path().join("teacher");
+    let mpnet = common::tiny_mpnet_encoder(&dir.path().join("mpnet"));
+    nertab::train::train(&common::train_options(&swapped, &mpnet, &teacher)).unwrap();
+
+    let bert = common::tiny_encoder(&dir.path().join("bert"));
+    let student = |name: &str, distill: f64| {
+        let out = dir.path().join(name);
+        let opts = nertab::train::TrainOptions {
+            teacher: Some(teacher.clone()),
+            distill,
+            ..common::train_options(&gold, &bert, &out)
+        };
+        let report = nertab::train::train(&opts).unwrap();
+        (report, out)
+    };
+    // Scored against the gold file: the distilled student gets PER and LOC "wrong" the teacher's way.
+    let (taught, out) = student("taught", 1.0);
+    let (own, _) = student("own", 0.0);
+    assert!(own.valid.overall.f1() > 80.0, "{}", own.valid.report());
+    let per = |r: &nertab::train::TrainReport| r.valid.per_type.get("PER").map_or(0.0, |c| c.f1());
+    assert!(per(&taught) < 20.0 && per(&own) > 80.0, "PER F1: taught {}, own {}", per(&taught), per(&own));
+    let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    assert!(text.contains("distilled from") && text.contains("weight 1"), "{text}");
+}
+
+/// `--unlabelled` text alone (no tagged training document at all) teaches the student what the teacher says on it.
+#[test]
+fn untagged_text_labelled_by_the_teacher_trains_the_student() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let swapped = dir.path().join("swapped.conll");
+    std::fs::write(&swapped, common::conll_swapped()).unwrap();
+    let teacher = dir.path().join("teacher");
+    nertab::train::train(&common::train_options(&swapped, &common::tiny_encoder(&dir.path().join("t")), &teacher))
+        .unwrap();
+    // The same sentences as plain text, one article per document.
+    let text_dir = dir.path().join("articles");
+    std::fs::create_dir_all(&text_dir).unwrap();
+    for (i, doc) in common::CONLL.split("-DOCSTART- -X- -X- O").skip(1).enumerate() {
+        let sentences: Vec<String> = doc
+            .split("\n\n")
+            .map(|s| s.lines().filter_map(|l| l.split(' ').next()).collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+            .collect();
+        std::fs::write(text_dir.join(format!("{i}.txt")), sentences.join("\n\n")).unwrap();
+    }
+    let out = dir.path().join("student");
+    let opts = nertab::train::TrainOptions {
+        teacher: Some(teacher),
+        distill: 1.0,
+        unlabelled: vec![text_dir],
+        limit_docs: Some(0),
+        // Scored against the teacher's (swapped) labels: learning them is the point.
+        ..common::train_options(&swapped, &common::tiny_encoder(&dir.path().join("s")), &out)
+    };
+    let report = nertab::train::train(&opts).unwrap();
+    assert!(report.valid.overall.f1() > 60.0, "{}", report.valid.report());
+    let md = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    assert!(md.contains("and on untagged"), "{md}");
+    // Untagged text without a teacher is refused.
+    let err = nertab::train::train(&nertab::train::TrainOptions { teacher: None, ..opts }).err().unwrap().to_string();
+    assert!(err.contains("--teacher"), "{err}");
+}

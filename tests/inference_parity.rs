@@ -1,0 +1,141 @@
+//! The inference path against its references, with real libtorch and real files: nertab's encoder computes the
+//! training network's (rust-bert's) function, int8 and bf16 stay close to fp32, results do not depend on batch size
+//! or thread count, and broken model directories are errors that name the file.
+
+mod common;
+
+use nertab::model::Precision;
+use nertab::ner::{Doc, NerModel};
+use nertab::tokenize::tokenize;
+use nertab::train::net::Reference;
+use tch::{Kind, Tensor};
+
+/// An error with its sources, as `anyhow` would print them.
+fn anyhow_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out += &format!(": {s}");
+        cur = s.source();
+    }
+    out
+}
+
+#[test]
+fn save_then_load_gives_identical_logits() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _vs, in_memory) = common::tiny_model(&dir.path().join("m"));
+    let loaded = NerModel::load(&path).unwrap();
+    let text = "North Korea said John went to the United Nations in Paris.";
+    let doc = tokenize(text);
+    // The loaded model's tensors for this input, fed to both models.
+    let prepared = loaded.label_words(&[Doc { text, tokens: &doc }]).unwrap();
+    assert_eq!(prepared[0].len(), doc.tokens.len());
+    let ids = Tensor::from_slice(&[2i64, 5, 6, 7, 3]).view([1, 5]);
+    let mask = Tensor::ones([1, 5], (Kind::Int64, tch::Device::Cpu));
+    let types = Tensor::from_slice(&[0i64, 2, 2, 1, 0]).view([1, 5]);
+    let a = tch::no_grad(|| in_memory.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false).logits);
+    let b = Reference::load(&path).unwrap().forward(&ids, &mask, &types).unwrap();
+    let diff = (&a - b).abs().max().double_value(&[]);
+    assert!(diff < 1e-6, "logits differ by {diff}");
+    // The inference path (nertab's own encoder) computes the same function.
+    let c = loaded.forward(&ids, &mask, &types).unwrap();
+    let diff = (a - c).abs().max().double_value(&[]);
+    assert!(diff < 1e-5, "encoder logits differ by {diff}");
+}
+
+/// Random ids, a padded tail and casing types through the shipped model: nertab's encoder in fp32 gives rust-bert's
+/// logits, and int8 keeps the argmax almost everywhere.
+#[test]
+fn shipped_model_encoder_matches_rust_bert_and_int8_stays_close() {
+    let _torch = common::torch_lock();
+    let dir = nertab::default_model_dir();
+    let fp32 = NerModel::load(&dir).unwrap();
+    let int8 = NerModel::load_with(&dir, Precision::Int8).unwrap();
+    let [ids, mask, types] = common::random_inputs(7, 1000..20000, 6, 40, 10);
+    let reference = Reference::load(&dir).unwrap().forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
+    let ours = fp32.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
+    let diff = (&reference - &ours).abs().max().double_value(&[]);
+    assert!(diff < 1e-4, "fp32 encoder differs from rust-bert by {diff}");
+    let q = int8.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 30);
+    let agree = reference.argmax(-1, false).eq_tensor(&q.argmax(-1, false)).to_kind(Kind::Float).mean(Kind::Float);
+    let agree = agree.double_value(&[]);
+    assert!(agree > 0.9, "int8 agrees with fp32 on {agree} of the argmax labels");
+    assert!(diff < (&reference - &q).abs().max().double_value(&[]), "int8 should not be bit-exact fp32");
+}
+
+#[test]
+fn missing_files_and_bad_configs_are_errors_not_panics() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let err = NerModel::load(dir.path()).err().unwrap().to_string();
+    assert!(err.contains("config.json"), "{err}");
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    std::fs::write(path.join("config.json"), "{\"model_type\": \"bert\", \"hidden_size\": 3}").unwrap();
+    let err = NerModel::load(&path).err().unwrap();
+    assert!(format!("{:?}", anyhow_chain(&err)).contains("missing field"), "{err}");
+    std::fs::write(path.join("config.json"), "{\"model_type\": \"t5\"}").unwrap();
+    let err = NerModel::load(&path).err().unwrap().to_string();
+    assert!(err.contains("config.json") && err.contains("nertab runs"), "{err}");
+    let (path, _, _) = common::tiny_model(&dir.path().join("m2"));
+    std::fs::write(path.join("model.safetensors"), b"garbage").unwrap();
+    let err = NerModel::load(&path).err().unwrap().to_string();
+    assert!(err.contains("model.safetensors"), "{err}");
+    std::fs::remove_file(path.join("tokenizer.json")).unwrap();
+    let err = NerModel::load(&path).err().unwrap().to_string();
+    assert!(err.contains("tokenizer.json") && err.contains("missing"), "{err}");
+}
+
+#[test]
+fn bf16_inference_stays_close_to_fp32() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    let fp32 = NerModel::load(&path).unwrap();
+    let bf16 = NerModel::load_with(&path, Precision::Bf16).unwrap();
+    let ids = Tensor::from_slice(&[2i64, 5, 6, 7, 8, 9, 3]).view([1, 7]);
+    let mask = Tensor::ones([1, 7], (Kind::Int64, tch::Device::Cpu));
+    let types = Tensor::from_slice(&[0i64, 2, 2, 1, 1, 1, 0]).view([1, 7]);
+    let a = fp32.forward(&ids, &mask, &types).unwrap();
+    let b = bf16.forward(&ids, &mask, &types).unwrap();
+    assert_eq!(b.size(), a.size());
+    let err = (&a - &b).abs().max().double_value(&[]) / a.abs().max().double_value(&[]).max(1e-6);
+    assert!(err < 0.05, "relative error {err}");
+    let text = "North Korea said John went to Paris.";
+    let doc = tokenize(text);
+    let words = bf16.label_words(&[Doc { text, tokens: &doc }]).unwrap();
+    assert!(words[0].iter().all(|w| w.class < bf16.labels().len() && (0.0..=1.0).contains(&w.probability)));
+}
+
+/// The shipped model gives the same entities and 4-decimal scores whatever the batch size and thread count, in
+/// fp32 and in int8 (whose fixed input ranges make a sentence's result independent of its batch).
+#[test]
+fn same_entities_for_every_batch_size_and_thread_count() {
+    let _torch = common::torch_lock();
+    for precision in [Precision::Fp32, Precision::Int8] {
+        same_entities(precision);
+    }
+}
+
+fn same_entities(precision: Precision) {
+    let mut model = NerModel::load_with(&nertab::default_model_dir(), precision).unwrap();
+    let corpus = common::repo().join("corpus");
+    let articles: Vec<nertab::corpus::Article> =
+        nertab::corpus::read(&[corpus]).unwrap().collect::<Result<_, _>>().unwrap();
+    let docs: Vec<nertab::tokenize::Tokenized> = articles.iter().map(|a| tokenize(&a.text)).collect();
+    let refs: Vec<Doc> = articles.iter().zip(&docs).map(|(a, tokens)| Doc { text: &a.text, tokens }).collect();
+    let mut runs = Vec::new();
+    for (batch_pieces, threads) in [(64, 1), (1024, 2), (16384, 2), (1024, 1)] {
+        model.options.batch_pieces = batch_pieces;
+        tch::set_num_threads(threads);
+        let found = model.predict(&refs).unwrap();
+        let rendered: Vec<String> =
+            found.iter().flatten().map(|e| format!("{} {} {} {:.4}", e.start, e.end, e.label, e.score)).collect();
+        assert!(rendered.len() > 20);
+        runs.push(rendered);
+    }
+    for run in &runs[1..] {
+        assert_eq!(&runs[0], run, "{precision:?}");
+    }
+}

@@ -1,0 +1,134 @@
+//! Training with real libtorch on tiny real models: the loss falls, model files are written, a trained model can be
+//! continued, MPNet trains and matches its inference encoder, and int8 calibration records its ranges.
+
+mod common;
+
+use nertab::model::Precision;
+use nertab::ner::{Doc, NerModel};
+use nertab::tokenize::tokenize;
+use nertab::train::net::Reference;
+use tch::Kind;
+
+#[test]
+fn training_smoke_loss_falls_and_model_files_are_written() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::tiny_encoder(&dir.path().join("base"));
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let out = dir.path().join("out");
+    let opts = common::train_options(&data, &base, &out);
+    let report = nertab::train::train(&opts).unwrap();
+    let first = report.epochs.first().unwrap().mean_loss;
+    let last = report.epochs.last().unwrap().mean_loss;
+    assert!(last < first * 0.5, "loss {first} -> {last}");
+    for f in ["config.json", "tokenizer.json", "model.safetensors", "int8_ranges.json", "report.json", "TRAINING.md"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // Memorizing five sentences: the reloaded fp16 model finds the entities it was trained on.
+    assert!(report.valid.overall.f1() > 80.0, "{}", report.valid.report());
+    let cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["nertab_context"], 8);
+    assert_eq!(cfg["id2label"]["1"], "B-PER");
+}
+
+/// `--base` may be a model nertab trained: every variable, the classifier and the casing table included, then starts
+/// from it (a second training stage), while an encoder's classifier starts fresh.
+#[test]
+fn training_continues_from_a_trained_model_classifier_included() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (trained, trained_vs, _) = common::tiny_model(&dir.path().join("trained"));
+    let config = nertab::model::ModelConfig::read(&trained.join("config.json")).unwrap();
+    let fresh = |path: &std::path::Path| {
+        tch::manual_seed(99);
+        let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+        let _net = nertab::train::Net::new(vs.root(), &config).unwrap();
+        nertab::train::init_from_encoder(&vs, config.arch, path).unwrap();
+        vs
+    };
+    let continued = fresh(&trained.join("model.safetensors"));
+    let want = trained_vs.variables();
+    for (name, var) in continued.variables() {
+        let diff = (&var - &want[&name]).abs().max().double_value(&[]);
+        assert_eq!(diff, 0.0, "{name} differs from the trained model by {diff}");
+    }
+    // From a plain encoder the encoder is copied but the classifier is new.
+    let encoder = common::tiny_encoder(&dir.path().join("base"));
+    let from_encoder = fresh(&encoder.join("model.safetensors"));
+    let vars = from_encoder.variables();
+    let diff = (&vars["classifier.weight"] - &want["classifier.weight"]).abs().max().double_value(&[]);
+    assert!(diff > 0.0, "an encoder has no classifier to copy");
+}
+
+/// int8 without the model's ranges file is a clear error; `calibrate` writes it and int8 then loads and labels.
+#[test]
+fn int8_needs_calibration_and_calibrate_provides_it() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    let err = NerModel::load_with(&path, Precision::Int8).err().unwrap().to_string();
+    assert!(err.contains("int8_ranges.json") && err.contains("nertab calibrate"), "{err}");
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    nertab::train::calibrate(&path, &data, None).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path.join("int8_ranges.json")).unwrap()).unwrap();
+    let ranges = file["ranges"].as_array().unwrap();
+    assert_eq!(ranges.len(), 4 * common::TINY_LAYERS);
+    assert!(ranges.iter().all(|r| r[0].as_f64().unwrap() <= r[1].as_f64().unwrap()));
+    assert!(file["source"].as_str().unwrap().starts_with("tiny.conll (sha256 "));
+    let int8 = NerModel::load_with(&path, Precision::Int8).unwrap();
+    let text = "North Korea said John went to Paris.";
+    let doc = tokenize(text);
+    let words = int8.label_words(&[Doc { text, tokens: &doc }]).unwrap();
+    assert_eq!(words[0].len(), doc.tokens.len());
+    assert!(words[0].iter().all(|w| w.class < int8.labels().len() && (0.0..=1.0).contains(&w.probability)));
+    // An int8 load keeps no fp32 weights, so it cannot measure fp32 ranges: an error, not a panic.
+    let err = int8.measure_ranges(&[Doc { text, tokens: &doc }]).err().unwrap().to_string();
+    assert!(err.contains("load it in fp32"), "{err}");
+    // Recalibrating keeps the layers the model keeps in fp32, unless told otherwise.
+    nertab::train::calibrate(&path, &data, Some(vec![1, 3])).unwrap();
+    nertab::train::calibrate(&path, &data, None).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path.join("int8_ranges.json")).unwrap()).unwrap();
+    assert_eq!(file["keep_fp32"], serde_json::json!([1, 3]));
+}
+
+/// MPNet (relative position bias, positions from 2, no token types, RoBERTa specials) trains like BERT, and the
+/// inference encoder computes the training network's function: same logits on padded batches with casing types.
+#[test]
+fn mpnet_trains_and_its_inference_encoder_matches_the_training_network() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::tiny_mpnet_encoder(&dir.path().join("base"));
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let out = dir.path().join("out");
+    let report = nertab::train::train(&common::train_options(&data, &base, &out)).unwrap();
+    let (first, last) = (report.epochs[0].mean_loss, report.epochs.last().unwrap().mean_loss);
+    assert!(last < first * 0.5, "loss {first} -> {last}");
+    assert!(report.valid.overall.f1() > 80.0, "{}", report.valid.report());
+    let cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["architectures"][0], "MPNetForTokenClassification");
+    // MPNet's own specials, not the BERT ones its vocabulary also holds.
+    let tok = nertab::tokenize::WordPieceTokenizer::from_file(&out.join("tokenizer.json")).unwrap();
+    assert_eq!((tok.cls_id(), tok.pad_id(), tok.sep_id()), (0, 1, 2));
+
+    let model = NerModel::load(&out).unwrap();
+    let [ids, mask, types] = common::random_inputs(3, 4..60, 3, 20, 6);
+    let reference = Reference::load(&out).unwrap().forward(&ids, &mask, &types).unwrap().narrow(1, 0, 14);
+    let ours = model.forward(&ids, &mask, &types).unwrap().narrow(1, 0, 14);
+    let diff = (&reference - &ours).abs().max().double_value(&[]);
+    assert!(diff < 1e-4, "MPNet inference encoder differs from the training network by {diff}");
+    // The casing table is live: other types, other logits.
+    let other = model.forward(&ids, &mask, &types.zeros_like()).unwrap().narrow(1, 0, 14);
+    assert!((&ours - other).abs().max().double_value(&[]) > 1e-3);
+    // int8 works for MPNet too.
+    nertab::train::calibrate(&out, &data, None).unwrap();
+    let q = NerModel::load_with(&out, Precision::Int8).unwrap().forward(&ids, &mask, &types).unwrap();
+    let agree = ours.argmax(-1, false).eq_tensor(&q.narrow(1, 0, 14).argmax(-1, false)).to_kind(Kind::Float);
+    assert!(agree.mean(Kind::Float).double_value(&[]) > 0.8);
+}
