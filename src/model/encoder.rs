@@ -292,8 +292,11 @@ impl Encoder {
         }
         let mut x = self.embedding_norm.forward(&x, self.hidden)?;
         // Additive attention mask [rows, 1, 1, width]: 0 for real pieces, a large negative for padding; MPNet adds
-        // its relative position bias [1, heads, width, width].
-        let mut bias = mask_bias(mask, activation_kind(self.precision))?;
+        // its relative position bias [1, heads, width, width]. Attention runs in fp32 whatever the precision: in bf16,
+        // libtorch's fused attention kernel gave a sentence other scores (third decimal) depending on the padding of
+        // the batch it shared, so a table would have depended on its neighbours; in fp32 it does not, and the
+        // attention products are a small part of the work next to the linear layers.
+        let mut bias = mask_bias(mask, Kind::Float)?;
         if let Some(table) = &self.relative {
             bias = bias.f_add(&position_bias(table, width)?)?;
         }
@@ -302,8 +305,10 @@ impl Encoder {
             let n = l * LINEARS_PER_LAYER;
             observe(n, &x)?;
             let qkv = layer.qkv.forward(&x)?.f_view([rows, width, 3, self.heads, head])?.f_permute([2, 0, 3, 1, 4])?;
-            let (q, k, v) = (qkv.f_get(0)?, qkv.f_get(1)?, qkv.f_get(2)?);
+            let fp32 = |i: i64| qkv.f_get(i)?.f_to_kind(Kind::Float);
+            let (q, k, v) = (fp32(0)?, fp32(1)?, fp32(2)?);
             let context = Tensor::f_scaled_dot_product_attention(&q, &k, &v, Some(&bias), 0.0, false, None)?
+                .f_to_kind(x.kind())?
                 .f_transpose(1, 2)?
                 .f_reshape([rows, width, self.hidden])?;
             observe(n + 1, &context)?;

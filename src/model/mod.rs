@@ -8,6 +8,7 @@
 
 pub mod attention;
 pub mod config;
+pub mod cpu;
 pub mod encoder;
 pub mod quant;
 

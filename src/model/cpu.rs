@@ -1,0 +1,111 @@
+//! Which precision runs fastest on this CPU: `--precision auto`.
+//!
+//! The same build meets different CPUs, and the fastest number format differs between them (measured on 2 cores,
+//! README "Performance"): with AMX (`amx_bf16`), oneDNN's bf16 tile kernels beat fbgemm's int8 by about 1.3×;
+//! without AMX, bf16 runs on AVX512-BF16 dot products and is 1.7× *slower* than fp32, while fbgemm's int8 (VNNI)
+//! is about 2× faster than fp32. So: AMX → bf16; VNNI → int8 (when the model has its int8 ranges); else fp32.
+//! The CPU's features come from `/proc/cpuinfo`'s `flags` line, which names AMX on every Linux that can use it.
+
+/// The instruction-set features the choice depends on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuFeatures {
+    /// AMX tiles with bf16 (`amx_bf16`): Sapphire Rapids and later.
+    pub amx_bf16: bool,
+    /// AMX tiles with int8 (`amx_int8`).
+    pub amx_int8: bool,
+    /// AVX-512 VNNI or AVX-VNNI int8 dot products (`avx512_vnni`, `avx_vnni`).
+    pub vnni: bool,
+    /// AVX-512 bf16 dot products (`avx512_bf16`).
+    pub avx512_bf16: bool,
+}
+
+impl CpuFeatures {
+    /// The features of the CPU this process runs on (none known outside Linux or if `/proc/cpuinfo` is unreadable).
+    pub fn detect() -> CpuFeatures {
+        std::fs::read_to_string("/proc/cpuinfo").map(|s| Self::from_cpuinfo(&s)).unwrap_or_default()
+    }
+
+    /// The features named on the first `flags` line of a `/proc/cpuinfo` text.
+    pub fn from_cpuinfo(cpuinfo: &str) -> CpuFeatures {
+        let flags: Vec<&str> = cpuinfo
+            .lines()
+            .find(|l| l.starts_with("flags"))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, f)| f.split_whitespace().collect())
+            .unwrap_or_default();
+        let has = |name: &str| flags.contains(&name);
+        CpuFeatures {
+            amx_bf16: has("amx_bf16"),
+            amx_int8: has("amx_int8"),
+            vnni: has("avx512_vnni") || has("avx_vnni"),
+            avx512_bf16: has("avx512_bf16"),
+        }
+    }
+
+    /// The flags that are set, as `/proc/cpuinfo` spells them, for `--stats` and reports.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (set, name) in [
+            (self.amx_bf16, "amx_bf16"),
+            (self.amx_int8, "amx_int8"),
+            (self.vnni, "vnni"),
+            (self.avx512_bf16, "avx512_bf16"),
+        ] {
+            if set {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+/// A precision and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The precision to run.
+    pub precision: super::Precision,
+    /// One line saying why, for `--stats`.
+    pub reason: String,
+}
+
+/// The fastest precision for `cpu`; `int8_ready` says whether the model has its int8 ranges.
+pub fn choose(cpu: CpuFeatures, int8_ready: bool) -> Choice {
+    use super::Precision::{Bf16, Fp32, Int8};
+    let (precision, reason) = if cpu.amx_bf16 {
+        (Bf16, "the CPU has AMX (amx_bf16): oneDNN's bf16 tile kernels are the fastest path")
+    } else if cpu.vnni && int8_ready {
+        (Int8, "the CPU has VNNI but no AMX: fbgemm's int8 kernels are the fastest path")
+    } else if cpu.vnni {
+        (Fp32, "the CPU has VNNI but the model has no int8_ranges.json: fp32")
+    } else {
+        (Fp32, "the CPU has neither AMX nor VNNI: fp32 (MKL) is the fastest path")
+    };
+    Choice { precision, reason: reason.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Precision;
+
+    const AMX: &str = "processor : 0\nflags\t\t: fpu sse avx512f avx512_vnni avx512_bf16 amx_bf16 amx_tile amx_int8\n\
+                       processor : 1\nflags : fpu";
+    const VNNI: &str = "flags : fpu avx2 avx512f avx512_vnni avx512_bf16 avx512_fp16\n";
+
+    #[test]
+    fn reads_flags_and_chooses_per_cpu() {
+        let amx = CpuFeatures::from_cpuinfo(AMX);
+        assert_eq!(amx, CpuFeatures { amx_bf16: true, amx_int8: true, vnni: true, avx512_bf16: true });
+        assert_eq!(choose(amx, true).precision, Precision::Bf16);
+        assert_eq!(choose(amx, false).precision, Precision::Bf16);
+        let vnni = CpuFeatures::from_cpuinfo(VNNI);
+        assert!(!vnni.amx_bf16 && vnni.vnni && vnni.avx512_bf16);
+        assert_eq!(choose(vnni, true).precision, Precision::Int8);
+        assert_eq!(choose(vnni, false).precision, Precision::Fp32);
+        let none = CpuFeatures::from_cpuinfo("flags : fpu sse2 avx2\n");
+        assert_eq!(choose(none, true).precision, Precision::Fp32);
+        assert!(choose(none, true).reason.contains("neither"));
+        assert_eq!(CpuFeatures::from_cpuinfo(""), CpuFeatures::default());
+        assert_eq!(vnni.names(), vec!["vnni", "avx512_bf16"]);
+    }
+}
