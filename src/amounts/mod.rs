@@ -1,0 +1,143 @@
+//! Money and percentage expressions, normalized.
+//!
+//! A small grammar over the article's words (the same [`Tokenized`] words the NER model reads): a currency marker
+//! (symbol, prefixed dollar, ISO code or currency word) next to a number with an optional multiplier, or a number
+//! followed by a percent marker. The lexicon is data (the tables in `lexicon.rs`), so extending it means adding rows,
+//! not patterns. Values are exact decimals (`rust_decimal`): `$1.1bn` is `1100000000`, never `1100000000.0000002`.
+//!
+//! The parts, by concern: `lexicon` (the tables and their lookups, and the first-word filter derived from them),
+//! `numbers` (digits, spelled numbers, multipliers, read into a quantity), `money` (one rule per way of writing a
+//! sum of money, tried in a fixed order) and `percent` (percentages and percentage points). This module walks the
+//! words and turns matches into [`Amount`]s; the unit tests are in `tests.rs`.
+
+use rust_decimal::Decimal;
+
+use crate::tokenize::Tokenized;
+
+mod lexicon;
+mod money;
+mod numbers;
+mod percent;
+#[cfg(test)]
+mod tests;
+
+use lexicon::may_start;
+use money::money_at;
+use percent::percent_at;
+
+/// What an amount measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AmountKind {
+    /// A sum of money in a currency.
+    Money,
+    /// A percentage, or a change in percentage points.
+    Percent,
+}
+
+impl AmountKind {
+    /// The name in the table's `type` column: `MONEY` or `PERCENT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AmountKind::Money => "MONEY",
+            AmountKind::Percent => "PERCENT",
+        }
+    }
+}
+
+/// One normalized amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    /// Code-point span in the article (end exclusive).
+    pub start: usize,
+    /// Code-point offset one past the amount's last character.
+    pub end: usize,
+    /// Index of the sentence the amount is in.
+    pub sentence: usize,
+    /// Money or percentage.
+    pub kind: AmountKind,
+    /// Whole currency units for money, the number for percentages; the low end of a range.
+    pub value: Decimal,
+    /// The high end of a compressed range (`$5-10m`, `3-4%`).
+    pub value_high: Option<Decimal>,
+    /// ISO 4217 code for money, `%` or `pp` (percentage points) for percentages.
+    pub unit: &'static str,
+}
+
+/// The article's words as the rules read them: by token index, out-of-range indices reading as no word, so that
+/// a rule can look ahead without bounds checks.
+struct Words<'a> {
+    text: &'a str,
+    doc: &'a Tokenized,
+}
+
+impl<'a> Words<'a> {
+    /// The text of token `i`, `None` past the end.
+    fn get(&self, i: usize) -> Option<&'a str> {
+        self.doc.tokens.get(i).map(|t| t.text(self.text))
+    }
+    /// The text of token `i`, `""` past the end.
+    fn word(&self, i: usize) -> &'a str {
+        self.get(i).unwrap_or("")
+    }
+    /// True when token `i` ends exactly where token `i + 1` starts.
+    fn touching(&self, i: usize) -> bool {
+        match (self.doc.tokens.get(i), self.doc.tokens.get(i + 1)) {
+            (Some(a), Some(b)) => a.byte_end == b.byte_start,
+            _ => false,
+        }
+    }
+    /// Case-insensitive comparison with a lexicon word (all lexicon words are ASCII).
+    fn is(&self, i: usize, word: &str) -> bool {
+        self.get(i).is_some_and(|w| w.eq_ignore_ascii_case(word))
+    }
+    /// True if token `i` is a hyphen, en dash or minus sign.
+    fn is_dash(&self, i: usize) -> bool {
+        matches!(self.get(i), Some("-" | "\u{2013}" | "\u{2212}"))
+    }
+}
+
+/// A match: token range `first..=last`, plus the value parts.
+struct Match {
+    first: usize,
+    last: usize,
+    kind: AmountKind,
+    value: Decimal,
+    value_high: Option<Decimal>,
+    unit: &'static str,
+}
+
+/// Finds every money and percentage amount in an article, in text order.
+pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
+    let w = Words { text, doc };
+    let mut out = Vec::new();
+    let mut i = 0;
+    // Last token of the previous amount: "$4bn (£2.1bn)" is a conversion, not an accounting negative.
+    let mut prev_last: Option<usize> = None;
+    while i < doc.tokens.len() {
+        if !may_start(w.word(i)) {
+            i += 1;
+            continue;
+        }
+        let conversion = w.get(i) == Some("(") && i > 0 && prev_last == Some(i - 1);
+        let found = if conversion { money_at(&w, i + 1) } else { money_at(&w, i).or_else(|| percent_at(&w, i)) };
+        if let Some(m) = &found {
+            prev_last = Some(m.last);
+        }
+        match found {
+            Some(m) => {
+                out.push(Amount {
+                    start: doc.tokens[m.first].start,
+                    end: doc.tokens[m.last].end,
+                    sentence: doc.sentence_of(m.first),
+                    kind: m.kind,
+                    value: m.value,
+                    value_high: m.value_high,
+                    unit: m.unit,
+                });
+                i = m.last + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}

@@ -1,0 +1,327 @@
+//! Numbers, before any currency or percent marker: digits (thousands separators, decimals, compressed ranges,
+//! letter suffixes), numbers grouped by spaces, spelled-out numbers, and multipliers, read into a [`Quantity`].
+//!
+//! All arithmetic is on exact decimals and checked: an overflow makes the reading fail (`None`) instead of
+//! panicking or rounding.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::lexicon::{multiplier, number_word, ARTICLES, HALF};
+use super::Words;
+
+/// Parses a plain decimal with optional, correctly grouped thousands separators (`1,000.5`, `.5`).
+pub(super) fn parse_decimal(s: &str) -> Option<Decimal> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if frac.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    if int.is_empty() && frac.is_none() {
+        return None;
+    }
+    if int.contains(',') {
+        let mut groups = int.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || !groups.all(|g| g.len() == 3) {
+            return None;
+        }
+    }
+    let digits: String = int.chars().filter(|&c| c != ',').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 20 {
+        return None;
+    }
+    let joined = match frac {
+        Some(f) if f.len() <= 12 => format!("{}.{f}", if digits.is_empty() { "0" } else { &digits }),
+        Some(_) => return None,
+        None => digits,
+    };
+    Decimal::from_str(&joined).ok()
+}
+
+/// Scales `n` by `10^exp`, exactly; `None` on overflow.
+pub(super) fn scale(n: Decimal, exp: i32) -> Option<Decimal> {
+    let factor = Decimal::from_i128_with_scale(10i128.checked_pow(exp.unsigned_abs())?, 0);
+    let v = if exp >= 0 { n.checked_mul(factor)? } else { n.checked_div(factor)? };
+    Some(v.normalize())
+}
+
+/// Scales the high end of a range if there is one; `None` on overflow, `Some(None)` without a high end.
+pub(super) fn scale_high(high: Option<Decimal>, exp: i32) -> Option<Option<Decimal>> {
+    match high {
+        Some(h) => Some(Some(scale(h, exp)?)),
+        None => Some(None),
+    }
+}
+
+/// What a letter suffix on a number means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Suffix {
+    None,
+    /// `5m`, `2bn`: the power of ten.
+    Multiplier(u32),
+    /// `50p`: pence.
+    Pence,
+    /// `5pc`, `5pct`: percent.
+    Percent,
+}
+
+/// One side of a number word: `2,000.5`, `2bn`, `50p`.
+pub(super) fn parse_number_part(part: &str) -> Option<(Decimal, Suffix)> {
+    let body_end = part.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+    let (body, suffix) = part.split_at(body_end);
+    let suffix = match suffix.to_ascii_lowercase().as_str() {
+        "" => Suffix::None,
+        "p" => Suffix::Pence,
+        "pc" | "pct" => Suffix::Percent,
+        s => Suffix::Multiplier(multiplier(s)?),
+    };
+    Some((parse_decimal(body)?, suffix))
+}
+
+/// A number read from one or more words, multipliers applied, before any currency or percent marker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Quantity {
+    pub(super) low: Decimal,
+    pub(super) high: Option<Decimal>,
+    /// Last token of the quantity.
+    pub(super) last: usize,
+    /// Written with digits (not spelled out).
+    pub(super) digits: bool,
+    /// A multiplier (suffix, word or spelled scale) was applied.
+    pub(super) multiplied: bool,
+    /// A `p` or `pc` suffix.
+    pub(super) suffix: Suffix,
+    /// The value if the periods are thousands separators (`31.500`), for currencies without minor units.
+    pub(super) dot_thousands: Option<Decimal>,
+}
+
+impl Quantity {
+    /// A single number without range, letter suffix or dot-grouped reading.
+    pub(super) fn single(low: Decimal, last: usize, digits: bool, multiplied: bool) -> Quantity {
+        Quantity { low, high: None, last, digits, multiplied, suffix: Suffix::None, dot_thousands: None }
+    }
+}
+
+/// A number at `i`, written with digits or spelled out.
+pub(super) fn quantity_at(w: &Words, i: usize) -> Option<Quantity> {
+    digits_at(w, i).or_else(|| spelled_at(w, i))
+}
+
+/// A number written with digits at `i`: `5`, `2,000.5`, `5-10m`, `5m-10m`, `50p`, `5 - 10` (touching dashes),
+/// then an optional multiplier word (`million`, `bn`).
+pub(super) fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
+    let word = w.get(i)?;
+    if !word.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    if let Some(q) = space_grouped_at(w, i) {
+        return Some(q);
+    }
+    let (low_part, high_part, mut last) = match word.split_once('-') {
+        Some((a, b)) => (a, Some(b), i),
+        None if w.touching(i) && w.is_dash(i + 1) && w.touching(i + 1) => match w.get(i + 2) {
+            Some(b) if b.starts_with(|c: char| c.is_ascii_digit()) => (word, Some(b), i + 2),
+            _ => (word, None, i),
+        },
+        None => (word, None, i),
+    };
+    let (low, low_suffix) = parse_number_part(low_part)?;
+    let high = match high_part {
+        Some(h) => Some(parse_number_part(h)?),
+        None => None,
+    };
+    // A multiplier or unit written once, on the high end, applies to both: "$5-10m", "3-4pc".
+    let suffix = match high {
+        Some((_, hs)) if low_suffix == Suffix::None => hs,
+        Some((_, hs)) if hs != low_suffix && hs != Suffix::None => {
+            if let (Suffix::Multiplier(_), Suffix::Multiplier(_)) = (low_suffix, hs) {
+                hs
+            } else {
+                return None;
+            }
+        }
+        _ => low_suffix,
+    };
+    let exp_of = |s: Suffix| if let Suffix::Multiplier(e) = s { e as i32 } else { 0 };
+    let low_exp = if low_suffix == Suffix::None { exp_of(suffix) } else { exp_of(low_suffix) };
+    let mut q = Quantity {
+        low: scale(low, low_exp)?,
+        high: None,
+        last,
+        digits: true,
+        multiplied: matches!(suffix, Suffix::Multiplier(_)),
+        suffix: if matches!(suffix, Suffix::Multiplier(_)) { Suffix::None } else { suffix },
+        dot_thousands: None,
+    };
+    if high.is_none() && low_suffix == Suffix::None {
+        q.dot_thousands = dot_thousands(low_part);
+    }
+    if let Some((h, hs)) = high {
+        let h = scale(h, if hs == Suffix::None { exp_of(suffix) } else { exp_of(hs) })?;
+        if h <= q.low {
+            return None; // "6-4" is a score, not a range
+        }
+        q.high = Some(h);
+    }
+    // "5 million", "2.5 bn": a multiplier word; a lone letter ("5 m") is too ambiguous.
+    if !q.multiplied && q.suffix == Suffix::None {
+        if let Some(e) = w.get(last + 1).filter(|m| m.len() > 1).and_then(multiplier) {
+            q.low = scale(q.low, e as i32)?;
+            q.high = scale_high(q.high, e as i32)?;
+            q.multiplied = true;
+            last += 1;
+        }
+    }
+    q.last = last;
+    Some(q)
+}
+
+/// The value of `31.500` or `1.250.000` read with periods as thousands separators (groups of three digits after a
+/// head of one to three), for the currencies that have no minor units; `None` for any other shape.
+fn dot_thousands(part: &str) -> Option<Decimal> {
+    let mut groups = part.split('.');
+    let head = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    let digit_group = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
+    if !rest.is_empty() && (1..=3).any(|n| digit_group(head, n)) && rest.iter().all(|g| digit_group(g, 3)) {
+        Decimal::from_str(&part.replace('.', "")).ok()
+    } else {
+        None
+    }
+}
+
+/// Thousands separated by single spaces (`9 800`, `3 250 000`, `399 167.00`, with a no-break or thin space too):
+/// one number, so that `9 800 Kč` is 9800, never 800.
+fn space_grouped_at(w: &Words, i: usize) -> Option<Quantity> {
+    let first = w.get(i)?;
+    if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut digits = first.to_string();
+    let mut last = i;
+    loop {
+        let (cur, next) = (&w.doc.tokens[last], w.doc.tokens.get(last + 1));
+        let Some(next) = next else { break };
+        let gap = &w.text[cur.byte_end..next.byte_start];
+        if !matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}") {
+            break;
+        }
+        let word = next.text(w.text);
+        let (int, frac) = word.split_once('.').unwrap_or((word, ""));
+        if int.len() != 3 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        digits.push_str(int);
+        last += 1;
+        if !frac.is_empty() {
+            digits.push('.');
+            digits.push_str(frac);
+            break;
+        }
+    }
+    if last == i {
+        return None;
+    }
+    let low = Decimal::from_str(&digits).ok()?.normalize();
+    Some(Quantity::single(low, last, true, false))
+}
+
+/// True if token `i` is "a" or "an" (any case).
+fn is_article(w: &Words, i: usize) -> bool {
+    ARTICLES.iter().any(|a| w.is(i, a))
+}
+
+/// A spelled-out number at `i`: "two billion", "twenty-five", "one hundred and fifty thousand", "a million",
+/// "half a million", "half a" (before "per cent").
+fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
+    if w.is(i, HALF) {
+        return half_at(w, i);
+    }
+    let mut total = Decimal::ZERO;
+    let mut group = Decimal::ZERO;
+    let mut any = false;
+    let mut multiplied = false;
+    let mut j = i;
+    loop {
+        let word = w.word(j);
+        if is_article(w, j) && !any {
+            // "a million": only before a scale word.
+            match number_word(w.word(j + 1)) {
+                Some((_, true)) => {
+                    group = Decimal::ONE;
+                    j += 1;
+                    continue;
+                }
+                _ => return None,
+            }
+        }
+        if word.eq_ignore_ascii_case("and") && any && number_word(w.word(j + 1)).is_some_and(|(_, s)| !s) {
+            j += 1;
+            continue;
+        }
+        let parts: Vec<&str> = word.split('-').collect();
+        let values: Option<Vec<(u64, bool)>> = parts.iter().map(|p| number_word(p)).collect();
+        let Some(values) = values.filter(|v| !v.is_empty()) else { break };
+        // A scale word needs a number before it: "Million Dollar Baby" is a title, "a million dollars" money.
+        if !any && group.is_zero() && values[0].1 {
+            return None;
+        }
+        for (v, is_scale) in values {
+            let v = Decimal::from(v);
+            if is_scale {
+                if group.is_zero() {
+                    group = Decimal::ONE;
+                }
+                if v == Decimal::ONE_HUNDRED {
+                    group = group.checked_mul(v)?;
+                } else {
+                    total = total.checked_add(group.checked_mul(v)?)?;
+                    group = Decimal::ZERO;
+                    multiplied = true;
+                }
+            } else {
+                group = group.checked_add(v)?;
+            }
+        }
+        any = true;
+        j += 1;
+    }
+    if !any {
+        return None;
+    }
+    let value = total.checked_add(group)?;
+    Some(Quantity::single(value, j - 1, false, multiplied))
+}
+
+/// "half" at `i`: "half" and "half a" are 0.5 (before "per cent", "point"), "half a million" 500000.
+fn half_at(w: &Words, i: usize) -> Option<Quantity> {
+    let mut k = i + 1;
+    if is_article(w, k) {
+        k += 1;
+    }
+    let mut value = Decimal::new(5, 1);
+    let mut last = k - 1;
+    let mut multiplied = false;
+    if let Some((v, true)) = number_word(w.word(k)) {
+        value = value.checked_mul(Decimal::from(v))?;
+        last = k;
+        multiplied = true;
+    }
+    Some(Quantity::single(value, last, false, multiplied))
+}
+
+/// The number as written before any multiplier word (`15` in "15 million").
+pub(super) fn digits_value(w: &Words, i: usize, q: &Quantity) -> Option<Decimal> {
+    if !q.multiplied {
+        return Some(q.low);
+    }
+    let (v, suffix) = parse_number_part(w.get(i)?)?;
+    match suffix {
+        Suffix::None if !v.is_zero() => Some(v),
+        _ => None,
+    }
+}
