@@ -24,19 +24,42 @@ pub struct Article {
     pub text: String,
 }
 
+/// What can go wrong reading the corpus. Every variant names the input (and line) it concerns.
 #[derive(Debug, Error)]
 pub enum CorpusError {
+    /// An input named on the command line does not exist.
     #[error("{path}: no such file or directory")]
-    NotFound { path: String },
-    #[error("{path}: {source}")]
-    Io { path: String, source: io::Error },
-    #[error("{path}: not a .txt or .jsonl file")]
-    Unsupported { path: String },
+    NotFound {
+        /// The input as given.
+        path: String,
+    },
+    /// An input named on the command line (or a directory being listed) cannot be read: fatal.
+    #[error("{path}: cannot read")]
+    Io {
+        /// The input.
+        path: String,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A JSONL line that is not a usable article; the run goes on without it.
     #[error("{path}:{line}: {reason}")]
-    BadLine { path: String, line: usize, reason: String },
+    BadLine {
+        /// The JSONL file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with the line.
+        reason: String,
+    },
     /// A file found in a directory that cannot be used (empty, binary, unreadable); the run goes on without it.
     #[error("{path}: {reason}")]
-    Skipped { path: String, reason: String },
+    Skipped {
+        /// The file.
+        path: String,
+        /// Why it is skipped.
+        reason: String,
+    },
 }
 
 impl CorpusError {
@@ -46,15 +69,18 @@ impl CorpusError {
     }
 }
 
-/// Where articles come from, in reading order.
+/// Where articles come from, in reading order. `explicit` sources were named on the command line: failing to read
+/// them is an error of the run (exit 2), while files found in a directory are reported and skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Source {
     Text {
         path: PathBuf,
         id: String,
+        explicit: bool,
     },
     Jsonl {
         path: PathBuf,
+        explicit: bool,
     },
     Stdin,
     /// A directory entry that could not be listed: reported and skipped when reached.
@@ -68,6 +94,10 @@ enum Source {
 pub struct Articles {
     sources: VecDeque<Source>,
     current: Option<JsonlLines>,
+    /// Document ids seen so far, to warn about a repeated one (rows are keyed by `doc_id`).
+    seen: std::collections::HashSet<String>,
+    /// Where each id was first seen, for that warning.
+    first_seen: std::collections::HashMap<String, String>,
 }
 
 struct JsonlLines {
@@ -83,8 +113,10 @@ struct JsonArticle {
     title: Option<String>,
 }
 
-/// Opens the inputs: each a `.txt` file, a `.jsonl` file, a directory (searched recursively for both, in sorted
-/// order) or `-` for JSONL on stdin. Fails at once, naming the path, if an input does not exist or cannot be listed.
+/// Opens the inputs: each a file (JSONL if it ends in `.jsonl`, else one text article, whatever its name: a file
+/// named on the command line is what the user wants read), a directory (searched recursively for `.txt` and
+/// `.jsonl` files, in sorted order) or `-` for JSONL on stdin. Fails at once, naming the path, if an input does not
+/// exist or cannot be opened.
 pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
     let mut sources = VecDeque::new();
     for input in inputs {
@@ -110,31 +142,43 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
                     }
                     Err(e) => return Err(CorpusError::Io { path: shown.clone(), source: e.into() }),
                 };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
                 let path = entry.path();
                 let rel = path.strip_prefix(input).unwrap_or(path);
-                match source_for(path, rel.to_string_lossy().into_owned()) {
+                let file_type = entry.file_type();
+                if file_type.is_dir() {
+                    continue;
+                }
+                match source_for(path, rel.to_string_lossy().into_owned(), false) {
+                    // A FIFO, socket or device named like an article would block or never end: say so, skip it.
+                    Some(_) if !file_type.is_file() => found.push(Source::Broken {
+                        path: path.display().to_string(),
+                        reason: "not a regular file, skipped".into(),
+                    }),
                     Some(s) => found.push(s),
                     None => tracing::debug!("skipping {}", path.display()),
                 }
             }
+            if !found.iter().any(|s| matches!(s, Source::Text { .. } | Source::Jsonl { .. })) {
+                tracing::warn!("{shown}: no .txt or .jsonl file in this directory");
+            }
             sources.extend(found);
         } else {
-            let source = source_for(input, shown.clone()).ok_or(CorpusError::Unsupported { path: shown.clone() })?;
+            let source = source_for(input, shown.clone(), true)
+                .unwrap_or(Source::Text { path: input.clone(), id: shown.clone(), explicit: true });
             // An input named on the command line must be readable: that is a usage error, not a skip.
             File::open(input).map_err(|e| CorpusError::Io { path: shown, source: e })?;
             sources.push_back(source);
         }
     }
-    Ok(Articles { sources, current: None })
+    Ok(Articles { sources, current: None, seen: Default::default(), first_seen: Default::default() })
 }
 
-fn source_for(path: &Path, id: String) -> Option<Source> {
+/// The source for a file by its extension: `.txt` or `.jsonl` (any case); other names are not articles when found in
+/// a directory.
+fn source_for(path: &Path, id: String, explicit: bool) -> Option<Source> {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("txt") => Some(Source::Text { path: path.to_path_buf(), id }),
-        Some("jsonl") => Some(Source::Jsonl { path: path.to_path_buf() }),
+        Some("txt") => Some(Source::Text { path: path.to_path_buf(), id, explicit }),
+        Some("jsonl") => Some(Source::Jsonl { path: path.to_path_buf(), explicit }),
         _ => None,
     }
 }
@@ -172,8 +216,33 @@ pub fn first_line(text: &str) -> &str {
     text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
 }
 
+/// The title and the text to extract from. A JSONL `title` is part of the article, as a `.txt` file's first line
+/// is: unless the text already starts with it, the text becomes `title + "\n\n" + text`, so the title's entities
+/// and amounts get rows, and every offset refers to that joined text.
+fn with_title(title: Option<String>, text: String) -> (String, String) {
+    match title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+        Some(t) if !text.trim_start().starts_with(&t) => {
+            let joined = format!("{t}\n\n{text}");
+            (t, joined)
+        }
+        Some(t) => (t, text),
+        None => (first_line(&text).to_string(), text),
+    }
+}
+
 impl Articles {
-    fn next_json(&mut self) -> Option<Result<Article, CorpusError>> {
+    /// Warns when an id was already used by an earlier article: rows are keyed by `doc_id`, so a repeated id merges
+    /// two articles in the table.
+    fn check_id(&mut self, article: &Article, place: String) {
+        if !self.seen.insert(article.id.clone()) {
+            let first = self.first_seen.get(&article.id).cloned().unwrap_or_default();
+            tracing::warn!("{place}: id {:?} already used by {first}: their rows share one doc_id", article.id);
+        } else {
+            self.first_seen.insert(article.id.clone(), place);
+        }
+    }
+
+    fn next_json(&mut self) -> Option<Result<(Article, String), CorpusError>> {
         let cur = self.current.as_mut()?;
         let mut buf = Vec::new();
         loop {
@@ -190,7 +259,9 @@ impl Articles {
             }
             cur.line_no += 1;
             let bad = |reason: String| CorpusError::BadLine { path: cur.name.clone(), line: cur.line_no, reason };
-            let line = match std::str::from_utf8(&buf) {
+            // A UTF-8 byte-order mark at the start of the file belongs to the file, not to its first record.
+            let bytes = if cur.line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
+            let line = match std::str::from_utf8(bytes) {
                 Ok(l) => l,
                 Err(_) => return Some(Err(bad("not valid UTF-8, line skipped".into()))),
             };
@@ -211,8 +282,12 @@ impl Articles {
             if text.trim().is_empty() {
                 return Some(Err(bad("empty \"text\", line skipped".into())));
             }
-            let title = parsed.title.unwrap_or_else(|| first_line(&text).to_string());
-            return Some(Ok(Article { id, title, text }));
+            if id.trim().is_empty() {
+                tracing::warn!("{}:{}: empty \"id\": its rows get an empty doc_id", cur.name, cur.line_no);
+            }
+            let place = format!("{}:{}", cur.name, cur.line_no);
+            let (title, text) = with_title(parsed.title, text);
+            return Some(Ok((Article { id, title, text }, place)));
         }
     }
 }
@@ -221,29 +296,45 @@ impl Iterator for Articles {
     type Item = Result<Article, CorpusError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let item = self.next_untracked()?;
+        Some(item.map(|(article, place)| {
+            self.check_id(&article, place);
+            article
+        }))
+    }
+}
+
+impl Articles {
+    /// The next article and where it came from (`path` or `path:line`), before the id check.
+    fn next_untracked(&mut self) -> Option<Result<(Article, String), CorpusError>> {
         loop {
             if let Some(item) = self.next_json() {
                 return Some(item);
             }
             self.current = None;
             let (path, reader): (String, Box<dyn BufRead + Send>) = match self.sources.pop_front()? {
-                Source::Text { path, id } => {
+                Source::Text { path, id, explicit } => {
                     let shown = path.display().to_string();
                     let mut bytes = Vec::new();
                     if let Err(e) = File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-                        return Some(Err(CorpusError::Skipped { path: shown, reason: format!("{e}, skipped") }));
+                        return Some(Err(if explicit {
+                            CorpusError::Io { path: shown, source: e }
+                        } else {
+                            CorpusError::Skipped { path: shown, reason: format!("{e}, skipped") }
+                        }));
                     }
                     if let Some(reason) = unusable(&bytes) {
                         return Some(Err(CorpusError::Skipped { path: shown, reason: reason.into() }));
                     }
                     let text = decode(bytes, &shown);
                     let title = first_line(&text).to_string();
-                    return Some(Ok(Article { id, title, text }));
+                    return Some(Ok((Article { id, title, text }, shown)));
                 }
-                Source::Jsonl { path } => {
+                Source::Jsonl { path, explicit } => {
                     let shown = path.display().to_string();
                     match File::open(&path) {
                         Ok(f) => (shown, Box::new(BufReader::new(f))),
+                        Err(e) if explicit => return Some(Err(CorpusError::Io { path: shown, source: e })),
                         Err(e) => {
                             return Some(Err(CorpusError::Skipped { path: shown, reason: format!("{e}, skipped") }))
                         }
@@ -298,9 +389,11 @@ mod tests {
         let err = read(&[PathBuf::from("/no/such/dir")]).err().unwrap();
         assert_eq!(err.to_string(), "/no/such/dir: no such file or directory");
         let dir = tempfile::tempdir().unwrap();
+        // A file named explicitly is read as text whatever its name (a `.pdf` in a directory is passed over).
         let p = dir.path().join("x.pdf");
-        fs::write(&p, "x").unwrap();
-        assert!(read(&[p]).err().unwrap().to_string().ends_with("x.pdf: not a .txt or .jsonl file"));
+        fs::write(&p, "Plain text").unwrap();
+        let got: Vec<Article> = read(std::slice::from_ref(&p)).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(got[0].text, "Plain text");
         let p = dir.path().join("bad.jsonl");
         fs::write(&p, "{\"id\":1,\"text\":\"ok\"}\n{broken\n{\"id\":2}\n").unwrap();
         let got: Vec<_> = read(std::slice::from_ref(&p)).unwrap().collect();
@@ -312,6 +405,48 @@ mod tests {
             format!("{}:3: no \"text\" field, line skipped", p.display())
         );
         assert!(got[1].as_ref().unwrap_err().is_skip());
+    }
+
+    #[test]
+    fn jsonl_bom_is_dropped_and_a_title_is_part_of_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("edge.jsonl");
+        let lines = [
+            "\u{feff}{\"id\": \"a\", \"title\": \"Microsoft buys Activision for $69 billion\", \"text\": \"The deal closed.\"}",
+            "{\"id\": \"b\", \"title\": \"Same start\", \"text\": \"Same start\\nBody.\"}",
+            "{\"id\": \"c\", \"title\": \"  \", \"text\": \"First line\\nBody.\"}",
+        ];
+        fs::write(&p, lines.join("\n")).unwrap();
+        let got: Vec<Article> = read(std::slice::from_ref(&p)).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(got.len(), 3, "the BOM line is a record");
+        assert_eq!(got[0].title, "Microsoft buys Activision for $69 billion");
+        assert_eq!(got[0].text, "Microsoft buys Activision for $69 billion\n\nThe deal closed.");
+        assert_eq!(got[1].text, "Same start\nBody.", "a title the text starts with is not repeated");
+        assert_eq!((got[2].title.as_str(), got[2].text.as_str()), ("First line", "First line\nBody."));
+    }
+
+    /// A file named on the command line that cannot be read ends the run (exit 2), where the same file found in a
+    /// directory would be skipped. `/proc/self/mem` opens but fails on the first read, even for root.
+    #[test]
+    fn an_unreadable_file_named_explicitly_is_an_error_not_a_skip() {
+        let got: Vec<_> = read(&[PathBuf::from("/proc/self/mem")]).unwrap().collect();
+        let err = got[0].as_ref().unwrap_err();
+        assert!(!err.is_skip(), "{err}");
+        assert!(err.to_string().starts_with("/proc/self/mem: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn a_fifo_in_a_directory_is_reported_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo on a NUL-terminated path in a fresh temporary directory.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        fs::write(dir.path().join("real.txt"), "Real text").unwrap();
+        let got: Vec<_> = read(&[dir.path().to_path_buf()]).unwrap().collect();
+        let err = got[0].as_ref().unwrap_err();
+        assert!(err.is_skip() && err.to_string().ends_with("pipe.txt: not a regular file, skipped"), "{err}");
+        assert_eq!(got[1].as_ref().unwrap().text, "Real text");
     }
 
     #[test]
