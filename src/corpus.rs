@@ -163,8 +163,11 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
             }
             sources.extend(found);
         } else {
-            let source = source_for(input, shown.clone(), true)
-                .unwrap_or(Source::Text { path: input.clone(), id: shown.clone(), explicit: true });
+            let source = source_for(input, shown.clone(), true).unwrap_or(Source::Text {
+                path: input.clone(),
+                id: shown.clone(),
+                explicit: true,
+            });
             // An input named on the command line must be readable: that is a usage error, not a skip.
             File::open(input).map_err(|e| CorpusError::Io { path: shown, source: e })?;
             sources.push_back(source);

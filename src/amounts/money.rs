@@ -76,7 +76,7 @@ fn money(first: usize, q: &Quantity, last: usize, unit: &'static str, unit_exp: 
 }
 
 /// `m` with its sign flipped and its span widened to `first..=last` (the sign or brackets included).
-fn negate(m: Match, first: usize, last: usize) -> Match {
+pub(super) fn negate(m: Match, first: usize, last: usize) -> Match {
     Match { first, last, value: -m.value, value_high: m.value_high.map(|h| -h), ..m }
 }
 
@@ -101,7 +101,7 @@ fn bracket_negative(w: &Words, i: usize) -> Option<Match> {
 
 /// True if `-` or `−` at `i` is a minus sign: written against what follows, and not a dash touching the word or
 /// number before it ("$24-$26", "sub-$100").
-fn is_minus_sign(w: &Words, i: usize, word: &str) -> bool {
+pub(super) fn is_minus_sign(w: &Words, i: usize, word: &str) -> bool {
     matches!(word, "-" | "\u{2212}") && w.touching(i) && (i == 0 || !w.touching(i - 1))
 }
 

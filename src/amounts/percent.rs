@@ -5,11 +5,15 @@
 use rust_decimal::Decimal;
 
 use super::lexicon::{BASIS_POINT_SIGNS, BETWEEN, PERCENT_SIGNS, RATE_WORDS};
+use super::money::{is_minus_sign, negate};
 use super::numbers::{quantity_at, scale, scale_high, Suffix};
 use super::{AmountKind, Match, Words};
 
 /// The percentage that starts at token `i`, if any.
 pub(super) fn percent_at(w: &Words, i: usize) -> Option<Match> {
+    if w.get(i).is_some_and(|word| is_minus_sign(w, i, word)) {
+        return minus_percent(w, i);
+    }
     if w.is(i, BETWEEN) {
         return between_at(w, i);
     }
@@ -32,6 +36,16 @@ pub(super) fn percent_at(w: &Words, i: usize) -> Option<Match> {
     }
     let (unit, div, marker_last) = percent_marker(w, a.last + 1)?;
     percent(i, marker_last, a.low, a.high, unit, div)
+}
+
+/// `-3.5%`: the percentage after a minus sign, negated, sign included, as money's `-$5m` is. Not a range.
+fn minus_percent(w: &Words, i: usize) -> Option<Match> {
+    let m = percent_at(w, i + 1)?;
+    if m.first == i + 1 && m.value_high.is_none() {
+        let last = m.last;
+        return Some(negate(m, i, last));
+    }
+    None
 }
 
 /// "between 50 and 60%": one range, "between" included, when two plain numbers in rising order are joined by "and"

@@ -186,6 +186,11 @@ fn signs() {
         vec![("$24", "24"), ("$26", "26")]
     );
     assert_eq!(one("floats sub-$100 PC"), ("$100".into(), "100".into(), None, "USD"));
+    // Percentages keep their minus sign as money does; a dash between numbers is still not one.
+    assert_eq!(one("growth of -3.5% last year"), ("-3.5%".into(), "-3.5".into(), None, "%"));
+    assert_eq!(one("GDP fell −0.4 per cent"), ("−0.4 per cent".into(), "-0.4".into(), None, "%"));
+    assert_eq!(one("rates -0.25 percentage points"), ("-0.25 percentage points".into(), "-0.25".into(), None, "pp"));
+    assert_eq!(one("a rise of 3-4%"), ("3-4%".into(), "3".into(), Some("4".into()), "%"));
 }
 
 #[test]
