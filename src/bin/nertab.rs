@@ -1,8 +1,9 @@
 //! The `nertab` command line: a thin layer over the library.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -175,6 +176,8 @@ fn main() -> ExitCode {
         .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the table went away (`| head`): it has what it wanted, so the run ends quietly.
+        Err(e) if closed_output(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nertab: {e:#}");
             // 1: the run itself was fine but --strict refused a skipped input; 2: usage, input, model or I/O error.
@@ -184,6 +187,40 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether `e` is the table's reader having closed stdout or a FIFO.
+fn closed_output(e: &anyhow::Error) -> bool {
+    match e.downcast_ref::<PipelineError>() {
+        Some(PipelineError::Output(o)) => o.is_closed(),
+        _ => e.downcast_ref::<OutputError>().is_some_and(OutputError::is_closed),
+    }
+}
+
+/// The temporary file of the table being written, for the signal thread to remove. It is not cleared when the run
+/// ends: by then the file has been renamed into place or removed, and removing a missing file does nothing.
+static UNFINISHED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// On SIGINT, SIGTERM or SIGHUP: removes the unfinished table's temporary file (the old table is untouched until
+/// the final rename), then exits with 128 + the signal's number, as a shell reports a killed command. A thread
+/// waits for the signals, so no work is done inside a signal handler; it exits with `_exit`, so nothing of the
+/// interrupted run (libtorch's threads, its static destructors) runs on.
+fn clean_up_on_signals() -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                if let Some(path) = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                    let _ = std::fs::remove_file(path);
+                }
+                signal_hook::low_level::exit(128 + signal);
+            }
+        })
+        .context("starting the signal thread")?;
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -329,6 +366,7 @@ struct ExtractArgs {
 fn extract(args: ExtractArgs) -> Result<()> {
     let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
     let wall = Instant::now();
+    clean_up_on_signals()?;
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
     let mut resources = Resources::default();
@@ -337,6 +375,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
     }
     let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
     let mut sink = open_sink(&output, bom)?;
+    *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = sink.unfinished().map(Path::to_path_buf);
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -363,7 +402,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
 }
 
 /// The sink for `-o PATH`. Another format (`.xlsx`, `.jsonl`) is a file in `src/output/` and an arm here.
-fn open_sink(path: &std::path::Path, bom: bool) -> Result<Box<dyn RowSink>, OutputError> {
+fn open_sink(path: &Path, bom: bool) -> Result<Box<dyn RowSink>, OutputError> {
     Ok(Box::new(CsvSink::create(path, bom)?))
 }
 

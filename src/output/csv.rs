@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use super::atomic::AtomicWriter;
+use super::atomic::{AtomicWriter, ErrorTarget};
 use super::{OutputError, Row, RowSink, COLUMNS};
 
 /// Prefixes a cell that a spreadsheet would evaluate as a formula.
@@ -23,8 +23,16 @@ pub fn defuse(cell: &str) -> Cow<'_, str> {
 /// Streams rows as CSV to a file (atomically replaced when finished) or to stdout.
 pub struct CsvSink {
     csv: csv::Writer<AtomicWriter>,
-    name: String,
+    errors: ErrorTarget,
     rows: u64,
+}
+
+/// A CSV writer error as an [`OutputError`]: I/O against the output's path (a closed reader as such), the rest kept.
+fn csv_error(errors: &ErrorTarget, e: csv::Error) -> OutputError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if errors.closed_by(io) => OutputError::Closed { path: errors.name().to_string() },
+        _ => OutputError::Csv { path: errors.name().to_string(), source: e },
+    }
 }
 
 impl CsvSink {
@@ -32,13 +40,13 @@ impl CsvSink {
     /// which makes Excel read it as UTF-8.
     pub fn create(path: &Path, bom: bool) -> Result<CsvSink, OutputError> {
         let mut out = AtomicWriter::create(path, ".csv.tmp")?;
-        let name = out.name().to_string();
+        let errors = out.errors().clone();
         if bom {
-            out.write_all("\u{feff}".as_bytes()).map_err(|source| OutputError::Io { path: name.clone(), source })?;
+            out.write_all("\u{feff}".as_bytes()).map_err(|e| errors.io(e))?;
         }
         let mut csv = csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 16).from_writer(out);
-        csv.write_record(COLUMNS).map_err(|source| OutputError::Csv { path: name.clone(), source })?;
-        Ok(CsvSink { csv, name, rows: 0 })
+        csv.write_record(COLUMNS).map_err(|e| csv_error(&errors, e))?;
+        Ok(CsvSink { csv, errors, rows: 0 })
     }
 }
 
@@ -60,18 +68,20 @@ impl RowSink for CsvSink {
             defuse(&row.context_entities),
             defuse(row.sentence_text),
         ];
-        self.csv
-            .write_record(record.iter().map(|c| c.as_bytes()))
-            .map_err(|source| OutputError::Csv { path: self.name.clone(), source })?;
+        self.csv.write_record(record.iter().map(|c| c.as_bytes())).map_err(|e| csv_error(&self.errors, e))?;
         self.rows += 1;
         Ok(())
     }
 
     fn finish(self: Box<Self>) -> Result<u64, OutputError> {
-        let CsvSink { csv, name, rows } = *self;
-        let out = csv.into_inner().map_err(|e| OutputError::Io { path: name, source: e.into_error() })?;
+        let CsvSink { csv, errors, rows } = *self;
+        let out = csv.into_inner().map_err(|e| errors.io(e.into_error()))?;
         out.commit()?;
         Ok(rows)
+    }
+
+    fn unfinished(&self) -> Option<&Path> {
+        self.csv.get_ref().temp_path()
     }
 }
 

@@ -10,6 +10,7 @@ pub mod atomic;
 pub mod csv;
 
 use std::io;
+use std::path::Path;
 
 use rust_decimal::Decimal;
 use thiserror::Error;
@@ -73,15 +74,59 @@ pub trait RowSink {
 
     /// Flushes and puts the finished table in place; returns the number of rows written.
     fn finish(self: Box<Self>) -> Result<u64, OutputError>;
+
+    /// The temporary file an unfinished table is being written to, if any: what a process that is killed before
+    /// [`finish`](RowSink::finish) must remove (dropping the sink does it otherwise).
+    fn unfinished(&self) -> Option<&Path> {
+        None
+    }
 }
 
-/// A table that could not be written, with the path it concerns (`-` for stdout).
+/// A table that could not be written, naming the path as given (`-` for stdout), never a temporary file.
+///
+/// Messages do not repeat their cause: it is the error's [`source`](std::error::Error::source), which a caller
+/// prints after the message (`PATH: what failed: cause`).
 #[derive(Debug, Error)]
 pub enum OutputError {
-    /// Creating, writing or renaming the table failed.
-    #[error("{path}: {source}")]
-    Io { path: String, source: io::Error },
+    /// The directory of a new table could not be created.
+    #[error("{path}: cannot create its directory")]
+    Dir {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// The temporary file beside the table could not be created (e.g. the directory is not writable).
+    #[error("{path}: cannot create a temporary file beside it")]
+    Temp {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// Opening, writing, syncing or renaming the table failed.
+    #[error("{path}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
     /// The CSV writer failed.
-    #[error("{path}: {source}")]
-    Csv { path: String, source: ::csv::Error },
+    #[error("{path}")]
+    Csv {
+        path: String,
+        #[source]
+        source: ::csv::Error,
+    },
+    /// A path that a table cannot be written to, refused before any work is done.
+    #[error("{path}: is {what}, not a file, FIFO or character device to write the table to")]
+    NotWritable { path: String, what: &'static str },
+    /// The reader of stdout or a FIFO closed it (`nertab … -o - | head`): the run ends, but nothing failed.
+    #[error("{path}: closed by its reader")]
+    Closed { path: String },
+}
+
+impl OutputError {
+    /// Whether the output's reader went away, which ends a run quietly rather than as a failure.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, OutputError::Closed { .. })
+    }
 }
