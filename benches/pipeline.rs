@@ -17,6 +17,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use nertab::corpus::Article;
 use nertab::model::Precision;
 use nertab::ner::NerModel;
+use nertab::output::csv::CsvSink;
+use nertab::output::RowSink;
 use nertab::tokenize::{tokenize, Tokenized};
 use tch::{Device, Kind, Tensor};
 
@@ -156,13 +158,16 @@ fn end_to_end(c: &mut Criterion) {
                 continue;
             }
         };
-        let pipeline = nertab::pipeline::Pipeline { ner: Some(ner), amounts: true, chunk: 64, strict: false };
+        let mut resources = nertab::extract::Resources { ner_model: Some(ner) };
+        let extractors = nertab::extract::build(&["ner", "amounts"], &mut resources).expect("extractors");
+        let mut pipeline = nertab::pipeline::Pipeline { extractors, chunk: 64, strict: false };
         g.bench_function(precision.as_str(), |b| {
             b.iter(|| {
-                let mut table = nertab::table::TableWriter::create(&out.path().join("t.csv"), false).expect("table");
+                let mut sink: Box<dyn RowSink> =
+                    Box::new(CsvSink::create(&out.path().join("t.csv"), false).expect("table"));
                 let mut stats = nertab::pipeline::Stats::default();
-                pipeline.run(articles.iter().cloned().map(Ok), &mut table, &mut stats).expect("pipeline");
-                table.finish().expect("table written")
+                pipeline.run(articles.iter().cloned().map(Ok), &mut *sink, &mut stats).expect("pipeline");
+                sink.finish().expect("table written")
             })
         });
     }

@@ -1,7 +1,9 @@
 //! nertab: news articles in, one spreadsheet-ready CSV knowledge table out.
 //!
 //! The data path, one module per stage:
-//! [`corpus`] (reading) → [`tokenize`] → [`ner`] ∥ [`amounts`] → [`table`] (writing), glued by [`pipeline`].
+//! [`corpus`] (reading) → [`tokenize`] → [`extract`]ors ([`ner`] ∥ [`amounts`]) → [`output`] sinks (writing),
+//! glued by [`pipeline`]. The two seams are traits: [`extract::Extractor`] (what finds mentions) and
+//! [`output::RowSink`] (where typed rows go), so a new extractor or output format is a new file, not a new pipeline.
 //! Below [`ner`], the model layer [`model`] runs the transformer and knows nothing of documents. Training and
 //! evaluation live beside inference: [`conll`] (data), [`train`] (the only module that names rust-bert), [`eval`].
 
@@ -9,10 +11,11 @@ pub mod amounts;
 pub mod conll;
 pub mod corpus;
 pub mod eval;
+pub mod extract;
 pub mod model;
 pub mod ner;
+pub mod output;
 pub mod pipeline;
-pub mod table;
 pub mod tokenize;
 pub mod train;
 

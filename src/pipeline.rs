@@ -1,29 +1,34 @@
-//! The data path: articles → [`tokenize`] → [`ner`] ∥ [`amounts`] → [`table`] rows.
+//! The data path: articles → [`tokenize`](crate::tokenize) → [`extract`](crate::extract)ors → rows →
+//! a [`RowSink`].
 //!
 //! Articles are processed in chunks so memory stays bounded on any corpus: a chunk is tokenized in parallel (rayon),
-//! then NER runs on the calling thread (libtorch has its own intra-op threads and a model is not `Sync`) while the
-//! amounts extractor runs over the same chunk on the rayon pool. Rows leave in input order, then offset order,
-//! whatever the thread count.
+//! then the extractors run beside each other over the same chunk: the first (NER: libtorch has its own intra-op
+//! threads) on the calling thread, each other one on a scoped thread of its own, from which it uses the rayon pool.
+//! Their mentions are then combined per document (context entities) and leave as rows in input order, then offset
+//! order, whatever the thread count.
 
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::amounts::{self, Amount};
 use crate::corpus::{Article, CorpusError};
-use crate::ner::{Entity, NerError, NerModel};
-use crate::table::{Row, TableError, TableWriter};
+use crate::extract::{self, Doc, ExtractError, Extractor, Mention};
+use crate::output::{OutputError, Row, RowSink};
 use crate::tokenize::{self, Tokenized};
 
+/// Why a run ended early.
 #[derive(Debug, Error)]
 pub enum PipelineError {
+    /// An input that could not be read (not one that is skipped).
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// An extractor that failed (the NER model).
     #[error(transparent)]
-    Ner(#[from] NerError),
+    Extract(#[from] ExtractError),
+    /// A table that could not be written.
     #[error(transparent)]
-    Table(#[from] TableError),
+    Output(#[from] OutputError),
     /// Under `--strict`, an input that would have been skipped.
     #[error("{0} (--strict: no output written)")]
     Strict(CorpusError),
@@ -32,23 +37,46 @@ pub enum PipelineError {
 /// Counts and stage timings of a run, for `--stats`.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
+    /// Articles processed.
     pub articles: u64,
+    /// Files and JSONL lines skipped (reported on stderr).
     pub skipped: u64,
+    /// Bytes of article text, as decoded.
     pub bytes: u64,
+    /// Sentences of all articles.
     pub sentences: u64,
+    /// Words of all articles.
     pub words: u64,
+    /// Rows written.
     pub rows: u64,
+    /// Time spent reading articles.
     pub read: Duration,
+    /// Time spent tokenizing.
     pub tokenize: Duration,
-    pub ner: Duration,
-    pub amounts: Duration,
+    /// Time spent in each extractor, by name, in the order they ran (they run beside each other).
+    pub extract: Vec<(&'static str, Duration)>,
+    /// Time spent building rows and handing them to the sink.
     pub write: Duration,
 }
 
-/// What to extract.
+impl Stats {
+    /// Time spent in the extractor `name` (zero if it did not run).
+    pub fn extract_time(&self, name: &str) -> Duration {
+        self.extract.iter().filter(|(n, _)| *n == name).map(|(_, t)| *t).sum()
+    }
+
+    fn add_extract_time(&mut self, name: &'static str, t: Duration) {
+        match self.extract.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += t,
+            None => self.extract.push((name, t)),
+        }
+    }
+}
+
+/// What to extract, and how.
 pub struct Pipeline {
-    pub ner: Option<NerModel>,
-    pub amounts: bool,
+    /// The extractors, in the order they run (see the module doc); build them with [`extract::build`].
+    pub extractors: Vec<Box<dyn Extractor>>,
     /// Articles per chunk.
     pub chunk: usize,
     /// Fail on the first skipped file or line instead of reporting it.
@@ -62,8 +90,8 @@ struct Prepared {
 
 impl Pipeline {
     /// Runs every article through the extractors and writes the rows. Unusable files and JSONL lines are reported and
-    /// skipped (or end the run under `strict`); any other input, model or output error ends the run.
-    pub fn run<I>(&self, articles: I, table: &mut TableWriter, stats: &mut Stats) -> Result<(), PipelineError>
+    /// skipped (or end the run under `strict`); any other input, extractor or output error ends the run.
+    pub fn run<I>(&mut self, articles: I, sink: &mut dyn RowSink, stats: &mut Stats) -> Result<(), PipelineError>
     where
         I: Iterator<Item = Result<Article, CorpusError>>,
     {
@@ -86,12 +114,17 @@ impl Pipeline {
                 }
             }
             stats.read += t.elapsed();
-            self.run_chunk(chunk, table, stats)?;
+            self.run_chunk(chunk, sink, stats)?;
         }
         Ok(())
     }
 
-    fn run_chunk(&self, chunk: Vec<Article>, table: &mut TableWriter, stats: &mut Stats) -> Result<(), PipelineError> {
+    fn run_chunk(
+        &mut self,
+        chunk: Vec<Article>,
+        sink: &mut dyn RowSink,
+        stats: &mut Stats,
+    ) -> Result<(), PipelineError> {
         let t = Instant::now();
         let prepared: Vec<Prepared> =
             chunk.into_par_iter().map(|article| Prepared { doc: tokenize::tokenize(&article.text), article }).collect();
@@ -103,36 +136,23 @@ impl Pipeline {
             stats.words += p.doc.tokens.len() as u64;
         }
 
-        let want_amounts = self.amounts;
-        let (entities, (amounts, amounts_time)) = std::thread::scope(|s| {
-            let amounts = s.spawn(|| {
-                let t = Instant::now();
-                let found: Vec<Vec<Amount>> = if want_amounts {
-                    prepared.par_iter().map(|p| amounts::extract(&p.article.text, &p.doc)).collect()
-                } else {
-                    vec![Vec::new(); prepared.len()]
-                };
-                (found, t.elapsed())
-            });
-            let t = Instant::now();
-            let entities = match &self.ner {
-                Some(model) => {
-                    let docs: Vec<crate::ner::Doc> =
-                        prepared.iter().map(|p| crate::ner::Doc { text: &p.article.text, tokens: &p.doc }).collect();
-                    model.predict(&docs)
-                }
-                None => Ok(vec![Vec::new(); prepared.len()]),
-            };
-            stats.ner += t.elapsed();
-            (entities, amounts.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-        });
-        let entities = entities?;
-        stats.amounts += amounts_time;
+        let docs: Vec<Doc<'_>> = prepared.iter().map(|p| Doc { text: &p.article.text, tokens: &p.doc }).collect();
+        let mut mentions: Vec<Vec<Mention>> = (0..docs.len()).map(|_| Vec::new()).collect();
+        for (name, found, time) in run_extractors(&mut self.extractors, &docs) {
+            stats.add_extract_time(name, time);
+            let found = found?;
+            if found.len() != docs.len() {
+                return Err(ExtractError::Count { name, got: found.len(), expected: docs.len() }.into());
+            }
+            for (all, more) in mentions.iter_mut().zip(found) {
+                all.extend(more);
+            }
+        }
 
         let t = Instant::now();
-        for ((p, ents), amts) in prepared.iter().zip(&entities).zip(&amounts) {
-            for row in rows_for(&p.article, &p.doc, ents, amts) {
-                table.write(&row)?;
+        for (p, mentions) in prepared.iter().zip(&mentions) {
+            for row in rows_for(&p.article, &p.doc, mentions) {
+                sink.write(&row)?;
                 stats.rows += 1;
             }
         }
@@ -141,67 +161,53 @@ impl Pipeline {
     }
 }
 
-/// The table rows of one article, ordered by offset.
-pub fn rows_for(article: &Article, doc: &Tokenized, entities: &[Entity], amounts: &[Amount]) -> Vec<Row> {
-    let text = &article.text;
-    let sentence_text = |i: usize| text[doc.sentence_bytes(i)].to_string();
-    // Code-point offsets → byte offsets, computed once per article.
-    let byte_of = |chars: usize| -> usize {
-        let t = doc.tokens.partition_point(|t| t.start < chars);
-        match doc.tokens.get(t) {
-            Some(tok) if tok.start == chars => tok.byte_start,
-            _ => {
-                let prev = &doc.tokens[t.saturating_sub(1)];
-                if prev.end == chars {
-                    prev.byte_end
-                } else {
-                    text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b)
-                }
-            }
-        }
+/// What one extractor returned for a chunk, and how long it took.
+type Found = (&'static str, Result<Vec<Vec<Mention>>, ExtractError>, Duration);
+
+/// Runs every extractor over `docs` at the same time: the first on this thread, each other one on a scoped thread.
+/// Results come back in extractor order.
+fn run_extractors(extractors: &mut [Box<dyn Extractor>], docs: &[Doc<'_>]) -> Vec<Found> {
+    let timed = |e: &dyn Extractor| {
+        let t = Instant::now();
+        let found = e.extract(docs);
+        (e.name(), found, t.elapsed())
     };
-    let span = |start: usize, end: usize| text[byte_of(start)..byte_of(end)].to_string();
-    let mut rows = Vec::with_capacity(entities.len() + amounts.len());
-    for e in entities {
-        rows.push(Row {
-            doc_id: article.id.clone(),
-            sentence: e.sentence,
-            start: e.start,
-            end: e.end,
-            text: span(e.start, e.end),
-            kind: e.label.clone(),
-            value: String::new(),
-            value_high: String::new(),
-            unit: String::new(),
-            score: format!("{:.4}", e.score),
-            source: "ner".into(),
-            context_entities: String::new(),
-            sentence_text: sentence_text(e.sentence),
-        });
-    }
-    for a in amounts {
-        let context: Vec<String> = entities
-            .iter()
-            .filter(|e| e.sentence == a.sentence)
-            .map(|e| format!("{}|{}", span(e.start, e.end), e.label))
-            .collect();
-        rows.push(Row {
-            doc_id: article.id.clone(),
-            sentence: a.sentence,
-            start: a.start,
-            end: a.end,
-            text: span(a.start, a.end),
-            kind: a.kind.as_str().into(),
-            value: a.value.to_string(),
-            value_high: a.value_high.map(|v| v.to_string()).unwrap_or_default(),
-            unit: a.unit.into(),
-            score: String::new(),
-            source: "amounts".into(),
-            context_entities: context.join(";"),
-            sentence_text: sentence_text(a.sentence),
-        });
-    }
-    rows.sort_by(|a, b| (a.start, a.end, &a.source).cmp(&(b.start, b.end, &b.source)));
+    let Some((first, rest)) = extractors.split_first_mut() else {
+        return Vec::new();
+    };
+    std::thread::scope(|s| {
+        // `&mut` (not `&`) so that an extractor need only be `Send`, not `Sync`, to run on another thread.
+        let others: Vec<_> = rest.iter_mut().map(|e| s.spawn(move || timed(&**e))).collect();
+        let mut found = vec![timed(&**first)];
+        found.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
+        found
+    })
+}
+
+/// The table rows of one article from all its mentions (in extractor order), ordered by offset, then source.
+pub fn rows_for<'a>(article: &'a Article, doc: &Tokenized, mentions: &'a [Mention]) -> Vec<Row<'a>> {
+    let text = article.text.as_str();
+    let context = extract::context_entities(text, doc, mentions);
+    let mut rows: Vec<Row<'a>> = mentions
+        .iter()
+        .zip(context)
+        .map(|(m, context_entities)| Row {
+            doc_id: &article.id,
+            sentence: m.sentence,
+            start: m.start,
+            end: m.end,
+            text: extract::span_text(text, doc, m.start, m.end),
+            kind: &m.label,
+            value: m.value,
+            value_high: m.value_high,
+            unit: m.unit.as_deref(),
+            score: m.score,
+            source: m.source,
+            context_entities,
+            sentence_text: &text[doc.sentence_bytes(m.sentence)],
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.start, a.end, a.source).cmp(&(b.start, b.end, b.source)));
     rows
 }
 

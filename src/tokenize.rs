@@ -37,6 +37,15 @@ pub struct Sentence {
     pub tokens: Range<usize>,
 }
 
+/// A document as the extractors read it: its text and the words and sentences cut from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    /// The article text the token offsets refer to.
+    pub text: &'a str,
+    /// Words and sentences of `text`.
+    pub tokens: &'a Tokenized,
+}
+
 /// An article cut into words and sentences.
 #[derive(Debug, Clone, Default)]
 pub struct Tokenized {

@@ -24,7 +24,7 @@ fn check_offsets(corpus: &Path, rows: &[csv::StringRecord]) {
         let (start, end): (usize, usize) = (row[2].parse().unwrap(), row[3].parse().unwrap());
         let span: String = chars[start..end].iter().collect();
         // Text cells are exact, except that a leading formula character is defused with a quote.
-        assert_eq!(nertab::table::defuse(&span), &row[4], "{row:?}");
+        assert_eq!(nertab::output::csv::defuse(&span), &row[4], "{row:?}");
         assert!(row[12].contains(&span), "{row:?}");
     }
 }
@@ -37,7 +37,7 @@ fn amounts_on_the_seed_corpus() {
     let o = nertab(&["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (header, rows) = records(&std::fs::read(&out).unwrap());
-    assert_eq!(header, nertab::table::COLUMNS.to_vec());
+    assert_eq!(header, nertab::output::COLUMNS.to_vec());
     let money: Vec<_> = rows.iter().filter(|r| &r[5] == "MONEY").collect();
     let percent: Vec<_> = rows.iter().filter(|r| &r[5] == "PERCENT").collect();
     assert_eq!(money.len(), 3);

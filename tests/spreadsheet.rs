@@ -56,7 +56,7 @@ fn libreoffice_reads_numbers_as_numbers_text_as_text_and_no_formulas() {
     assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
     let sheet: Vec<Vec<(serde_json::Value, String)>> = serde_json::from_slice(&read.stdout).unwrap();
     let header: Vec<&str> = sheet[0].iter().map(|(v, _)| v.as_str().unwrap()).collect();
-    assert_eq!(header, nertab::table::COLUMNS.to_vec());
+    assert_eq!(header, nertab::output::COLUMNS.to_vec());
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let rows = &sheet[1..];
     assert_eq!(rows.len(), 4, "{rows:?}");

@@ -1,16 +1,19 @@
 //! The `nertab` command line: a thin layer over the library.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use nertab::extract::{self, Extractor, Resources};
 use nertab::ner::NerModel;
+use nertab::output::csv::CsvSink;
+use nertab::output::{OutputError, RowSink};
 use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
-use nertab::table::TableWriter;
 
 #[derive(Parser)]
 #[command(name = "nertab", version, about = "News articles in, a CSV knowledge table of entities and amounts out")]
@@ -34,12 +37,6 @@ impl From<PrecisionArg> for nertab::model::Precision {
             PrecisionArg::Int8 => nertab::model::Precision::Int8,
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Extractor {
-    Ner,
-    Amounts,
 }
 
 #[derive(Args)]
@@ -126,8 +123,9 @@ enum Command {
         #[command(flatten)]
         model: ModelArgs,
         /// Extractors to run, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"])]
-        extractors: Vec<Extractor>,
+        #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"],
+              value_parser = clap::builder::PossibleValuesParser::new(extract::names()))]
+        extractors: Vec<String>,
         /// Worker threads (rayon and libtorch); default: all cores.
         #[arg(long)]
         threads: Option<usize>,
@@ -186,6 +184,8 @@ fn main() -> ExitCode {
         .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the table went away (`| head`): it has what it wanted, so the run ends quietly.
+        Err(e) if closed_output(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nertab: {e:#}");
             // 1: the run itself was fine but --strict refused a skipped input; 2: usage, input, model or I/O error.
@@ -195,6 +195,40 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether `e` is the table's reader having closed stdout or a FIFO.
+fn closed_output(e: &anyhow::Error) -> bool {
+    match e.downcast_ref::<PipelineError>() {
+        Some(PipelineError::Output(o)) => o.is_closed(),
+        _ => e.downcast_ref::<OutputError>().is_some_and(OutputError::is_closed),
+    }
+}
+
+/// The temporary file of the table being written, for the signal thread to remove. It is not cleared when the run
+/// ends: by then the file has been renamed into place or removed, and removing a missing file does nothing.
+static UNFINISHED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// On SIGINT, SIGTERM or SIGHUP: removes the unfinished table's temporary file (the old table is untouched until
+/// the final rename), then exits with 128 + the signal's number, as a shell reports a killed command. A thread
+/// waits for the signals, so no work is done inside a signal handler; it exits with `_exit`, so nothing of the
+/// interrupted run (libtorch's threads, its static destructors) runs on.
+fn clean_up_on_signals() -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                if let Some(path) = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                    let _ = std::fs::remove_file(path);
+                }
+                signal_hook::low_level::exit(128 + signal);
+            }
+        })
+        .context("starting the signal thread")?;
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -371,7 +405,7 @@ struct ExtractArgs {
     inputs: Vec<PathBuf>,
     output: PathBuf,
     model: ModelArgs,
-    extractors: Vec<Extractor>,
+    extractors: Vec<String>,
     threads: Option<usize>,
     show_stats: bool,
     strict: bool,
@@ -381,11 +415,16 @@ struct ExtractArgs {
 fn extract(args: ExtractArgs) -> Result<()> {
     let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
     let wall = Instant::now();
+    clean_up_on_signals()?;
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
-    let ner = if extractors.contains(&Extractor::Ner) { Some(model.load()?) } else { None };
-    let pipeline = Pipeline { ner, amounts: extractors.contains(&Extractor::Amounts), chunk: 64, strict };
-    let mut table = TableWriter::create(&output, bom)?;
+    let mut resources = Resources::default();
+    if extract::needs_ner_model(&extractors) {
+        resources.ner_model = Some(model.load()?);
+    }
+    let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
+    let mut sink = open_sink(&output, bom)?;
+    *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = sink.unfinished().map(Path::to_path_buf);
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -400,18 +439,23 @@ fn extract(args: ExtractArgs) -> Result<()> {
             bar.inc(1);
         }
     });
-    pipeline.run(articles, &mut table, &mut stats)?;
-    let rows = table.finish()?;
+    pipeline.run(articles, &mut *sink, &mut stats)?;
+    let rows = sink.finish()?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
     if show_stats {
-        print_stats(&stats, rows, pipeline.ner.as_ref(), threads, wall.elapsed().as_secs_f64());
+        print_stats(&stats, rows, &pipeline.extractors, threads, wall.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
-fn print_stats(s: &Stats, rows: u64, ner: Option<&NerModel>, threads: usize, wall: f64) {
+/// The sink for `-o PATH`. Another format (`.xlsx`, `.jsonl`) is a file in `src/output/` and an arm here.
+fn open_sink(path: &Path, bom: bool) -> Result<Box<dyn RowSink>, OutputError> {
+    Ok(Box::new(CsvSink::create(path, bom)?))
+}
+
+fn print_stats(s: &Stats, rows: u64, extractors: &[Box<dyn Extractor>], threads: usize, wall: f64) {
     let per_s = |n: u64| n as f64 / wall.max(1e-9);
     eprintln!("nertab stats ({threads} threads)");
     eprintln!(
@@ -428,21 +472,28 @@ fn print_stats(s: &Stats, rows: u64, ner: Option<&NerModel>, threads: usize, wal
         per_s(s.words),
         per_s(s.bytes) / 1e6
     );
-    if let Some(model) = ner {
-        let p = model.pieces_processed();
-        eprintln!(
-            "  NER ({}, context {}): {p} word pieces fed, {:.0} pieces/s of NER time",
-            model.precision().as_str(),
-            model.options.context,
-            p as f64 / s.ner.as_secs_f64().max(1e-9)
-        );
+    for e in extractors {
+        if let Some(line) = e.summary(s.extract_time(e.name())) {
+            eprintln!("  {line}");
+        }
     }
+    // Every registered extractor, run or not (0.00 s), the first one named as the one the others run beside.
+    let first = extract::names().next().unwrap_or_default();
+    let extract_times: Vec<String> = extract::names()
+        .map(|name| {
+            let t = s.extract_time(name).as_secs_f64();
+            if name == first {
+                format!("{name} {t:.2} s")
+            } else {
+                format!("{name} {t:.2} s (beside {first})")
+            }
+        })
+        .collect();
     eprintln!(
-        "  stages: read {:.2} s, tokenize {:.2} s, ner {:.2} s, amounts {:.2} s (beside ner), write {:.2} s",
+        "  stages: read {:.2} s, tokenize {:.2} s, {}, write {:.2} s",
         s.read.as_secs_f64(),
         s.tokenize.as_secs_f64(),
-        s.ner.as_secs_f64(),
-        s.amounts.as_secs_f64(),
+        extract_times.join(", "),
         s.write.as_secs_f64()
     );
     if let Some(rss) = peak_rss() {

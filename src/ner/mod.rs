@@ -22,8 +22,9 @@ use thiserror::Error;
 
 use crate::model::encoder::read_weights;
 use crate::model::{Encoder, ModelConfig, ModelError, Precision, Ranges, RangesFile};
+pub use crate::tokenize::Doc;
 use crate::tokenize::{TokenizerError, WordPieceTokenizer};
-pub use windows::{batch_words, BatchTensors, Doc, EncodedDoc, Inputs, Prepared, Window, WordSlot};
+pub use windows::{batch_words, BatchTensors, EncodedDoc, Inputs, Prepared, Window, WordSlot};
 
 /// Number of casing classes used as token-type ids (see [`casing_class`]).
 pub const CASING_CLASSES: i64 = 5;

@@ -11,16 +11,7 @@ use std::ops::Range;
 use tch::Tensor;
 
 use super::{casing_class, NerError, NerOptions};
-use crate::tokenize::{Tokenized, WordPieceTokenizer};
-
-/// A document as the NER model reads it: its text and the words and sentences cut from it.
-#[derive(Debug, Clone, Copy)]
-pub struct Doc<'a> {
-    /// The article text the token offsets refer to.
-    pub text: &'a str,
-    /// Words and sentences of `text`.
-    pub tokens: &'a Tokenized,
-}
+use crate::tokenize::{Doc, Tokenized, WordPieceTokenizer};
 
 /// Turns documents into model inputs: the tokenizer and whether token types carry casing. Inference
 /// ([`super::NerModel`]) and training both use it.

@@ -1,0 +1,50 @@
+//! Money and percentages as an extractor: [`crate::amounts::extract`] over each document, in parallel.
+//!
+//! The grammar works on one document at a time and is cheap, so documents are spread over the rayon pool; it runs
+//! beside the NER model, not after it.
+
+use rayon::prelude::*;
+
+use super::{Doc, ExtractError, Extractor, Mention, Registration, Resources};
+use crate::amounts;
+
+/// The extractor's name and its mentions' `source`.
+pub const SOURCE: &str = "amounts";
+
+/// How `--extractors amounts` is built: it needs nothing.
+pub const REGISTRATION: Registration = Registration { name: SOURCE, needs_ner_model: false, build };
+
+fn build(_: &mut Resources) -> Result<Box<dyn Extractor>, ExtractError> {
+    Ok(Box::new(AmountsExtractor))
+}
+
+/// Money (`MONEY`, ISO 4217 unit) and percentages (`PERCENT`, unit `%` or `pp`) with exact values.
+pub struct AmountsExtractor;
+
+impl Extractor for AmountsExtractor {
+    fn name(&self) -> &'static str {
+        SOURCE
+    }
+
+    fn extract(&self, docs: &[Doc<'_>]) -> Result<Vec<Vec<Mention>>, ExtractError> {
+        Ok(docs
+            .par_iter()
+            .map(|doc| {
+                amounts::extract(doc.text, doc.tokens)
+                    .into_iter()
+                    .map(|a| Mention {
+                        sentence: a.sentence,
+                        start: a.start,
+                        end: a.end,
+                        label: a.kind.as_str().into(),
+                        value: Some(a.value),
+                        value_high: a.value_high,
+                        unit: Some(a.unit.into()),
+                        score: None,
+                        source: SOURCE,
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+}

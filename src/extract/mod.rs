@@ -1,0 +1,212 @@
+//! Extractors: what turns tokenized documents into mentions.
+//!
+//! Why a trait: the pipeline should not know which extractors exist. Each one sees a chunk of tokenized documents
+//! at once (the NER model batches word pieces across documents) and returns, per document, [`Mention`]s of one
+//! shared shape, which the pipeline turns into table rows. Extractors never see each other's output: what combines
+//! them ([`context_entities`]) runs after all of them. A new extractor (dates, say) is one file beside [`ner`] and
+//! [`amounts`] and one line in [`REGISTRY`].
+
+pub mod amounts;
+pub mod ner;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use thiserror::Error;
+
+use crate::ner::{NerError, NerModel};
+use crate::tokenize::Tokenized;
+
+pub use crate::tokenize::Doc;
+
+/// One mention found by an extractor, with the fields any extractor may fill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// Index of the sentence the mention is in.
+    pub sentence: usize,
+    /// Code-point offset of the mention in the article.
+    pub start: usize,
+    /// Code-point offset one past the mention.
+    pub end: usize,
+    /// Entity type (`PER`, `ORG`, …) or what a value measures (`MONEY`, `PERCENT`).
+    pub label: Cow<'static, str>,
+    /// Normalized value, for extractors that read one.
+    pub value: Option<Decimal>,
+    /// Upper end of a range.
+    pub value_high: Option<Decimal>,
+    /// Unit of the value.
+    pub unit: Option<Cow<'static, str>>,
+    /// Confidence, for extractors that have one.
+    pub score: Option<f32>,
+    /// Name of the extractor that found it (the `source` column).
+    pub source: &'static str,
+}
+
+/// Finds mentions in a chunk of documents.
+///
+/// `Send` because the pipeline runs extractors beside each other on scoped threads: the first one on the calling
+/// thread, every other one on a thread of its own, from which it may use the rayon pool.
+pub trait Extractor: Send {
+    /// The extractor's `--extractors` name, also its mentions' `source`.
+    fn name(&self) -> &'static str;
+
+    /// The mentions of each document, one list per document of `docs`, in order.
+    fn extract(&self, docs: &[Doc<'_>]) -> Result<Vec<Vec<Mention>>, ExtractError>;
+
+    /// A line for `--stats` about the work done so far, given the time spent in [`extract`](Self::extract).
+    fn summary(&self, _busy: Duration) -> Option<String> {
+        None
+    }
+}
+
+/// An extractor that failed, or could not be built.
+#[derive(Debug, Error)]
+pub enum ExtractError {
+    /// The NER model failed.
+    #[error(transparent)]
+    Ner(#[from] NerError),
+    /// Building an extractor that needs a model without one.
+    #[error("the {0} extractor needs a loaded NER model")]
+    NoModel(&'static str),
+    /// A name that no [`REGISTRY`] entry has.
+    #[error("unknown extractor {0:?}")]
+    Unknown(String),
+    /// An extractor that broke its contract of one list per document.
+    #[error("the {name} extractor returned {got} lists for {expected} documents")]
+    Count { name: &'static str, got: usize, expected: usize },
+}
+
+/// What the caller loads for the extractors it asks for: the command line owns how a model is found and loaded.
+#[derive(Default)]
+pub struct Resources {
+    /// The NER model, for extractors whose [`Registration::needs_ner_model`] is set.
+    pub ner_model: Option<NerModel>,
+}
+
+/// An extractor the command line can name.
+pub struct Registration {
+    /// Its `--extractors` name.
+    pub name: &'static str,
+    /// Whether [`Resources::ner_model`] must be loaded to build it.
+    pub needs_ner_model: bool,
+    /// Builds it, taking what it needs from the resources.
+    pub build: fn(&mut Resources) -> Result<Box<dyn Extractor>, ExtractError>,
+}
+
+/// Every extractor, in the order they run: the first runs on the calling thread (the NER model, which has its own
+/// libtorch threads), the others each beside it.
+pub const REGISTRY: &[Registration] = &[ner::REGISTRATION, amounts::REGISTRATION];
+
+/// The `--extractors` names, in registry order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|r| r.name)
+}
+
+/// Whether any of the extractors `names` needs the NER model.
+pub fn needs_ner_model<S: AsRef<str>>(names: &[S]) -> bool {
+    REGISTRY.iter().any(|r| r.needs_ner_model && names.iter().any(|n| n.as_ref() == r.name))
+}
+
+/// Builds the extractors `names` (each once, in registry order, whatever order they are named in).
+pub fn build<S: AsRef<str>>(names: &[S], resources: &mut Resources) -> Result<Vec<Box<dyn Extractor>>, ExtractError> {
+    if let Some(unknown) = names.iter().find(|n| REGISTRY.iter().all(|r| r.name != n.as_ref())) {
+        return Err(ExtractError::Unknown(unknown.as_ref().to_string()));
+    }
+    REGISTRY.iter().filter(|r| names.iter().any(|n| n.as_ref() == r.name)).map(|r| (r.build)(resources)).collect()
+}
+
+/// The text of the code-point span `start..end` of `text`, using the word offsets of `doc` to avoid a scan.
+pub fn span_text<'a>(text: &'a str, doc: &Tokenized, start: usize, end: usize) -> &'a str {
+    let byte_of = |chars: usize| -> usize {
+        let t = doc.tokens.partition_point(|t| t.start < chars);
+        match doc.tokens.get(t) {
+            Some(tok) if tok.start == chars => tok.byte_start,
+            _ => match doc.tokens.get(t.saturating_sub(1)) {
+                Some(prev) if prev.end == chars => prev.byte_end,
+                _ => text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b),
+            },
+        }
+    };
+    &text[byte_of(start)..byte_of(end)]
+}
+
+/// The `context_entities` cell of each mention of one document: for a value mention (any that is not a named
+/// entity), the entities of its sentence as `text|TYPE` joined by `;`, in the order NER found them; empty for an
+/// entity.
+///
+/// A separate step after all extractors, so that no extractor depends on another's output.
+pub fn context_entities(text: &str, doc: &Tokenized, mentions: &[Mention]) -> Vec<String> {
+    let is_entity = |m: &Mention| m.source == ner::SOURCE;
+    // One cell per sentence that has a value mention, built once: a long article can have 100,000s of mentions.
+    let mut cells: HashMap<usize, String> =
+        mentions.iter().filter(|m| !is_entity(m)).map(|m| (m.sentence, String::new())).collect();
+    for e in mentions.iter().filter(|m| is_entity(m)) {
+        if let Some(cell) = cells.get_mut(&e.sentence) {
+            if !cell.is_empty() {
+                cell.push(';');
+            }
+            cell.push_str(span_text(text, doc, e.start, e.end));
+            cell.push('|');
+            cell.push_str(&e.label);
+        }
+    }
+    mentions
+        .iter()
+        .map(|m| if is_entity(m) { String::new() } else { cells.get(&m.sentence).cloned().unwrap_or_default() })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(source: &'static str, label: &'static str, sentence: usize, start: usize, end: usize) -> Mention {
+        Mention {
+            sentence,
+            start,
+            end,
+            label: label.into(),
+            value: None,
+            value_high: None,
+            unit: None,
+            score: None,
+            source,
+        }
+    }
+
+    #[test]
+    fn spans_are_code_points() {
+        let text = "Café owner Zoë paid €5m.";
+        let doc = crate::tokenize::tokenize(text);
+        assert_eq!(span_text(text, &doc, 11, 14), "Zoë");
+        assert_eq!(span_text(text, &doc, 20, 23), "€5m");
+        assert_eq!(span_text(text, &doc, 2, 4), "fé");
+    }
+
+    #[test]
+    fn value_mentions_get_the_entities_of_their_sentence() {
+        let text = "North Korea lost $2bn to Lazarus. Seoul rose 3%.";
+        let doc = crate::tokenize::tokenize(text);
+        let mentions = vec![
+            mention(ner::SOURCE, "LOC", 0, 0, 11),
+            mention(ner::SOURCE, "ORG", 0, 25, 32),
+            mention(ner::SOURCE, "LOC", 1, 34, 39),
+            mention(amounts::SOURCE, "MONEY", 0, 17, 21),
+            mention(amounts::SOURCE, "PERCENT", 1, 45, 47),
+        ];
+        let cells = context_entities(text, &doc, &mentions);
+        assert_eq!(cells, ["", "", "", "North Korea|LOC;Lazarus|ORG", "Seoul|LOC"]);
+    }
+
+    #[test]
+    fn registry_builds_in_its_own_order() {
+        let built = build(&["amounts"], &mut Resources::default()).unwrap();
+        assert_eq!(built.iter().map(|e| e.name()).collect::<Vec<_>>(), ["amounts"]);
+        assert!(matches!(build(&["ner"], &mut Resources::default()), Err(ExtractError::NoModel("ner"))));
+        assert!(matches!(build(&["dates"], &mut Resources::default()), Err(ExtractError::Unknown(_))));
+        assert!(needs_ner_model(&["amounts", "ner"]) && !needs_ner_model(&["amounts"]));
+        assert_eq!(names().collect::<Vec<_>>(), ["ner", "amounts"]);
+    }
+}

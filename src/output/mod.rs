@@ -1,0 +1,132 @@
+//! Where rows go: the [`RowSink`] trait, the typed [`Row`] every sink receives, and the sinks.
+//!
+//! Why typed rows: numbers stay numbers (offsets as integers, values as exact decimals, scores as floats) until a
+//! sink formats them, so a format that has types of its own (a spreadsheet, JSON) gets them without parsing text
+//! back. The pipeline only knows [`RowSink`]; a new format (`.xlsx`, `.jsonl`) is one file beside [`csv`] that
+//! implements it, writing through [`atomic`] like every file sink, plus one arm where the command line picks the
+//! sink.
+
+pub mod atomic;
+pub mod csv;
+
+use std::io;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use thiserror::Error;
+
+/// The table's columns, in order: every sink writes these fields, in this order where its format has one.
+pub const COLUMNS: [&str; 13] = [
+    "doc_id",
+    "sentence",
+    "start",
+    "end",
+    "text",
+    "type",
+    "value",
+    "value_high",
+    "unit",
+    "score",
+    "source",
+    "context_entities",
+    "sentence_text",
+];
+
+/// One mention as the table holds it. Field order is the column order ([`COLUMNS`]); `None` is an empty cell.
+///
+/// Text borrows from the article and the mention it came from, so building a row copies nothing but its context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row<'a> {
+    /// Document id.
+    pub doc_id: &'a str,
+    /// 0-based sentence index in the article.
+    pub sentence: usize,
+    /// Code-point offset of the mention in the article.
+    pub start: usize,
+    /// Code-point offset one past the mention.
+    pub end: usize,
+    /// The mention's text, `article[start..end]`.
+    pub text: &'a str,
+    /// Entity type (`PER`, …) or amount kind (`MONEY`, `PERCENT`): the `type` column.
+    pub kind: &'a str,
+    /// Normalized value (amounts).
+    pub value: Option<Decimal>,
+    /// Upper end of a range (amounts).
+    pub value_high: Option<Decimal>,
+    /// Unit of the value: ISO 4217 code, `%` or `pp`.
+    pub unit: Option<&'a str>,
+    /// Model confidence (NER).
+    pub score: Option<f32>,
+    /// The extractor that found the mention.
+    pub source: &'a str,
+    /// For a value mention, the entities of its sentence as `text|TYPE` joined by `;`; else empty.
+    pub context_entities: String,
+    /// The sentence that holds the mention.
+    pub sentence_text: &'a str,
+}
+
+/// Receives the table's rows in order and makes them durable on [`finish`](RowSink::finish).
+///
+/// A sink that is dropped without `finish` must leave any earlier table at its path untouched.
+pub trait RowSink {
+    /// Appends one row.
+    fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError>;
+
+    /// Flushes and puts the finished table in place; returns the number of rows written.
+    fn finish(self: Box<Self>) -> Result<u64, OutputError>;
+
+    /// The temporary file an unfinished table is being written to, if any: what a process that is killed before
+    /// [`finish`](RowSink::finish) must remove (dropping the sink does it otherwise).
+    fn unfinished(&self) -> Option<&Path> {
+        None
+    }
+}
+
+/// A table that could not be written, naming the path as given (`-` for stdout), never a temporary file.
+///
+/// Messages do not repeat their cause: it is the error's [`source`](std::error::Error::source), which a caller
+/// prints after the message (`PATH: what failed: cause`).
+#[derive(Debug, Error)]
+pub enum OutputError {
+    /// The directory of a new table could not be created.
+    #[error("{path}: cannot create its directory")]
+    Dir {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// The temporary file beside the table could not be created (e.g. the directory is not writable).
+    #[error("{path}: cannot create a temporary file beside it")]
+    Temp {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// Opening, writing, syncing or renaming the table failed.
+    #[error("{path}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// The CSV writer failed.
+    #[error("{path}")]
+    Csv {
+        path: String,
+        #[source]
+        source: ::csv::Error,
+    },
+    /// A path that a table cannot be written to, refused before any work is done.
+    #[error("{path}: is {what}, not a file, FIFO or character device to write the table to")]
+    NotWritable { path: String, what: &'static str },
+    /// The reader of stdout or a FIFO closed it (`nertab … -o - | head`): the run ends, but nothing failed.
+    #[error("{path}: closed by its reader")]
+    Closed { path: String },
+}
+
+impl OutputError {
+    /// Whether the output's reader went away, which ends a run quietly rather than as a failure.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, OutputError::Closed { .. })
+    }
+}
