@@ -53,6 +53,7 @@ pub enum CorpusError {
         reason: String,
     },
     /// A file found in a directory that cannot be used (empty, binary, unreadable); the run goes on without it.
+    /// Neither this nor [`CorpusError::BadLine`] says "skipped" itself: the pipeline says what it does with them.
     #[error("{path}: {reason}")]
     Skipped {
         /// The file.
@@ -137,7 +138,7 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
                     Err(e) if e.depth() > 0 => {
                         let path = e.path().map_or(shown.clone(), |p| p.display().to_string());
                         let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
-                        found.push(Source::Broken { path, reason: format!("{reason}, skipped") });
+                        found.push(Source::Broken { path, reason: reason.to_string() });
                         continue;
                     }
                     Err(e) => return Err(CorpusError::Io { path: shown.clone(), source: e.into() }),
@@ -150,10 +151,8 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
                 }
                 match source_for(path, rel.to_string_lossy().into_owned(), false) {
                     // A FIFO, socket or device named like an article would block or never end: say so, skip it.
-                    Some(_) if !file_type.is_file() => found.push(Source::Broken {
-                        path: path.display().to_string(),
-                        reason: "not a regular file, skipped".into(),
-                    }),
+                    Some(_) if !file_type.is_file() => found
+                        .push(Source::Broken { path: path.display().to_string(), reason: "not a regular file".into() }),
                     Some(s) => found.push(s),
                     None => tracing::debug!("skipping {}", path.display()),
                 }
@@ -174,6 +173,24 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
         }
     }
     Ok(Articles { sources, current: None, seen: Default::default(), first_seen: Default::default() })
+}
+
+impl Articles {
+    /// The size on disk of every input still to read, for a progress bar with an ETA; `None` when stdin is one of
+    /// them (its size is unknown).
+    pub fn total_bytes(&self) -> Option<u64> {
+        let mut total = 0;
+        for source in &self.sources {
+            match source {
+                Source::Text { path, .. } | Source::Jsonl { path, .. } => {
+                    total += std::fs::metadata(path).map_or(0, |m| m.len());
+                }
+                Source::Stdin => return None,
+                Source::Broken { .. } => {}
+            }
+        }
+        Some(total)
+    }
 }
 
 /// The source for a file by its extension: `.txt` or `.jsonl` (any case); other names are not articles when found in
@@ -206,9 +223,9 @@ pub fn decode(mut bytes: Vec<u8>, name: &str) -> String {
 /// Why a file's bytes are not an article, if they are not: empty (or only white space) or binary (NUL bytes).
 pub fn unusable(bytes: &[u8]) -> Option<&'static str> {
     if bytes.contains(&0) {
-        Some("binary file (NUL bytes), skipped")
+        Some("binary file (NUL bytes)")
     } else if bytes.iter().all(u8::is_ascii_whitespace) {
-        Some("empty, skipped")
+        Some("empty")
     } else {
         None
     }
@@ -256,7 +273,7 @@ impl Articles {
                 Err(e) => {
                     return Some(Err(CorpusError::Skipped {
                         path: cur.name.clone(),
-                        reason: format!("{e}, rest skipped"),
+                        reason: format!("{e} (the rest of the file)"),
                     }))
                 }
             }
@@ -266,24 +283,24 @@ impl Articles {
             let bytes = if cur.line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
             let line = match std::str::from_utf8(bytes) {
                 Ok(l) => l,
-                Err(_) => return Some(Err(bad("not valid UTF-8, line skipped".into()))),
+                Err(_) => return Some(Err(bad("not valid UTF-8".into()))),
             };
             if line.trim().is_empty() {
                 continue;
             }
             let parsed: JsonArticle = match serde_json::from_str(line) {
                 Ok(p) => p,
-                Err(e) => return Some(Err(bad(format!("invalid JSON: {e}, line skipped")))),
+                Err(e) => return Some(Err(bad(format!("invalid JSON: {e}")))),
             };
-            let Some(text) = parsed.text else { return Some(Err(bad("no \"text\" field, line skipped".into()))) };
+            let Some(text) = parsed.text else { return Some(Err(bad("no \"text\" field".into()))) };
             let id = match parsed.id {
                 Some(serde_json::Value::String(s)) => s,
                 Some(serde_json::Value::Number(n)) => n.to_string(),
-                Some(_) => return Some(Err(bad("\"id\" is not a string or number, line skipped".into()))),
-                None => return Some(Err(bad("no \"id\" field, line skipped".into()))),
+                Some(_) => return Some(Err(bad("\"id\" is not a string or number".into()))),
+                None => return Some(Err(bad("no \"id\" field".into()))),
             };
             if text.trim().is_empty() {
-                return Some(Err(bad("empty \"text\", line skipped".into())));
+                return Some(Err(bad("empty \"text\"".into())));
             }
             if id.trim().is_empty() {
                 tracing::warn!("{}:{}: empty \"id\": its rows get an empty doc_id", cur.name, cur.line_no);
@@ -323,7 +340,7 @@ impl Articles {
                         return Some(Err(if explicit {
                             CorpusError::Io { path: shown, source: e }
                         } else {
-                            CorpusError::Skipped { path: shown, reason: format!("{e}, skipped") }
+                            CorpusError::Skipped { path: shown, reason: e.to_string() }
                         }));
                     }
                     if let Some(reason) = unusable(&bytes) {
@@ -338,9 +355,7 @@ impl Articles {
                     match File::open(&path) {
                         Ok(f) => (shown, Box::new(BufReader::new(f))),
                         Err(e) if explicit => return Some(Err(CorpusError::Io { path: shown, source: e })),
-                        Err(e) => {
-                            return Some(Err(CorpusError::Skipped { path: shown, reason: format!("{e}, skipped") }))
-                        }
+                        Err(e) => return Some(Err(CorpusError::Skipped { path: shown, reason: e.to_string() })),
                     }
                 }
                 Source::Stdin => ("<stdin>".to_string(), Box::new(BufReader::new(io::stdin()))),
@@ -403,10 +418,7 @@ mod tests {
         assert!(got[0].is_ok());
         let e1 = got[1].as_ref().unwrap_err().to_string();
         assert!(e1.starts_with(&format!("{}:2: invalid JSON", p.display())), "{e1}");
-        assert_eq!(
-            got[2].as_ref().unwrap_err().to_string(),
-            format!("{}:3: no \"text\" field, line skipped", p.display())
-        );
+        assert_eq!(got[2].as_ref().unwrap_err().to_string(), format!("{}:3: no \"text\" field", p.display()));
         assert!(got[1].as_ref().unwrap_err().is_skip());
     }
 
@@ -448,7 +460,7 @@ mod tests {
         fs::write(dir.path().join("real.txt"), "Real text").unwrap();
         let got: Vec<_> = read(&[dir.path().to_path_buf()]).unwrap().collect();
         let err = got[0].as_ref().unwrap_err();
-        assert!(err.is_skip() && err.to_string().ends_with("pipe.txt: not a regular file, skipped"), "{err}");
+        assert!(err.is_skip() && err.to_string().ends_with("pipe.txt: not a regular file"), "{err}");
         assert_eq!(got[1].as_ref().unwrap().text, "Real text");
     }
 
@@ -473,11 +485,11 @@ mod tests {
         let errors: Vec<String> = got.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
         assert!(got.iter().filter_map(|r| r.as_ref().err()).all(CorpusError::is_skip));
         assert_eq!(errors.len(), 5, "{errors:?}");
-        assert!(errors[0].ends_with("a_empty.txt: empty, skipped"));
-        assert!(errors[1].ends_with("b_binary.txt: binary file (NUL bytes), skipped"));
+        assert!(errors[0].ends_with("a_empty.txt: empty"));
+        assert!(errors[1].ends_with("b_binary.txt: binary file (NUL bytes)"));
         assert!(errors[2].contains("c_dangling.txt"));
-        assert!(errors[3].ends_with("e.jsonl:1: empty \"text\", line skipped"));
-        assert!(errors[4].ends_with("e.jsonl:2: not valid UTF-8, line skipped"));
+        assert!(errors[3].ends_with("e.jsonl:1: empty \"text\""));
+        assert!(errors[4].ends_with("e.jsonl:2: not valid UTF-8"));
         let ids: Vec<String> = got.into_iter().filter_map(Result::ok).map(|a| a.id).collect();
         assert_eq!(ids, vec!["d_good.txt", "2"]);
     }

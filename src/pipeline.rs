@@ -30,7 +30,7 @@ pub enum PipelineError {
     #[error(transparent)]
     Output(#[from] OutputError),
     /// Under `--strict`, an input that would have been skipped.
-    #[error("{0} (--strict: no output written)")]
+    #[error("{0} (--strict: stopped, no table written or replaced)")]
     Strict(CorpusError),
 }
 
@@ -104,7 +104,7 @@ impl Pipeline {
                     Ok(a) => chunk.push(a),
                     Err(e) if e.is_skip() && self.strict => return Err(PipelineError::Strict(e)),
                     Err(e) if e.is_skip() => {
-                        tracing::warn!("{e}");
+                        tracing::warn!("{e}, skipped");
                         stats.skipped += 1;
                     }
                     Err(e) => return Err(e.into()),

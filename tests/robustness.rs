@@ -35,7 +35,7 @@ fn bad_files_are_skipped_with_warnings_and_the_rest_is_processed() {
     assert!(err.contains("a_empty.txt: empty, skipped"), "{err}");
     assert!(err.contains("b_binary.txt: binary file (NUL bytes), skipped"), "{err}");
     assert!(err.contains("c_cp1252.txt: not valid UTF-8, decoded as Windows-1252"), "{err}");
-    assert!(err.contains("d.jsonl:2: no \"text\" field, line skipped"), "{err}");
+    assert!(err.contains("d.jsonl:2: no \"text\" field, skipped"), "{err}");
     let got: Vec<(String, String, String, String)> =
         rows(&out).iter().map(|r| (r[0].to_string(), r[2].to_string(), r[4].to_string(), r[6].to_string())).collect();
     assert_eq!(
@@ -64,7 +64,7 @@ fn strict_fails_with_exit_1_and_leaves_the_old_table() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("a_empty.txt: empty, skipped (--strict"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a_empty.txt: empty (--strict: stopped"));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous good table\n");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left behind");
 }

@@ -24,17 +24,21 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum PrecisionArg {
+    /// The fastest batch-independent path for this CPU and model (see the README).
+    Auto,
     Fp32,
     Bf16,
     Int8,
 }
 
-impl From<PrecisionArg> for nertab::model::Precision {
-    fn from(p: PrecisionArg) -> Self {
-        match p {
-            PrecisionArg::Fp32 => nertab::model::Precision::Fp32,
-            PrecisionArg::Bf16 => nertab::model::Precision::Bf16,
-            PrecisionArg::Int8 => nertab::model::Precision::Int8,
+impl PrecisionArg {
+    /// The precision named, or `None` for `auto`.
+    fn fixed(self) -> Option<nertab::model::Precision> {
+        match self {
+            PrecisionArg::Auto => None,
+            PrecisionArg::Fp32 => Some(nertab::model::Precision::Fp32),
+            PrecisionArg::Bf16 => Some(nertab::model::Precision::Bf16),
+            PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
         }
     }
 }
@@ -181,6 +185,8 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
+        // Colour codes only for a terminal: a log file or a pipe gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -273,7 +279,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Eval { conll, model, json, write_predictions, threads } => {
             set_threads(threads)?;
-            let model = model.load()?;
+            let (model, _) = model.load()?;
             let docs = nertab::conll::read(&conll)?;
             let predicted = nertab::eval::predict_tags(&model, &docs)?;
             let scores = match &write_predictions {
@@ -311,9 +317,10 @@ struct ModelArgs {
     /// Model directory (default: the shipped model, models/nertab-ner).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format for the NER model [default: int8 when the model has int8_ranges.json, else fp32].
-    #[arg(long, value_enum)]
-    precision: Option<PrecisionArg>,
+    /// Number format for the NER model. auto: int8 on CPUs with VNNI when the model has int8_ranges.json, else
+    /// fp32 (--stats says which and why).
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: PrecisionArg,
     /// Word pieces of document context on each side of the labelled text [default: what the model was trained
     /// with; any other value costs accuracy, see the README]. 0 labels each sentence alone.
     #[arg(long)]
@@ -321,7 +328,8 @@ struct ModelArgs {
 }
 
 impl ModelArgs {
-    fn load(self) -> Result<NerModel> {
+    /// Loads the model; the second value says which precision was chosen and why, for `--stats`.
+    fn load(self) -> Result<(NerModel, String)> {
         let dir = self.model.unwrap_or_else(nertab::default_model_dir);
         if !dir.join("model.safetensors").is_file() {
             bail!(
@@ -331,27 +339,37 @@ impl ModelArgs {
             );
         }
         // libtorch warns once on stderr that fbgemm's int8 ops are deprecated; loading runs them, quietly.
+        let (precision, why) = resolve_precision(self.precision, &dir);
         let quiet = QuietStderr::new();
-        let model = NerModel::load_with(&dir, resolve_precision(self.precision, &dir));
+        let model = NerModel::load_with(&dir, precision);
         drop(quiet);
         let mut model = model.with_context(|| format!("loading the NER model from {}", dir.display()))?;
         if let Some(context) = self.context {
+            if context != model.options.context {
+                tracing::warn!(
+                    "--context {context}: the model was trained with {}; a mismatch cost 3.5-3.7 points of CoNLL \
+                     valid F1 in both directions (README, \"The NER model\")",
+                    model.options.context
+                );
+            }
             model.options.context = context;
         }
-        Ok(model)
+        Ok((model, why))
     }
 }
 
-/// The precision asked for, else int8 where the model has its int8 ranges (the shipped one does), else fp32.
-fn resolve_precision(asked: Option<PrecisionArg>, model_dir: &std::path::Path) -> nertab::model::Precision {
-    match asked {
-        Some(p) => p.into(),
-        None if model_dir.join(nertab::model::RANGES_FILE).is_file() => nertab::model::Precision::Int8,
-        None => {
-            tracing::info!("{}: no {}, running fp32", model_dir.display(), nertab::model::RANGES_FILE);
-            nertab::model::Precision::Fp32
-        }
+/// The precision asked for, or for `auto` the one [`nertab::model::cpu::choose`] picks for this CPU and model; with
+/// a line saying which and why (the CPU flags it saw), for `--stats`.
+fn resolve_precision(asked: PrecisionArg, model_dir: &Path) -> (nertab::model::Precision, String) {
+    use nertab::model::cpu::{choose, CpuFeatures};
+    if let Some(p) = asked.fixed() {
+        return (p, format!("{}: asked for", p.as_str()));
     }
+    let cpu = CpuFeatures::detect();
+    let choice = choose(cpu, model_dir.join(nertab::model::RANGES_FILE).is_file());
+    let flags = cpu.names();
+    let flags = if flags.is_empty() { "none of amx_bf16, amx_int8, vnni, avx512_bf16".into() } else { flags.join(" ") };
+    (choice.precision, format!("{} by auto: {} [CPU flags: {flags}]", choice.precision.as_str(), choice.reason))
 }
 
 /// Points file descriptor 2 at /dev/null until dropped (also on panic), for libtorch's one-time warnings while a
@@ -391,10 +409,26 @@ impl Drop for QuietStderr {
     }
 }
 
+/// Threads per core beyond which `--threads` is refused.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Starts rayon's pool and sets libtorch's intra-op threads: `threads`, else `NERTAB_THREADS`, else every core.
+/// More than [`MAX_THREADS_PER_CORE`] threads per core is refused: they only fight over the cores (1,000 threads
+/// took 71 s for two articles) and a huge value would start that many OS threads.
 fn set_threads(threads: Option<usize>) -> Result<usize> {
-    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let from_env = std::env::var("NERTAB_THREADS").ok();
+    let n = match (threads, from_env.as_deref()) {
+        (Some(n), _) => n,
+        (None, Some(v)) => v.trim().parse().with_context(|| format!("NERTAB_THREADS={v:?} is not a number"))?,
+        (None, None) => cores,
+    };
     if n == 0 {
         bail!("--threads must be at least 1");
+    }
+    let max = MAX_THREADS_PER_CORE * cores;
+    if n > max {
+        bail!("--threads {n} is more than {MAX_THREADS_PER_CORE} per core ({cores} cores here: at most {max})");
     }
     rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting the thread pool")?;
     tch::set_num_threads(n as i32);
@@ -419,24 +453,25 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
     let mut resources = Resources::default();
+    let mut precision_note = None;
     if extract::needs_ner_model(&extractors) {
-        resources.ner_model = Some(model.load()?);
+        let (loaded, note) = model.load()?;
+        resources.ner_model = Some(loaded);
+        precision_note = Some(note);
     }
     let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
     let mut sink = open_sink(&output, bom)?;
     *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = sink.unfinished().map(Path::to_path_buf);
     let mut stats = Stats::default();
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} articles {per_sec} [{elapsed}]")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar
-    });
-    let articles = articles.inspect(|_| {
-        if let Some(bar) = &progress {
-            bar.inc(1);
+    let progress = std::io::stderr().is_terminal().then(|| progress_bar(articles.total_bytes()));
+    let mut count = 0u64;
+    let articles = articles.inspect(|item| {
+        if let (Some(bar), Ok(article)) = (&progress, item) {
+            // Bytes of text read so far against the inputs' size on disk: decoding can change the count a little.
+            let next = bar.position() + article.text.len() as u64;
+            bar.set_position(bar.length().map_or(next, |len| next.min(len)));
+            count += 1;
+            bar.set_message(format!("{count} articles"));
         }
     });
     pipeline.run(articles, &mut *sink, &mut stats)?;
@@ -445,9 +480,34 @@ fn extract(args: ExtractArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     if show_stats {
-        print_stats(&stats, rows, &pipeline.extractors, threads, wall.elapsed().as_secs_f64());
+        let wall = wall.elapsed().as_secs_f64();
+        print_stats(&stats, rows, &pipeline.extractors, precision_note.as_deref(), threads, wall);
     }
     Ok(())
+}
+
+/// A bar with an ETA when the inputs' size is known (files and directories), else a spinner (stdin).
+fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
+    match total_bytes {
+        Some(total) => {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {msg} [{elapsed}<{eta}, {bytes_per_sec}]",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        }
+        None => {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {bytes} {msg} [{elapsed}, {bytes_per_sec}]")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar
+        }
+    }
 }
 
 /// The sink for `-o PATH`. Another format (`.xlsx`, `.jsonl`) is a file in `src/output/` and an arm here.
@@ -455,7 +515,14 @@ fn open_sink(path: &Path, bom: bool) -> Result<Box<dyn RowSink>, OutputError> {
     Ok(Box::new(CsvSink::create(path, bom)?))
 }
 
-fn print_stats(s: &Stats, rows: u64, extractors: &[Box<dyn Extractor>], threads: usize, wall: f64) {
+fn print_stats(
+    s: &Stats,
+    rows: u64,
+    extractors: &[Box<dyn Extractor>],
+    precision: Option<&str>,
+    threads: usize,
+    wall: f64,
+) {
     let per_s = |n: u64| n as f64 / wall.max(1e-9);
     eprintln!("nertab stats ({threads} threads)");
     eprintln!(
@@ -476,6 +543,9 @@ fn print_stats(s: &Stats, rows: u64, extractors: &[Box<dyn Extractor>], threads:
         if let Some(line) = e.summary(s.extract_time(e.name())) {
             eprintln!("  {line}");
         }
+    }
+    if let Some(note) = precision {
+        eprintln!("  precision {note}");
     }
     // Every registered extractor, run or not (0.00 s), the first one named as the one the others run beside.
     let first = extract::names().next().unwrap_or_default();

@@ -1,10 +1,13 @@
 //! Which precision runs fastest on this CPU: `--precision auto`.
 //!
 //! The same build meets different CPUs, and the fastest number format differs between them (measured on 2 cores,
-//! README "Performance"): with AMX (`amx_bf16`), oneDNN's bf16 tile kernels beat fbgemm's int8 by about 1.3×;
-//! without AMX, bf16 runs on AVX512-BF16 dot products and is 1.7× *slower* than fp32, while fbgemm's int8 (VNNI)
-//! is about 2× faster than fp32. So: AMX → bf16; VNNI → int8 (when the model has its int8 ranges); else fp32.
-//! The CPU's features come from `/proc/cpuinfo`'s `flags` line, which names AMX on every Linux that can use it.
+//! README "Performance"): without AMX, bf16 runs on AVX512-BF16 dot products and is 1.7× *slower* than fp32, while
+//! fbgemm's int8 (VNNI) is about 2× faster than fp32; with AMX (`amx_bf16`), oneDNN's bf16 tile kernels beat
+//! fbgemm's int8 by about 1.3×. But a path is only eligible if a sentence's result does not depend on the batch it
+//! shares: int8 (fixed input ranges) and fp32 pass that test, bf16 does not (its scores moved in the third decimal
+//! with the batch size, even with attention in fp32), so `auto` never picks it. So: VNNI (AMX machines have it
+//! too) → int8 when the model has its int8 ranges; else fp32. `--precision bf16` stays available where speed
+//! matters more than byte-identical tables. The CPU's features come from `/proc/cpuinfo`'s `flags` line.
 
 /// The instruction-set features the choice depends on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,15 +73,14 @@ pub struct Choice {
 
 /// The fastest precision for `cpu`; `int8_ready` says whether the model has its int8 ranges.
 pub fn choose(cpu: CpuFeatures, int8_ready: bool) -> Choice {
-    use super::Precision::{Bf16, Fp32, Int8};
-    let (precision, reason) = if cpu.amx_bf16 {
-        (Bf16, "the CPU has AMX (amx_bf16): oneDNN's bf16 tile kernels are the fastest path")
-    } else if cpu.vnni && int8_ready {
-        (Int8, "the CPU has VNNI but no AMX: fbgemm's int8 kernels are the fastest path")
-    } else if cpu.vnni {
-        (Fp32, "the CPU has VNNI but the model has no int8_ranges.json: fp32")
-    } else {
-        (Fp32, "the CPU has neither AMX nor VNNI: fp32 (MKL) is the fastest path")
+    use super::Precision::{Fp32, Int8};
+    let (precision, reason) = match (cpu.vnni, int8_ready, cpu.amx_bf16) {
+        (true, true, true) => {
+            (Int8, "VNNI: fbgemm int8 (AMX too: --precision bf16 is faster on it, but its scores depend on the batch)")
+        }
+        (true, true, false) => (Int8, "VNNI, no AMX: fbgemm int8 is the fastest batch-independent path"),
+        (true, false, _) => (Fp32, "the model has no int8_ranges.json: fp32"),
+        (false, _, _) => (Fp32, "no VNNI: fp32 (MKL) is the fastest batch-independent path"),
     };
     Choice { precision, reason: reason.to_string() }
 }
@@ -96,15 +98,17 @@ mod tests {
     fn reads_flags_and_chooses_per_cpu() {
         let amx = CpuFeatures::from_cpuinfo(AMX);
         assert_eq!(amx, CpuFeatures { amx_bf16: true, amx_int8: true, vnni: true, avx512_bf16: true });
-        assert_eq!(choose(amx, true).precision, Precision::Bf16);
-        assert_eq!(choose(amx, false).precision, Precision::Bf16);
+        // bf16 is never chosen: not batch-independent (see the module docs).
+        assert_eq!(choose(amx, true).precision, Precision::Int8);
+        assert!(choose(amx, true).reason.contains("bf16"));
+        assert_eq!(choose(amx, false).precision, Precision::Fp32);
         let vnni = CpuFeatures::from_cpuinfo(VNNI);
         assert!(!vnni.amx_bf16 && vnni.vnni && vnni.avx512_bf16);
         assert_eq!(choose(vnni, true).precision, Precision::Int8);
         assert_eq!(choose(vnni, false).precision, Precision::Fp32);
         let none = CpuFeatures::from_cpuinfo("flags : fpu sse2 avx2\n");
         assert_eq!(choose(none, true).precision, Precision::Fp32);
-        assert!(choose(none, true).reason.contains("neither"));
+        assert!(choose(none, true).reason.contains("no VNNI"));
         assert_eq!(CpuFeatures::from_cpuinfo(""), CpuFeatures::default());
         assert_eq!(vnni.names(), vec!["vnni", "avx512_bf16"]);
     }

@@ -1,0 +1,117 @@
+//! The input side of `nertab extract` as a hostile user meets it (issue 15): BOM'd JSONL, JSONL titles, explicitly
+//! named files, thread counts, messages. Each test failed on the binary before the fix.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn nertab(args: &[&str]) -> Output {
+    Command::new(common::nertab_bin()).args(args).output().unwrap()
+}
+
+fn rows(csv: &[u8]) -> Vec<csv::StringRecord> {
+    csv::Reader::from_reader(csv).records().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_jsonl_file_starting_with_a_bom_keeps_its_first_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("edge.jsonl");
+    std::fs::write(&p, "\u{feff}{\"id\": \"1\", \"text\": \"It cost $5m.\"}\n{\"id\": \"2\", \"text\": \"Up 3%.\"}\n")
+        .unwrap();
+    let o = nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got: Vec<String> = rows(&o.stdout).iter().map(|r| format!("{} {}", &r[0], &r[4])).collect();
+    assert_eq!(got, vec!["1 $5m", "2 3%"]);
+}
+
+/// A JSONL title is extracted like a `.txt` file's title line, and offsets refer to title + blank line + text.
+#[test]
+fn a_jsonl_title_is_extracted() {
+    let mut child = Command::new(common::nertab_bin())
+        .args(["extract", "-", "--extractors", "amounts", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = "{\"id\":\"m\",\"title\":\"Microsoft buys Activision for $69 billion\",\"text\":\"The deal closed.\"}\n";
+    child.stdin.take().unwrap().write_all(line.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let rows = rows(&o.stdout);
+    assert_eq!(rows.len(), 1, "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!((&rows[0][2], &rows[0][3], &rows[0][4], &rows[0][6]), ("30", "41", "$69 billion", "69000000000"));
+}
+
+/// A file named on the command line that cannot be read is a usage error (exit 2), not a skipped input;
+/// `/proc/self/mem` opens and then fails to read, even for root. Any other name is read as text.
+#[test]
+fn an_unreadable_file_named_explicitly_exits_2_and_other_names_are_text() {
+    let o = nertab(&["extract", "/proc/self/mem", "--extractors", "amounts", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("/proc/self/mem: cannot read"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.md");
+    std::fs::write(&p, "Sales rose 4%.").unwrap();
+    let o = nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(&rows(&o.stdout)[0][4], "4%");
+}
+
+#[test]
+fn thread_counts_beyond_four_per_core_are_refused() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let too_many = (4 * cores + 1).to_string();
+    let corpus = common::repo().join("corpus");
+    for n in [too_many.as_str(), "99999999999"] {
+        let o = nertab(&["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", "-", "--threads", n]);
+        assert_eq!(o.status.code(), Some(2), "--threads {n}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("per core"), "{err}");
+    }
+    let ok = (4 * cores).to_string();
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", "-", "--threads", &ok]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Warnings are plain text when stderr is not a terminal, an empty directory is said to be empty, a repeated
+/// JSONL id is warned about, and `--strict` says what it did.
+#[test]
+fn messages_are_plain_and_say_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = nertab(&["extract", empty.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no .txt or .jsonl file"), "{err}");
+    assert!(!err.contains('\u{1b}'), "colour codes in a non-terminal stderr: {err:?}");
+    let p = dir.path().join("dup.jsonl");
+    std::fs::write(&p, "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n{\"id\":\"\",\"text\":\"z\"}\n")
+        .unwrap();
+    let o = nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("dup.jsonl:2: id \"a\" already used by") && err.contains("dup.jsonl:1"), "{err}");
+    assert!(err.contains("dup.jsonl:3: empty \"id\""), "{err}");
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"id\":\"a\"}\n").unwrap();
+    let o = nertab(&["extract", bad.to_str().unwrap(), "--extractors", "amounts", "-o", "-", "--strict"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.jsonl:1: no \"text\" field (--strict: stopped") && !err.contains("skipped"), "{err}");
+}
+
+/// `--stats` names the precision `auto` chose, why, and the CPU flags it saw; `--context` other than the trained
+/// value is warned about.
+#[test]
+fn stats_name_the_chosen_precision_and_a_context_mismatch_is_warned() {
+    let corpus = common::repo().join("corpus");
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "-o", "-", "--stats", "--context", "16"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("precision ") && err.contains("by auto: ") && err.contains("[CPU flags: "), "{err}");
+    assert!(err.contains("--context 16: the model was trained with 0"), "{err}");
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "-o", "-", "--stats", "--precision", "fp32"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("precision fp32: asked for"));
+}
