@@ -89,20 +89,40 @@ impl Scores {
         }
     }
 
+    /// Adds one article's gold and predicted entity spans (exact start, end and type to be correct).
+    pub fn add_spans(&mut self, gold: &[GoldSpan], predicted: &[GoldSpan]) {
+        for g in gold {
+            self.overall.gold += 1;
+            self.per_type.entry(g.label.clone()).or_default().gold += 1;
+        }
+        for p in predicted {
+            self.overall.predicted += 1;
+            let e = self.per_type.entry(p.label.clone()).or_default();
+            e.predicted += 1;
+            if gold.contains(p) {
+                e.correct += 1;
+                self.overall.correct += 1;
+            }
+        }
+    }
+
     /// A report in the spirit of `conlleval`'s.
     pub fn report(&self) -> String {
         let o = &self.overall;
-        let mut s = format!(
-            "processed {} tokens with {} phrases; found: {} phrases; correct: {}.\n",
-            self.tokens, o.gold, o.predicted, o.correct
-        );
+        let mut s = if self.tokens == 0 {
+            // Span scores (`eval --news`) have no per-token tags to count.
+            format!("{} phrases; found: {} phrases; correct: {}.\n", o.gold, o.predicted, o.correct)
+        } else {
+            format!(
+                "processed {} tokens with {} phrases; found: {} phrases; correct: {}.\n",
+                self.tokens, o.gold, o.predicted, o.correct
+            )
+        };
         let acc = if self.tokens == 0 { 0.0 } else { 100.0 * self.tokens_correct as f64 / self.tokens as f64 };
-        s += &format!(
-            "accuracy: {acc:6.2}%; precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}\n",
-            o.precision(),
-            o.recall(),
-            o.f1()
-        );
+        if self.tokens > 0 {
+            s += &format!("accuracy: {acc:6.2}%; ");
+        }
+        s += &format!("precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}\n", o.precision(), o.recall(), o.f1());
         for (ty, c) in &self.per_type {
             s += &format!(
                 "{ty:>17}: precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}  {}\n",
@@ -114,6 +134,65 @@ impl Scores {
         }
         s
     }
+}
+
+/// One gold entity of a span-annotated article: code-point offsets into its text and a type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct GoldSpan {
+    /// Code-point offset of the first character.
+    pub start: usize,
+    /// Code-point offset one past the last character.
+    pub end: usize,
+    /// Entity type (`PER`, `ORG`, `LOC`, `MISC`).
+    #[serde(rename = "type")]
+    pub label: String,
+}
+
+/// A span-annotated article: `{"id", "text", "entities": [{"start", "end", "type"}]}` per line, the format of the
+/// news check in `tests/data/news_ner.jsonl`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SpanDoc {
+    /// Article id.
+    pub id: String,
+    /// The article text the offsets refer to.
+    pub text: String,
+    /// Every entity of the article.
+    pub entities: Vec<GoldSpan>,
+}
+
+/// Reads span-annotated articles, one JSON object per line; errors name the line.
+pub fn read_span_docs(path: &std::path::Path) -> Result<Vec<SpanDoc>, crate::conll::ConllError> {
+    let shown = path.display().to_string();
+    let raw =
+        std::fs::read_to_string(path).map_err(|source| crate::conll::ConllError::Io { path: shown.clone(), source })?;
+    raw.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| crate::conll::ConllError::Format {
+                path: shown.clone(),
+                line: i + 1,
+                reason: format!("not a span-annotated article: {e}"),
+            })
+        })
+        .collect()
+}
+
+/// Scores a model on span-annotated articles as `extract` reads them (nertab's own words and sentences, whole
+/// articles): a predicted entity is correct when a gold entity has the same start, end and type. This measures what
+/// the table gets, tokenization included, where CoNLL scores measure tagging on CoNLL's own words.
+pub fn score_spans(model: &NerModel, docs: &[SpanDoc]) -> Result<Scores, NerError> {
+    let mut scores = Scores::default();
+    for group in docs.chunks(64) {
+        let tokens: Vec<Tokenized> = group.iter().map(|d| crate::tokenize::tokenize(&d.text)).collect();
+        let refs: Vec<Doc> = group.iter().zip(&tokens).map(|(d, t)| Doc { text: &d.text, tokens: t }).collect();
+        for (doc, found) in group.iter().zip(model.predict(&refs)?) {
+            let predicted: Vec<GoldSpan> =
+                found.into_iter().map(|e| GoldSpan { start: e.start, end: e.end, label: e.label }).collect();
+            scores.add_spans(&doc.entities, &predicted);
+        }
+    }
+    Ok(scores)
 }
 
 /// Predicted IOB2 tags for every word of every document.
@@ -158,6 +237,18 @@ pub fn score(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn span_scores_need_exact_span_and_type() {
+        let span = |start, end, label: &str| GoldSpan { start, end, label: label.into() };
+        let mut s = Scores::default();
+        s.add_spans(
+            &[span(0, 5, "PER"), span(10, 15, "LOC")],
+            &[span(0, 5, "PER"), span(10, 14, "LOC"), span(20, 22, "ORG")],
+        );
+        assert_eq!(s.overall, Counts { gold: 2, predicted: 3, correct: 1 });
+        assert_eq!(s.per_type["LOC"], Counts { gold: 1, predicted: 1, correct: 0 });
+    }
 
     #[test]
     fn hand_computed_scores() {

@@ -139,3 +139,20 @@ fn same_entities(precision: Precision) {
         assert_eq!(&runs[0], run, "{precision:?}");
     }
 }
+
+/// The news check (`eval --news`, hand-annotated ABC articles from the Lee corpus) scores the shipped model as
+/// `extract` reads text; it guards against a model or tokenizer change that loses entities on modern news.
+#[test]
+fn news_check_scores_the_shipped_model() {
+    let o = std::process::Command::new(common::nertab_bin())
+        .args(["eval", "--news", "tests/data/news_ner.jsonl", "--json"])
+        .current_dir(common::repo())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let scores: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(scores["overall"]["gold"], 656);
+    let (p, c) = (scores["overall"]["predicted"].as_f64().unwrap(), scores["overall"]["correct"].as_f64().unwrap());
+    let f1 = 2.0 * c / (p + 656.0) * 100.0;
+    assert!(f1 > 80.0, "news check F1 {f1:.2}");
+}

@@ -87,6 +87,9 @@ struct TrainArgs {
     /// Do not feed word casing to the (uncased) encoder.
     #[arg(long)]
     no_casing: bool,
+    /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each) for robustness to headlines.
+    #[arg(long, default_value_t = 0.0)]
+    recase: f64,
     /// Train on the first N documents only (quick checks).
     #[arg(long)]
     limit_docs: Option<usize>,
@@ -148,8 +151,12 @@ enum Command {
     /// Score a model on CoNLL-format data, as conlleval does.
     Eval {
         /// CoNLL file with gold tags.
+        #[arg(long, required_unless_present = "news", conflicts_with = "news")]
+        conll: Option<PathBuf>,
+        /// Span-annotated articles (JSONL: id, text, entities [{start, end, type}]), scored as `extract` reads
+        /// them: e.g. the news check tests/data/news_ner.jsonl.
         #[arg(long)]
-        conll: PathBuf,
+        news: Option<PathBuf>,
         #[command(flatten)]
         model: ModelArgs,
         /// Print the scores as JSON.
@@ -260,6 +267,7 @@ fn run(cli: Cli) -> Result<()> {
                 max_len: args.max_len,
                 context: args.context,
                 casing: !args.no_casing,
+                recase: args.recase,
                 limit_docs: args.limit_docs,
                 teacher: args.teacher,
                 distill: args.distill,
@@ -277,9 +285,20 @@ fn run(cli: Cli) -> Result<()> {
             println!("model and report written to {}", opts.out.display());
             Ok(())
         }
-        Command::Eval { conll, model, json, write_predictions, threads } => {
+        Command::Eval { conll, news, model, json, write_predictions, threads } => {
             set_threads(threads)?;
             let (model, _) = model.load()?;
+            if let Some(news) = news {
+                let docs = nertab::eval::read_span_docs(&news)?;
+                let scores = nertab::eval::score_spans(&model, &docs)?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&scores)?);
+                } else {
+                    print!("{}", scores.report());
+                }
+                return Ok(());
+            }
+            let Some(conll) = conll else { bail!("eval needs --conll FILE or --news FILE") };
             let docs = nertab::conll::read(&conll)?;
             let predicted = nertab::eval::predict_tags(&model, &docs)?;
             let scores = match &write_predictions {

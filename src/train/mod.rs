@@ -160,6 +160,8 @@ pub struct TrainOptions {
     pub context: usize,
     /// Casing classes as token-type ids.
     pub casing: bool,
+    /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each), for robustness to headlines.
+    pub recase: f64,
     /// Use only the first N training documents (smoke tests).
     pub limit_docs: Option<usize>,
     /// A trained nertab model whose word-level label distributions the model also learns from (distillation).
@@ -272,6 +274,9 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
 fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     if opts.epochs == 0 || opts.batch == 0 {
         return Err(TrainError::Invalid("--epochs and --batch must be at least 1".into()));
+    }
+    if !(0.0..=1.0).contains(&opts.recase) {
+        return Err(TrainError::Invalid("--recase must be within 0..=1".into()));
     }
     if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
         return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));

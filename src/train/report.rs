@@ -102,7 +102,7 @@ fn report_markdown(r: &TrainReport) -> String {
     let mut s = String::from("# Training report\n\n");
     s += &format!(
         "Base encoder `{}`; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
-         context {}, casing {}{}.\n\nMachine: {}. Wall time: {:.0} s. Best epoch on valid: {}.\n\n",
+         context {}, casing {}, re-cased share {}{}.\n\nMachine: {}. Wall time: {:.0} s. Best epoch on valid: {}.\n\n",
         o.base.display(),
         o.epochs,
         o.lr,
@@ -114,6 +114,7 @@ fn report_markdown(r: &TrainReport) -> String {
         o.max_len,
         o.context,
         o.casing,
+        o.recase,
         o.teacher.as_ref().map_or(String::new(), |t| format!(
             "; distilled from `{}` (weight {}, temperature {}{})",
             t.display(),

@@ -227,6 +227,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         max_len: 64,
         context: 8,
         casing: true,
+        recase: 0.0,
         limit_docs: None,
         teacher: None,
         distill: 0.5,
