@@ -344,6 +344,16 @@ struct ModelArgs {
     /// with; any other value costs accuracy, see the README]. 0 labels each sentence alone.
     #[arg(long)]
     context: Option<usize>,
+    /// How a sentence's labels are chosen: each word's most probable label (argmax), or the most probable valid
+    /// IOB2 sequence (viterbi).
+    #[arg(long, value_enum, default_value = "argmax")]
+    decoding: DecodingArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DecodingArg {
+    Argmax,
+    Viterbi,
 }
 
 impl ModelArgs {
@@ -373,6 +383,10 @@ impl ModelArgs {
             }
             model.options.context = context;
         }
+        model.options.decoding = match self.decoding {
+            DecodingArg::Argmax => nertab::ner::Decoding::Argmax,
+            DecodingArg::Viterbi => nertab::ner::Decoding::Viterbi,
+        };
         Ok((model, why))
     }
 }

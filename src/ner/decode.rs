@@ -44,6 +44,55 @@ pub fn chunks(tags: &[&str]) -> Vec<Chunk> {
     out
 }
 
+/// The most probable label sequence that is valid IOB2, from each word's label distribution (`probs`: words × labels,
+/// row-major; `labels` the label names by class id): an `I-X` only after `B-X` or `I-X`, never first. The sequence's
+/// score is the sum of its labels' log probabilities (no learned transitions: only the invalid ones are ruled out).
+///
+/// Why: taking each word's most probable label can give `O I-ORG I-ORG` or `B-PER I-ORG`, which [`chunks`] then
+/// repairs by guessing; the best valid sequence decides such cases by the probabilities instead.
+pub fn viterbi(probs: &[f32], labels: &[String]) -> Vec<usize> {
+    let n = labels.len();
+    if n == 0 || probs.is_empty() {
+        return Vec::new();
+    }
+    let words = probs.len() / n;
+    // Per label: Some(type) if it is an `I-` label, and the type every label continues or starts.
+    let inside: Vec<Option<&str>> = labels.iter().map(|l| l.strip_prefix("I-")).collect();
+    let typ: Vec<Option<&str>> = labels.iter().map(|l| l.split_once('-').map(|(_, t)| t)).collect();
+    let allowed = |prev: Option<usize>, cur: usize| match inside[cur] {
+        None => true,
+        Some(ty) => prev.is_some_and(|p| typ[p] == Some(ty)),
+    };
+    let ln = |p: f32| f64::from(p.max(1e-12)).ln();
+    let mut score: Vec<f64> = (0..n).map(|c| if allowed(None, c) { ln(probs[c]) } else { f64::NEG_INFINITY }).collect();
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(words);
+    for w in 1..words {
+        let mut next = vec![f64::NEG_INFINITY; n];
+        let mut from = vec![0usize; n];
+        for cur in 0..n {
+            for (prev, &before) in score.iter().enumerate() {
+                if before == f64::NEG_INFINITY || !allowed(Some(prev), cur) {
+                    continue;
+                }
+                let s = before + ln(probs[w * n + cur]);
+                if s > next[cur] {
+                    next[cur] = s;
+                    from[cur] = prev;
+                }
+            }
+        }
+        back.push(from);
+        score = next;
+    }
+    let mut best = (0..n).fold(0, |b, c| if score[c] > score[b] { c } else { b });
+    let mut path = vec![best; words];
+    for w in (1..words).rev() {
+        best = back[w - 1][best];
+        path[w - 1] = best;
+    }
+    path
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +114,21 @@ mod tests {
                 (7, 8, "MISC".into())
             ]
         );
+    }
+
+    #[test]
+    fn viterbi_keeps_valid_argmax_and_fixes_invalid_sequences() {
+        let labels: Vec<String> = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"].iter().map(|s| s.to_string()).collect();
+        // Word 0: B-PER, word 1: I-PER: already valid, kept.
+        let valid = [0.1, 0.8, 0.05, 0.03, 0.02, 0.1, 0.05, 0.8, 0.03, 0.02];
+        assert_eq!(viterbi(&valid, &labels), vec![1, 2]);
+        // Argmax would be O I-ORG: invalid. B-ORG I-ORG (0.3 * 0.6) beats O O (0.6 * 0.1) and O B-ORG.
+        let invalid = [0.6, 0.05, 0.02, 0.3, 0.03, 0.1, 0.05, 0.05, 0.2, 0.6];
+        assert_eq!(viterbi(&invalid, &labels), vec![3, 4]);
+        // I-PER first is never chosen.
+        let first = [0.2, 0.1, 0.7, 0.0, 0.0];
+        assert_eq!(viterbi(&first, &labels), vec![0]);
+        assert!(viterbi(&[], &labels).is_empty());
     }
 
     /// The cases `conlleval` decides, as it decides them.

@@ -306,7 +306,7 @@ mod tests {
         let per: Vec<usize> = (0..n).map(|i| 1 + i % 3).collect();
         let enc = enc_for(&per);
         for context in [0, 16] {
-            let opts = NerOptions { max_len: 64, context, batch_pieces: 1024 };
+            let opts = NerOptions { max_len: 64, context, batch_pieces: 1024, ..Default::default() };
             let windows = plan_windows(0, &doc, &enc, &opts);
             let mut seen = vec![0; n];
             for w in &windows {
@@ -338,7 +338,7 @@ mod tests {
         let sentences = (0..n / 5).map(|i| Sentence { tokens: i * 5..i * 5 + 5 }).collect();
         let doc = Tokenized { tokens: vec![tok; n], sentences };
         let enc = enc_for(&vec![2; n]);
-        let opts = NerOptions { max_len: 66, context: 12, batch_pieces: 1024 };
+        let opts = NerOptions { max_len: 66, context: 12, batch_pieces: 1024, ..Default::default() };
         let windows = plan_windows(0, &doc, &enc, &opts);
         // Room 64, context 12 + 12: 40 pieces of focus, four whole sentences per window.
         assert_eq!(windows.len(), 10, "{windows:?}");
