@@ -10,24 +10,43 @@ use thiserror::Error;
 
 use crate::tokenize::{Sentence, Token, Tokenized};
 
+/// What can go wrong reading a CoNLL (or span-annotated) file; each names the file and, for content, the line.
 #[derive(Debug, Error)]
 pub enum ConllError {
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    /// The file cannot be read.
+    #[error("{path}: cannot read")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line that is not in the expected format.
     #[error("{path}:{line}: {reason}")]
-    Format { path: String, line: usize, reason: String },
+    Format {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// One sentence: words and their IOB2 tags.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConllSentence {
+    /// The words, as the file writes them.
     pub words: Vec<String>,
+    /// One tag per word.
     pub tags: Vec<String>,
 }
 
 /// One document (the sentences between two `-DOCSTART-` lines).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConllDoc {
+    /// The document's sentences, in order.
     pub sentences: Vec<ConllSentence>,
 }
 

@@ -7,6 +7,8 @@
 //! Below [`ner`], the model layer [`model`] runs the transformer and knows nothing of documents. Training and
 //! evaluation live beside inference: [`conll`] (data), [`train`] (the only module that names rust-bert), [`eval`].
 
+#![warn(missing_docs)]
+
 pub mod amounts;
 pub mod conll;
 pub mod corpus;

@@ -34,6 +34,7 @@ impl Token {
 /// A sentence: a range of tokens of its article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
+    /// Indices into [`Tokenized::tokens`].
     pub tokens: Range<usize>,
 }
 
@@ -49,7 +50,9 @@ pub struct Doc<'a> {
 /// An article cut into words and sentences.
 #[derive(Debug, Clone, Default)]
 pub struct Tokenized {
+    /// The words, in text order.
     pub tokens: Vec<Token>,
+    /// The sentences, covering every word once, in order.
     pub sentences: Vec<Sentence>,
 }
 
@@ -259,10 +262,28 @@ fn split_sentences(text: &str, tokens: &[Token], line_breaks: &[usize]) -> Vec<S
 /// Errors from loading a word-piece tokenizer.
 #[derive(Debug, Error)]
 pub enum TokenizerError {
-    #[error("cannot load tokenizer {path}: {message}")]
-    Load { path: String, message: String },
-    #[error("tokenizer failed on input: {0}")]
-    Encode(String),
+    /// `tokenizer.json` cannot be loaded.
+    #[error("{path}: cannot load the tokenizer")]
+    Load {
+        /// The file.
+        path: String,
+        /// The `tokenizers` crate's error.
+        #[source]
+        source: tokenizers::Error,
+    },
+    /// `tokenizer.json` lacks a special token nertab needs.
+    #[error("{path}: no {bert} or {roberta} token")]
+    Special {
+        /// The file.
+        path: String,
+        /// BERT's name of the token.
+        bert: &'static str,
+        /// RoBERTa's name of the token.
+        roberta: &'static str,
+    },
+    /// The tokenizer failed on some input.
+    #[error("the tokenizer failed on an input")]
+    Encode(#[source] tokenizers::Error),
 }
 
 /// A word-piece encoding of a sequence of words.
@@ -287,29 +308,32 @@ impl WordPieceTokenizer {
     /// Loads `tokenizer.json` from `path`, with truncation, padding and special-token templates switched off: nertab
     /// adds `[CLS]`/`[SEP]` and pads batches itself.
     pub fn from_file(path: &Path) -> Result<Self, TokenizerError> {
-        let load_err = |message: String| TokenizerError::Load { path: path.display().to_string(), message };
-        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| load_err(e.to_string()))?;
-        inner.with_truncation(None).map_err(|e| load_err(e.to_string()))?;
+        let load_err = |source| TokenizerError::Load { path: path.display().to_string(), source };
+        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(load_err)?;
+        inner.with_truncation(None).map_err(load_err)?;
         inner.with_padding(None);
         // RoBERTa/MPNet's names, else BERT's. In that order: MPNet's vocabulary also holds BERT's `[CLS]`, `[SEP]`
         // and `[PAD]`, which it never uses, while BERT's has no `<s>`.
-        let id = |roberta: &str, bert: &str| {
+        let id = |roberta: &'static str, bert: &'static str| {
             inner
                 .token_to_id(roberta)
                 .or_else(|| inner.token_to_id(bert))
                 .map(i64::from)
-                .ok_or_else(|| load_err(format!("no {bert} or {roberta} token")))
+                .ok_or_else(|| TokenizerError::Special { path: path.display().to_string(), bert, roberta })
         };
         let (cls, sep, pad) = (id("<s>", "[CLS]")?, id("</s>", "[SEP]")?, id("<pad>", "[PAD]")?);
         Ok(Self { inner, cls, sep, pad })
     }
 
+    /// Id of the sequence-start token (`[CLS]`, `<s>`).
     pub fn cls_id(&self) -> i64 {
         self.cls
     }
+    /// Id of the sequence-end token (`[SEP]`, `</s>`).
     pub fn sep_id(&self) -> i64 {
         self.sep
     }
+    /// Id of the padding token (`[PAD]`, `<pad>`).
     pub fn pad_id(&self) -> i64 {
         self.pad
     }
@@ -320,7 +344,7 @@ impl WordPieceTokenizer {
         let enc = self
             .inner
             .encode(tokenizers::InputSequence::from(words.to_vec()), false)
-            .map_err(|e| TokenizerError::Encode(e.to_string()))?;
+            .map_err(TokenizerError::Encode)?;
         let mut out = WordPieces { ids: Vec::with_capacity(enc.len()), word_of: Vec::with_capacity(enc.len()) };
         for (id, word) in enc.get_ids().iter().zip(enc.get_word_ids()) {
             if let Some(w) = word {

@@ -75,7 +75,14 @@ pub enum ExtractError {
     Unknown(String),
     /// An extractor that broke its contract of one list per document.
     #[error("the {name} extractor returned {got} lists for {expected} documents")]
-    Count { name: &'static str, got: usize, expected: usize },
+    Count {
+        /// The extractor.
+        name: &'static str,
+        /// Lists it returned.
+        got: usize,
+        /// Documents it was given.
+        expected: usize,
+    },
 }
 
 /// What the caller loads for the extractors it asks for: the command line owns how a model is found and loaded.

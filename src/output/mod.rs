@@ -91,37 +91,53 @@ pub enum OutputError {
     /// The directory of a new table could not be created.
     #[error("{path}: cannot create its directory")]
     Dir {
+        /// The table's path as given.
         path: String,
+        /// Why.
         #[source]
         source: io::Error,
     },
     /// The temporary file beside the table could not be created (e.g. the directory is not writable).
     #[error("{path}: cannot create a temporary file beside it")]
     Temp {
+        /// The table's path as given.
         path: String,
+        /// Why.
         #[source]
         source: io::Error,
     },
     /// Opening, writing, syncing or renaming the table failed.
     #[error("{path}")]
     Io {
+        /// The table's path as given.
         path: String,
+        /// Why.
         #[source]
         source: io::Error,
     },
     /// The CSV writer failed.
     #[error("{path}")]
     Csv {
+        /// The table's path as given.
         path: String,
+        /// Why.
         #[source]
         source: ::csv::Error,
     },
     /// A path that a table cannot be written to, refused before any work is done.
     #[error("{path}: is {what}, not a file, FIFO or character device to write the table to")]
-    NotWritable { path: String, what: &'static str },
+    NotWritable {
+        /// The path as given.
+        path: String,
+        /// What it is (a directory, a block device, a socket).
+        what: &'static str,
+    },
     /// The reader of stdout or a FIFO closed it (`nertab … -o - | head`): the run ends, but nothing failed.
     #[error("{path}: closed by its reader")]
-    Closed { path: String },
+    Closed {
+        /// `-` or the FIFO's path.
+        path: String,
+    },
 }
 
 impl OutputError {

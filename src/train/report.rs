@@ -56,11 +56,13 @@ impl TrainReport {
     }
 }
 
+/// The sha256 of a file, hex.
 pub fn sha256_file(path: &Path) -> Result<String, TrainError> {
     let bytes = std::fs::read(path).map_err(|source| TrainError::Read { path: path.to_path_buf(), source })?;
     Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The CPU's model name and libtorch's thread count, for reports.
 pub fn machine_description() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
