@@ -74,30 +74,23 @@ impl Scores {
         let p = chunks(predicted);
         self.tokens += gold.len();
         self.tokens_correct += gold.iter().zip(predicted).filter(|(a, b)| a == b).count();
-        for c in &g {
-            self.overall.gold += 1;
-            self.per_type.entry(c.label.clone()).or_default().gold += 1;
-        }
-        for c in &p {
-            self.overall.predicted += 1;
-            let e = self.per_type.entry(c.label.clone()).or_default();
-            e.predicted += 1;
-            if g.contains(c) {
-                e.correct += 1;
-                self.overall.correct += 1;
-            }
-        }
+        self.tally(&g, &p, |c| &c.label);
     }
 
     /// Adds one article's gold and predicted entity spans (exact start, end and type to be correct).
     pub fn add_spans(&mut self, gold: &[GoldSpan], predicted: &[GoldSpan]) {
+        self.tally(gold, predicted, |s| &s.label);
+    }
+
+    /// Counts gold and predicted entities per type; a prediction is correct when it equals a gold entity.
+    fn tally<T: PartialEq>(&mut self, gold: &[T], predicted: &[T], label: impl Fn(&T) -> &String) {
         for g in gold {
             self.overall.gold += 1;
-            self.per_type.entry(g.label.clone()).or_default().gold += 1;
+            self.per_type.entry(label(g).clone()).or_default().gold += 1;
         }
         for p in predicted {
             self.overall.predicted += 1;
-            let e = self.per_type.entry(p.label.clone()).or_default();
+            let e = self.per_type.entry(label(p).clone()).or_default();
             e.predicted += 1;
             if gold.contains(p) {
                 e.correct += 1;
