@@ -346,7 +346,7 @@ struct ModelArgs {
     context: Option<usize>,
     /// How a sentence's labels are chosen: each word's most probable label (argmax), or the most probable valid
     /// IOB2 sequence (viterbi).
-    #[arg(long, value_enum, default_value = "argmax")]
+    #[arg(long, value_enum, default_value = "viterbi")]
     decoding: DecodingArg,
 }
 

@@ -97,9 +97,11 @@ pub struct NerOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Decoding {
     /// Each word's most probable label; an `I-X` that does not continue an `X` is repaired into a start.
-    #[default]
     Argmax,
     /// The most probable sequence that is valid IOB2 (no `I-X` except after `B-X` or `I-X`): [`decode::viterbi`].
+    /// The default: on the shipped model it scored CoNLL valid 94.16 against argmax's 93.81 (int8) and the news
+    /// check 86.02 against 84.50.
+    #[default]
     Viterbi,
 }
 
