@@ -58,7 +58,8 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     let q = range_to_marker(w, quantity_at(w, i)?)?;
     match q.suffix {
         Suffix::Pence => return pence_suffix(i, &q),
-        Suffix::Cents => return money(i, &q, q.last, "USD", -2),
+        Suffix::Cents if dollars_in_sentence(w, i) => return money(i, &q, q.last, "USD", -2),
+        Suffix::Cents => return None,
         Suffix::None => {}
         _ => return None, // 5pc: a percentage
     }
@@ -71,6 +72,17 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     let (code, unit_exp, last) = currency_word_at(w, q.last + 1, &q)?;
     let m = money(i, &q, last, code, unit_exp)?;
     minor_units(w, m, &q, unit_exp)
+}
+
+/// True if the sentence of token `i` writes dollars (`$`, "dollars", "cents"): there `27c` is cents ("$303 million,
+/// or 27c a share"); elsewhere a number with a `c` is a model name ("the Psion series 3c") or the like.
+fn dollars_in_sentence(w: &Words, i: usize) -> bool {
+    let s = w.doc.sentence_of(i);
+    let Some(sentence) = w.doc.sentences.get(s) else { return false };
+    sentence.tokens.clone().any(|k| {
+        let word = w.word(k);
+        word == "$" || w.is(k, "dollars") || w.is(k, "dollar") || w.is(k, "cents")
+    })
 }
 
 /// The match for quantity `q` starting at token `first`, ending at `last`, in `unit` scaled by `10^unit_exp`

@@ -65,7 +65,7 @@ pub(super) enum Suffix {
     Multiplier(u32),
     /// `50p`: pence.
     Pence,
-    /// `27c`: cents (lower case only: `35C` is a temperature).
+    /// `27c`: cents (lower case only: `35C` is a temperature; money only beside a dollar, see `money_at`).
     Cents,
     /// `5pc`, `5pct`: percent.
     Percent,
@@ -148,7 +148,7 @@ fn and_a_fraction(w: &Words, q: Quantity) -> Option<Quantity> {
 /// A fraction in words at `i`, up to the words before its unit: "a quarter of a" (0.25, before "per cent"), "three
 /// quarters of a" (0.75), "a tenth of a", "a quarter" (before "point"), "a quarter of a million" (250000). The
 /// numerator is an article, a number word from one to nine (plural fraction then: "three quarters") or a hyphen
-/// compound ("three-quarters"). Without "of a", only one (article or no numerator) may stand before the unit: in
+/// compound ("three-quarters"). Without "of a", only one (article or no numerator) may stand before a point: in
 /// "three quarter-point rises" the three counts rises.
 fn fraction_at(w: &Words, i: usize) -> Option<Quantity> {
     let word = w.get(i)?;
@@ -178,7 +178,10 @@ fn fraction_at(w: &Words, i: usize) -> Option<Quantity> {
         }
         return Some(Quantity::single(value, k + 2, false, false));
     }
-    if counted {
+    // Without "of a", only a point may follow ("a quarter point", "quarter percentage point rises"): "the fourth
+    // quarter to 5.6%" is a period of the year.
+    let point_follows = [super::lexicon::POINT, "points", "percentage"].iter().any(|p| w.is(k + 1, p));
+    if counted || !point_follows {
         return None;
     }
     Some(Quantity::single(value, k, false, false))

@@ -324,6 +324,8 @@ fn fractions_and_spelled_decimals() {
     assert_eq!(one("a half-point rise in rates"), ("a half-point".into(), "0.5".into(), None, "pp"));
     assert_eq!(one("a half point rise in interest rates"), ("a half point".into(), "0.5".into(), None, "pp"));
     assert_eq!(one("rates rose by a quarter of a point"), ("a quarter of a point".into(), "0.25".into(), None, "pp"));
+    // A quarter of the year is no fraction of a percent.
+    assert_eq!(one("growth slowed in the fourth quarter to 5.6%"), ("5.6%".into(), "5.6".into(), None, "%"));
     // "three quarter-point rate rises" are three rises of a quarter point each.
     assert_eq!(one("three quarter-point rate rises"), ("quarter-point".into(), "0.25".into(), None, "pp"));
     for text in [
@@ -343,7 +345,10 @@ fn minor_units_of_any_size() {
     assert_eq!(one("costs 250 cents"), ("250 cents".into(), "2.5".into(), None, "USD"));
     assert_eq!(one("rose 1,200 pence"), ("1,200 pence".into(), "12".into(), None, "GBP"));
     assert_eq!(one("to 31.5 cents"), ("31.5 cents".into(), "0.315".into(), None, "USD"));
-    assert_eq!(one("or 27c a share"), ("27c".into(), "0.27".into(), None, "USD"));
+    let share = amounts("profit fell to $303 million, or 27c a share");
+    assert_eq!(share[1], ("27c".into(), "MONEY", "0.27".into(), None, "USD"));
+    // `c` is cents only beside dollars: "the Psion series 3c" is a model.
+    assert!(amounts("The Psion series 3c!").is_empty());
     assert_eq!(one("1.5 million euro cents"), ("1.5 million euro cents".into(), "15000".into(), None, "EUR"));
     assert!(amounts("it was 35C in the shade").is_empty());
 }

@@ -1,0 +1,103 @@
+//! Where the two extractors meet: an amount inside a name is no amount.
+//!
+//! The amounts grammar reads "50 Cent" (the rapper) as half a dollar and would read a band or product named with a
+//! number and a currency word the same way; the NER model knows such words are a name. The grammar stays free of
+//! the model (it runs beside it, and alone under `--extractors amounts`), so the two results meet here, in a step
+//! after all extractors, over one document's mentions, as [`super::context_entities`] does.
+//!
+//! The rule: an amount is dropped when a person, organization or miscellaneous name (`PER`, `ORG`, `MISC`) of the
+//! same sentence covers at least half of its characters and its first or last character. Both conditions, because
+//! a qualifier inside an amount is often a name of its own ("5m *Swiss* francs", "500 *East Caribbean* dollars"):
+//! such a name sits in the middle and leaves the amount alone, while a name that swallows the amount ("*50 Cent*")
+//! or its number or currency word ("50 *Cent*") takes it. Places (`LOC`) never do: "Hong Kong dollars".
+
+use super::{amounts, ner, Mention};
+
+/// The NER labels whose spans can hold a money-looking string that is not money.
+const NAME_LABELS: &[&str] = &["PER", "ORG", "MISC"];
+
+/// True if the code-point span `name` covers at least half of the span `amount` and its first or last code point.
+fn swallows(name: (usize, usize), amount: (usize, usize)) -> bool {
+    let overlap = name.1.min(amount.1).saturating_sub(name.0.max(amount.0));
+    let len = amount.1.saturating_sub(amount.0);
+    let first = name.0 <= amount.0 && amount.0 < name.1;
+    let last = name.0 < amount.1 && amount.1 <= name.1;
+    len > 0 && 2 * overlap >= len && (first || last)
+}
+
+/// Removes from one document's mentions every amount that lies (mostly) inside a name, as above. Mentions of other
+/// extractors, and amounts when no NER ran, are kept as they are, in their order.
+pub fn drop_amounts_inside_names(mentions: &mut Vec<Mention>) {
+    let names: Vec<(usize, usize, usize)> = mentions
+        .iter()
+        .filter(|m| m.source == ner::SOURCE && NAME_LABELS.contains(&m.label.as_ref()))
+        .map(|m| (m.sentence, m.start, m.end))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    mentions.retain(|m| {
+        m.source != amounts::SOURCE
+            || !names
+                .iter()
+                .any(|&(sentence, start, end)| sentence == m.sentence && swallows((start, end), (m.start, m.end)))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(source: &'static str, label: &'static str, sentence: usize, start: usize, end: usize) -> Mention {
+        Mention {
+            sentence,
+            start,
+            end,
+            label: label.into(),
+            value: None,
+            value_high: None,
+            unit: None,
+            score: None,
+            source,
+        }
+    }
+
+    fn kept(mut mentions: Vec<Mention>) -> Vec<(&'static str, String)> {
+        drop_amounts_inside_names(&mut mentions);
+        mentions.into_iter().map(|m| (m.source, m.label.to_string())).collect()
+    }
+
+    #[test]
+    fn amounts_inside_names_are_dropped() {
+        // "US rapper 50 Cent has topped the chart": the model tags "Cent" alone.
+        let got = kept(vec![
+            mention(ner::SOURCE, "PER", 0, 13, 17),
+            mention(amounts::SOURCE, "MONEY", 0, 10, 17),
+            mention(amounts::SOURCE, "PERCENT", 0, 30, 33),
+        ]);
+        assert_eq!(got, [("ner", "PER".to_string()), ("amounts", "PERCENT".to_string())]);
+        // A name that covers the whole amount, as an ORG or a MISC.
+        for label in ["ORG", "MISC", "PER"] {
+            let got = kept(vec![mention(ner::SOURCE, label, 2, 0, 17), mention(amounts::SOURCE, "MONEY", 2, 0, 7)]);
+            assert_eq!(got.len(), 1, "{label}");
+        }
+    }
+
+    #[test]
+    fn qualifiers_places_and_other_sentences_keep_the_amount() {
+        // "500 East Caribbean dollars": a name in the middle, under half, touching neither end.
+        let qualifier = vec![mention(ner::SOURCE, "MISC", 0, 4, 18), mention(amounts::SOURCE, "MONEY", 0, 0, 26)];
+        assert_eq!(kept(qualifier).len(), 2);
+        // "5 million Hong Kong dollars": a place.
+        let place = vec![mention(ner::SOURCE, "LOC", 0, 10, 19), mention(amounts::SOURCE, "MONEY", 0, 0, 27)];
+        assert_eq!(kept(place).len(), 2);
+        // The same offsets in another sentence cannot be the same words.
+        let elsewhere = vec![mention(ner::SOURCE, "PER", 1, 0, 7), mention(amounts::SOURCE, "MONEY", 0, 0, 7)];
+        assert_eq!(kept(elsewhere).len(), 2);
+        // A name that covers an end but under half of the amount: "Swiss" in "Swiss francs 5m" style spans.
+        let small = vec![mention(ner::SOURCE, "MISC", 0, 0, 3), mention(amounts::SOURCE, "MONEY", 0, 0, 12)];
+        assert_eq!(kept(small).len(), 2);
+        // No NER at all (`--extractors amounts`): nothing changes.
+        assert_eq!(kept(vec![mention(amounts::SOURCE, "MONEY", 0, 0, 7)]).len(), 1);
+    }
+}
