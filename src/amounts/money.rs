@@ -46,8 +46,8 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     if let Some(code) = iso_code(word) {
         return code_before(w, i, code);
     }
-    if let Some((code, n, exp)) = code_glued(word) {
-        return code_glued_money(w, i, code, n, exp);
+    if let Some(code) = code_glued(word) {
+        return code_glued_money(w, i, code, &word[3..]);
     }
     if word.contains('-') {
         if let Some(m) = compound_money(i, word) {
@@ -287,30 +287,23 @@ fn code_before(w: &Words, i: usize, code: &'static str) -> Option<Match> {
     money(i, &q, q.last, code, 0)
 }
 
-/// `USD5m`, `EUR5`: a code and a number written as one word; the code, the number and the multiplier's power of
-/// ten. Other suffixes (`USD5p`) leave the word to the later rules.
-fn code_glued(word: &str) -> Option<(&'static str, Decimal, i32)> {
+/// `USD5m`, `EUR5`: a code and a number written as one word; the code. Other suffixes (`USD5p`) leave the word to
+/// the later rules.
+fn code_glued(word: &str) -> Option<&'static str> {
     if word.len() <= 3 || !word.is_char_boundary(3) {
         return None;
     }
     let code = iso_code(&word[..3])?;
     match parse_number_part(&word[3..])? {
-        (n, Suffix::None) => Some((code, n, 0)),
-        (n, Suffix::Multiplier(e)) => Some((code, n, e as i32)),
+        (_, Suffix::None | Suffix::Multiplier(_)) => Some(code),
         _ => None,
     }
 }
 
-/// The amount of a word [`code_glued`] split: the number scaled by its multiplier, or by the multiplier word after
-/// it (`EUR5 million`), in the code's currency.
-fn code_glued_money(w: &Words, i: usize, code: &'static str, n: Decimal, exp: i32) -> Option<Match> {
-    let mut q = Quantity::single(scale(n, exp)?, i, true, exp > 0);
-    if exp == 0 {
-        if let Some(e) = w.get(i + 1).filter(|m| m.len() > 1).and_then(multiplier) {
-            q.low = scale(q.low, e as i32)?;
-            q.last = i + 1;
-        }
-    }
+/// The amount of a word [`code_glued`] accepted: its number with the multiplier suffix or the multiplier word
+/// after it (`EUR5 million`), in the code's currency.
+fn code_glued_money(w: &Words, i: usize, code: &'static str, number: &str) -> Option<Match> {
+    let q = glued_quantity(w, i, number)?;
     money(i, &q, q.last, code, 0)
 }
 

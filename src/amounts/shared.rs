@@ -32,7 +32,7 @@ pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize
         None => (None, k),
     };
     let group = group_of(w.word(k))?;
-    let mut candidates: Vec<&'static str> = codes_of(group).collect();
+    let mut candidates = codes_of(group);
     if let Some((g, codes)) = restrict {
         if g != group {
             return None;
@@ -48,15 +48,15 @@ pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize
     if candidates.is_empty() {
         return None;
     }
-    let (sentence_start, sentence_end) = sentence_tokens(w, k);
-    let steps: [&dyn Fn(&[&'static str]) -> Vec<&'static str>; 3] =
-        [&|c| places_in(w, group, c, sentence_start, sentence_end), &|c| text_qualifiers(w, group, c), &|c| {
-            places_in(w, group, c, 0, w.doc.tokens.len())
-        }];
-    steps.iter().find_map(|step| match step(&candidates)[..] {
+    // Each step decides only when it points to exactly one candidate.
+    let decided = |found: Vec<&'static str>| match found[..] {
         [one] => Some((one, k)),
         _ => None,
-    })
+    };
+    let (start, end) = sentence_tokens(w, k);
+    decided(places_in(w, group, &candidates, start, end))
+        .or_else(|| decided(text_qualifiers(w, group, &candidates)))
+        .or_else(|| decided(places_in(w, group, &candidates, 0, w.doc.tokens.len())))
 }
 
 /// The group of a shared currency word ("pesos" → "peso"), any case.
@@ -65,19 +65,16 @@ fn group_of(word: &str) -> Option<&'static str> {
 }
 
 /// The codes a group's word can stand for, in table order, each once.
-fn codes_of(group: &'static str) -> impl Iterator<Item = &'static str> {
-    SHARED_PLACES
-        .iter()
-        .filter(move |(g, _, _)| *g == group)
-        .map(|&(_, c, _)| c)
-        .chain(SHARED_QUALIFIERS.iter().filter(move |(g, _, _)| *g == group).flat_map(|(_, _, c)| c.iter().copied()))
-        .fold(Vec::new(), |mut all, c| {
-            if !all.contains(&c) {
-                all.push(c);
-            }
-            all
-        })
-        .into_iter()
+fn codes_of(group: &str) -> Vec<&'static str> {
+    let places = SHARED_PLACES.iter().filter(|(g, _, _)| *g == group).map(|&(_, c, _)| c);
+    let qualified = SHARED_QUALIFIERS.iter().filter(|(g, _, _)| *g == group).flat_map(|(_, _, c)| c.iter().copied());
+    let mut all = Vec::new();
+    for c in places.chain(qualified) {
+        if !all.contains(&c) {
+            all.push(c);
+        }
+    }
+    all
 }
 
 /// The longest place phrase at token `i` (capitalised in the text), of `group` or of any group: every (group,
