@@ -150,7 +150,9 @@ impl Pipeline {
         }
 
         // Where the extractors meet: an amount inside a name ("50 Cent") is no amount.
-        mentions.iter_mut().for_each(extract::reconcile::drop_amounts_inside_names);
+        for (p, mentions) in prepared.iter().zip(mentions.iter_mut()) {
+            extract::reconcile::drop_amounts_inside_names(&p.article.text, &p.doc, mentions);
+        }
 
         let t = Instant::now();
         for (p, mentions) in prepared.iter().zip(&mentions) {

@@ -9,9 +9,11 @@
 //! same sentence covers at least half of its characters and its first or last character. Both conditions, because
 //! a qualifier inside an amount is often a name of its own ("5m *Swiss* francs", "500 *East Caribbean* dollars"):
 //! such a name sits in the middle and leaves the amount alone, while a name that swallows the amount ("*50 Cent*")
-//! or its number or currency word ("50 *Cent*") takes it. Places (`LOC`) never do: "Hong Kong dollars".
+//! or its number or currency word ("50 *Cent*") takes it. Places (`LOC`) never do: "Hong Kong dollars". A "name"
+//! without a letter is none: the model now and then tags a lone `£` as `MISC`, which must not take "£6" with it.
 
-use super::{amounts, ner, Mention};
+use super::{amounts, ner, span_text, Mention};
+use crate::tokenize::Tokenized;
 
 /// The NER labels whose spans can hold a money-looking string that is not money.
 const NAME_LABELS: &[&str] = &["PER", "ORG", "MISC"];
@@ -25,12 +27,13 @@ fn swallows(name: (usize, usize), amount: (usize, usize)) -> bool {
     len > 0 && 2 * overlap >= len && (first || last)
 }
 
-/// Removes from one document's mentions every amount that lies (mostly) inside a name, as above. Mentions of other
-/// extractors, and amounts when no NER ran, are kept as they are, in their order.
-pub fn drop_amounts_inside_names(mentions: &mut Vec<Mention>) {
+/// Removes from one document's mentions (`text` cut into `doc`) every amount that lies (mostly) inside a name, as
+/// above. Mentions of other extractors, and amounts when no NER ran, are kept as they are, in their order.
+pub fn drop_amounts_inside_names(text: &str, doc: &Tokenized, mentions: &mut Vec<Mention>) {
     let names: Vec<(usize, usize, usize)> = mentions
         .iter()
         .filter(|m| m.source == ner::SOURCE && NAME_LABELS.contains(&m.label.as_ref()))
+        .filter(|m| span_text(text, doc, m.start, m.end).chars().any(char::is_alphabetic))
         .map(|m| (m.sentence, m.start, m.end))
         .collect();
     if names.is_empty() {
@@ -62,8 +65,11 @@ mod tests {
         }
     }
 
+    /// A text long enough for every span below, all letters: the spans' text matters only for the letter test.
+    const TEXT: &str = "abcdefghij abcdefghij abcdefghij abcdefghij";
+
     fn kept(mut mentions: Vec<Mention>) -> Vec<(&'static str, String)> {
-        drop_amounts_inside_names(&mut mentions);
+        drop_amounts_inside_names(TEXT, &crate::tokenize::tokenize(TEXT), &mut mentions);
         mentions.into_iter().map(|m| (m.source, m.label.to_string())).collect()
     }
 
@@ -97,6 +103,11 @@ mod tests {
         // A name that covers an end but under half of the amount: "Swiss" in "Swiss francs 5m" style spans.
         let small = vec![mention(ner::SOURCE, "MISC", 0, 0, 3), mention(amounts::SOURCE, "MONEY", 0, 0, 12)];
         assert_eq!(kept(small).len(), 2);
+        // A symbol tagged as a name (the model's "£" MISC) is no name: "£6" stays.
+        let text = "the unions want a £6 rate";
+        let mut symbol = vec![mention(ner::SOURCE, "MISC", 0, 18, 19), mention(amounts::SOURCE, "MONEY", 0, 18, 20)];
+        drop_amounts_inside_names(text, &crate::tokenize::tokenize(text), &mut symbol);
+        assert_eq!(symbol.len(), 2);
         // No NER at all (`--extractors amounts`): nothing changes.
         assert_eq!(kept(vec![mention(amounts::SOURCE, "MONEY", 0, 0, 7)]).len(), 1);
     }
