@@ -9,8 +9,11 @@
 //! same sentence covers at least half of its characters and its first or last character. Both conditions, because
 //! a qualifier inside an amount is often a name of its own ("5m *Swiss* francs", "500 *East Caribbean* dollars"):
 //! such a name sits in the middle and leaves the amount alone, while a name that swallows the amount ("*50 Cent*")
-//! or its number or currency word ("50 *Cent*") takes it. Places (`LOC`) never do: "Hong Kong dollars". A "name"
+//! or its number or currency word ("50 *Cent*") takes it. An amount dropped so, whose text has a capitalised word,
+//! is dropped wherever the same text recurs in the article, since the model tags a name in some sentences only. Places (`LOC`) never do: "Hong Kong dollars". A "name"
 //! without a letter is none: the model now and then tags a lone `£` as `MISC`, which must not take "£6" with it.
+
+use std::collections::HashSet;
 
 use super::{amounts, ner, span_text, Mention};
 use crate::tokenize::Tokenized;
@@ -39,12 +42,31 @@ pub fn drop_amounts_inside_names(text: &str, doc: &Tokenized, mentions: &mut Vec
     if names.is_empty() {
         return;
     }
-    mentions.retain(|m| {
-        m.source != amounts::SOURCE
-            || !names
+    let inside_name = |m: &Mention| {
+        m.source == amounts::SOURCE
+            && names
                 .iter()
                 .any(|&(sentence, start, end)| sentence == m.sentence && swallows((start, end), (m.start, m.end)))
+    };
+    // One sense per article: the same capitalised words elsewhere in it are the same name, wherever the model
+    // missed them ("50 Cent" tagged in one sentence of a story about the rapper, not in the ten others).
+    let named: HashSet<&str> = mentions
+        .iter()
+        .filter(|m| inside_name(m))
+        .map(|m| span_text(text, doc, m.start, m.end))
+        .filter(|t| has_capitalised_word(t))
+        .collect();
+    mentions.retain(|m| {
+        !inside_name(m) && !(m.source == amounts::SOURCE && named.contains(span_text(text, doc, m.start, m.end)))
     });
+}
+
+/// True if `text` holds a capitalised word (an upper-case letter followed by a lower-case one: "Cent", "Euro"), the
+/// part of an amount that makes it a name; "$5m" or "US$5m" has none, so a wrong drop of such an amount is never
+/// repeated over a whole article.
+fn has_capitalised_word(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(2).any(|p| p[0].is_uppercase() && p[1].is_lowercase())
 }
 
 #[cfg(test)]
@@ -87,6 +109,24 @@ mod tests {
             let got = kept(vec![mention(ner::SOURCE, label, 2, 0, 17), mention(amounts::SOURCE, "MONEY", 2, 0, 7)]);
             assert_eq!(got.len(), 1, "{label}");
         }
+    }
+
+    #[test]
+    fn a_name_found_once_is_a_name_throughout_the_article() {
+        let text = "US rapper 50 Cent topped the chart. 50 Cent paid $5m. Fans paid 50 cents.";
+        let doc = crate::tokenize::tokenize(text);
+        let mut mentions = vec![
+            mention(ner::SOURCE, "PER", 0, 13, 17),
+            mention(amounts::SOURCE, "MONEY", 0, 10, 17),
+            mention(amounts::SOURCE, "MONEY", 1, 36, 43),
+            mention(amounts::SOURCE, "MONEY", 1, 49, 52),
+            mention(amounts::SOURCE, "MONEY", 2, 64, 72),
+        ];
+        drop_amounts_inside_names(text, &doc, &mut mentions);
+        let left: Vec<&str> = mentions.iter().map(|m| span_text(text, &doc, m.start, m.end)).collect();
+        assert_eq!(left, ["Cent", "$5m", "50 cents"]);
+        // Without a capitalised word, a drop stays where the name was found.
+        assert!(!has_capitalised_word("$5m") && !has_capitalised_word("US$5m") && has_capitalised_word("12 Euro"));
     }
 
     #[test]
