@@ -36,7 +36,7 @@ pub fn drop_amounts_inside_names(text: &str, doc: &Tokenized, mentions: &mut Vec
     let names: Vec<(usize, usize, usize)> = mentions
         .iter()
         .filter(|m| m.source == ner::SOURCE && NAME_LABELS.contains(&m.label.as_ref()))
-        .filter(|m| span_text(text, doc, m.start, m.end).chars().any(char::is_alphabetic))
+        .filter(|m| has_word(span_text(text, doc, m.start, m.end)))
         .map(|m| (m.sentence, m.start, m.end))
         .collect();
     if names.is_empty() {
@@ -59,6 +59,13 @@ pub fn drop_amounts_inside_names(text: &str, doc: &Tokenized, mentions: &mut Vec
     mentions.retain(|m| {
         !inside_name(m) && !(m.source == amounts::SOURCE && named.contains(span_text(text, doc, m.start, m.end)))
     });
+}
+
+/// True if `text` holds a word of letters only ("Cent", "Dollar Shave Club"): what makes a name. The model now and
+/// then tags a lone `£`, or the glued currency and number of `$US1,000` / `$A8,800` ("US1,000"), as a name; such a
+/// span has no word and takes no amount with it.
+fn has_word(text: &str) -> bool {
+    text.split(|c: char| c.is_whitespace() || c == '-').any(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
 }
 
 /// True if `text` holds a capitalised word (an upper-case letter followed by a lower-case one: "Cent", "Euro"), the
@@ -148,6 +155,12 @@ mod tests {
         let mut symbol = vec![mention(ner::SOURCE, "MISC", 0, 18, 19), mention(amounts::SOURCE, "MONEY", 0, 18, 20)];
         drop_amounts_inside_names(text, &crate::tokenize::tokenize(text), &mut symbol);
         assert_eq!(symbol.len(), 2);
+        // "$US1,000": the model tags the glued "US1,000" as a name; it has no word, so the amount stays.
+        let text = "checks of up to $US1,000 per person";
+        let mut glued = vec![mention(ner::SOURCE, "MISC", 0, 17, 24), mention(amounts::SOURCE, "MONEY", 0, 16, 24)];
+        drop_amounts_inside_names(text, &crate::tokenize::tokenize(text), &mut glued);
+        assert_eq!(glued.len(), 2);
+        assert!(has_word("50 Cent") && has_word("Dollar Shave Club") && !has_word("US1,000") && !has_word("£"));
         // No NER at all (`--extractors amounts`): nothing changes.
         assert_eq!(kept(vec![mention(amounts::SOURCE, "MONEY", 0, 0, 7)]).len(), 1);
     }
