@@ -56,9 +56,9 @@ pub fn drop_amounts_inside_names(text: &str, doc: &Tokenized, mentions: &mut Vec
         .map(|m| span_text(text, doc, m.start, m.end))
         .filter(|t| has_capitalised_word(t))
         .collect();
-    mentions.retain(|m| {
-        !inside_name(m) && !(m.source == amounts::SOURCE && named.contains(span_text(text, doc, m.start, m.end)))
-    });
+    let named_elsewhere =
+        |m: &Mention| m.source == amounts::SOURCE && named.contains(span_text(text, doc, m.start, m.end));
+    mentions.retain(|m| !inside_name(m) && !named_elsewhere(m));
 }
 
 /// True if `text` holds a word of letters only ("Cent", "Dollar Shave Club"): what makes a name. The model now and
