@@ -4,7 +4,7 @@
 //! Articles are processed in chunks so memory stays bounded on any corpus: a chunk is tokenized in parallel (rayon),
 //! then the extractors run beside each other over the same chunk: the first (NER: libtorch has its own intra-op
 //! threads) on the calling thread, each other one on a scoped thread of its own, from which it uses the rayon pool.
-//! Their mentions are then combined per document (context entities) and leave as rows in input order, then offset
+//! Their mentions are then combined per document (amounts inside names dropped, context entities) and leave as rows in input order, then offset
 //! order, whatever the thread count.
 
 use std::time::{Duration, Instant};
@@ -147,6 +147,11 @@ impl Pipeline {
             for (all, more) in mentions.iter_mut().zip(found) {
                 all.extend(more);
             }
+        }
+
+        // Where the extractors meet: an amount inside a name ("50 Cent") is no amount.
+        for (p, mentions) in prepared.iter().zip(mentions.iter_mut()) {
+            extract::reconcile::drop_amounts_inside_names(&p.article.text, &p.doc, mentions);
         }
 
         let t = Instant::now();

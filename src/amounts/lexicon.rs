@@ -52,7 +52,8 @@ pub(super) const ABBREVIATIONS: &[(&str, &str)] = &[
 pub(super) const CODES: &[&str] = &[
     "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "INR", "RUB", "CHF", "AUD", "CAD", "HKD", "NZD", "SGD", "SEK", "NOK",
     "DKK", "TRY", "ILS", "BRL", "MXN", "ZAR", "PLN", "HUF", "CZK", "THB", "MYR", "IDR", "SAR", "AED", "EGP", "NGN",
-    "KES", "PKR", "TWD", "ARS", "CLP", "COP", "RON", "UAH", "VND", "KWD", "OMR", "QAR", "BHD",
+    "KES", "PKR", "TWD", "ARS", "CLP", "COP", "RON", "UAH", "VND", "KWD", "OMR", "QAR", "BHD", "XOF", "XAF", "XCD",
+    "JOD", "IQD", "TND", "DZD", "ISK", "UGX", "TZS", "GHS", "LKR", "BDT",
 ];
 
 /// Currencies whose amounts are written without minor units, where `31.500` means 31500.
@@ -70,18 +71,12 @@ pub(super) enum Certainty {
 }
 
 /// Currency words after a number: (country word or "" for none, word, code, power of ten of the unit, certainty).
-/// The longest match wins, so "Australian dollars" beats "dollars".
+/// The longest match wins, so "Australian dollars" beats "dollars". Dollars named by their country are in
+/// [`DOLLAR_COUNTRIES`]; words that several currencies share without a default ("francs", "pesos") are in
+/// [`SHARED_WORDS`].
 pub(super) const WORDS: &[(&str, &str, &str, i32, Certainty)] = &[
     ("", "dollar", "USD", 0, Certainty::Sure),
     ("", "dollars", "USD", 0, Certainty::Sure),
-    ("us", "dollars", "USD", 0, Certainty::Sure),
-    ("american", "dollars", "USD", 0, Certainty::Sure),
-    ("australian", "dollars", "AUD", 0, Certainty::Sure),
-    ("canadian", "dollars", "CAD", 0, Certainty::Sure),
-    ("hong kong", "dollars", "HKD", 0, Certainty::Sure),
-    ("new zealand", "dollars", "NZD", 0, Certainty::Sure),
-    ("singapore", "dollars", "SGD", 0, Certainty::Sure),
-    ("taiwan", "dollars", "TWD", 0, Certainty::Sure),
     ("", "euro", "EUR", 0, Certainty::Sure),
     ("", "euros", "EUR", 0, Certainty::Sure),
     ("", "pounds", "GBP", 0, Certainty::Weight),
@@ -98,28 +93,193 @@ pub(super) const WORDS: &[(&str, &str, &str, i32, Certainty)] = &[
     ("", "rupees", "INR", 0, Certainty::Sure),
     ("indian", "rupees", "INR", 0, Certainty::Sure),
     ("pakistani", "rupees", "PKR", 0, Certainty::Sure),
-    ("swiss", "francs", "CHF", 0, Certainty::Sure),
-    ("french", "francs", "FRF", 0, Certainty::Sure),
-    ("belgian", "francs", "BEF", 0, Certainty::Sure),
+    ("sri lankan", "rupees", "LKR", 0, Certainty::Sure),
+    ("nepalese", "rupees", "NPR", 0, Certainty::Sure),
+    ("", "rupiah", "IDR", 0, Certainty::Sure),
+    ("", "baht", "THB", 0, Certainty::Sure),
+    ("", "ringgit", "MYR", 0, Certainty::Sure),
+    ("", "naira", "NGN", 0, Certainty::Sure),
+    ("", "zloty", "PLN", 0, Certainty::Sure),
+    ("", "zlotys", "PLN", 0, Certainty::Sure),
+    ("", "forints", "HUF", 0, Certainty::Sure),
+    ("", "koruna", "CZK", 0, Certainty::Sure),
+    ("", "hryvnia", "UAH", 0, Certainty::Sure),
+    ("", "hryvnias", "UAH", 0, Certainty::Sure),
+    ("", "cedis", "GHS", 0, Certainty::Sure),
     ("", "roubles", "RUB", 0, Certainty::Sure),
     ("", "rubles", "RUB", 0, Certainty::Sure),
     ("", "rouble", "RUB", 0, Certainty::Sure),
     ("", "ruble", "RUB", 0, Certainty::Sure),
-    ("danish", "kroner", "DKK", 0, Certainty::Sure),
-    ("norwegian", "kroner", "NOK", 0, Certainty::Sure),
-    ("", "kroner", "DKK", 0, Certainty::Sure),
-    ("swedish", "kronor", "SEK", 0, Certainty::Sure),
     ("", "kronor", "SEK", 0, Certainty::Sure),
+    ("swedish", "kronor", "SEK", 0, Certainty::Sure),
     ("", "rand", "ZAR", 0, Certainty::Ambiguous),
     ("", "reais", "BRL", 0, Certainty::Sure),
     ("", "shekels", "ILS", 0, Certainty::Sure),
-    ("turkish", "lira", "TRY", 0, Certainty::Sure),
     ("", "cent", "USD", -2, Certainty::Sure),
     ("", "cents", "USD", -2, Certainty::Sure),
     ("euro", "cents", "EUR", -2, Certainty::Sure),
     ("", "pence", "GBP", -2, Certainty::Sure),
     ("", "bucks", "USD", 0, Certainty::Ambiguous),
     ("", "penny", "GBP", -2, Certainty::Sure),
+];
+
+/// Dollars named by their country, before "dollar" or "dollars" (`500 Singapore dollars`, `5m East Caribbean
+/// dollars`): (country words, lower case, separated by spaces; code). A dollar without one is USD.
+pub(super) const DOLLAR_COUNTRIES: &[(&str, &str)] = &[
+    ("us", "USD"),
+    ("u.s.", "USD"),
+    ("american", "USD"),
+    ("australian", "AUD"),
+    ("canadian", "CAD"),
+    ("hong kong", "HKD"),
+    ("new zealand", "NZD"),
+    ("singapore", "SGD"),
+    ("singaporean", "SGD"),
+    ("taiwan", "TWD"),
+    ("taiwanese", "TWD"),
+    ("east caribbean", "XCD"),
+    ("eastern caribbean", "XCD"),
+    ("jamaican", "JMD"),
+    ("fijian", "FJD"),
+    ("namibian", "NAD"),
+    ("brunei", "BND"),
+    ("bahamian", "BSD"),
+    ("barbados", "BBD"),
+    ("liberian", "LRD"),
+    ("trinidad and tobago", "TTD"),
+];
+
+/// Currency words that several currencies share, each with its group: no currency is the default, so the code is
+/// decided from a qualifier or the places around it (see [`SHARED_PLACES`]), or not at all.
+pub(super) const SHARED_WORDS: &[(&str, &str)] = &[
+    ("peso", "peso"),
+    ("pesos", "peso"),
+    ("franc", "franc"),
+    ("francs", "franc"),
+    ("krone", "krone"),
+    ("kroner", "krone"),
+    ("krona", "krona"),
+    ("dinar", "dinar"),
+    ("dinars", "dinar"),
+    ("riyal", "riyal"),
+    ("riyals", "riyal"),
+    ("rial", "riyal"),
+    ("rials", "riyal"),
+    ("dirham", "dirham"),
+    ("dirhams", "dirham"),
+    ("shilling", "shilling"),
+    ("shillings", "shilling"),
+    ("lira", "lira"),
+    ("liras", "lira"),
+    ("kwacha", "kwacha"),
+];
+
+/// For each shared currency word's group: the currencies it can be, each with the words that point to it (lower
+/// case, a phrase's words separated by spaces): the country, its adjective and a few cities. A place listed under
+/// two codes of a group ("congo") decides nothing.
+pub(super) const SHARED_PLACES: &[(&str, &str, &[&str])] = &[
+    ("peso", "MXN", &["mexico", "mexican", "mexicans", "mexico city"]),
+    ("peso", "ARS", &["argentina", "argentine", "argentinian", "argentinean", "argentines", "buenos aires"]),
+    ("peso", "CLP", &["chile", "chilean"]),
+    ("peso", "COP", &["colombia", "colombian", "bogota"]),
+    ("peso", "PHP", &["philippines", "philippine", "filipino", "manila"]),
+    ("peso", "UYU", &["uruguay", "uruguayan", "montevideo"]),
+    ("peso", "CUP", &["cuba", "cuban", "havana"]),
+    ("peso", "DOP", &["dominican republic", "dominican", "santo domingo"]),
+    ("franc", "CHF", &["swiss", "switzerland", "zurich", "geneva", "bern"]),
+    ("franc", "FRF", &["french", "france"]),
+    ("franc", "BEF", &["belgian", "belgium"]),
+    (
+        "franc",
+        "XOF",
+        &[
+            "west african",
+            "senegal",
+            "senegalese",
+            "dakar",
+            "ivory coast",
+            "côte d'ivoire",
+            "ivorian",
+            "mali",
+            "malian",
+            "bamako",
+            "burkina faso",
+            "burkinabe",
+            "niger",
+            "nigerien",
+            "niamey",
+            "benin",
+            "beninese",
+            "togo",
+            "togolese",
+            "guinea-bissau",
+        ],
+    ),
+    (
+        "franc",
+        "XAF",
+        &[
+            "central african",
+            "cameroon",
+            "cameroonian",
+            "yaounde",
+            "chadian",
+            "gabon",
+            "gabonese",
+            "congo",
+            "congo-brazzaville",
+            "equatorial guinea",
+        ],
+    ),
+    ("franc", "CDF", &["congo", "congolese", "drc", "kinshasa"]),
+    ("franc", "RWF", &["rwanda", "rwandan", "kigali"]),
+    ("franc", "BIF", &["burundi", "burundian"]),
+    ("franc", "DJF", &["djibouti"]),
+    ("krone", "DKK", &["danish", "denmark", "copenhagen"]),
+    ("krone", "NOK", &["norwegian", "norway", "oslo"]),
+    ("krona", "SEK", &["swedish", "sweden", "stockholm"]),
+    ("krona", "ISK", &["icelandic", "iceland", "reykjavik"]),
+    ("dinar", "KWD", &["kuwait", "kuwaiti"]),
+    ("dinar", "BHD", &["bahrain", "bahraini"]),
+    ("dinar", "JOD", &["jordanian", "amman"]),
+    ("dinar", "IQD", &["iraq", "iraqi", "iraqis", "baghdad"]),
+    ("dinar", "LYD", &["libya", "libyan", "tripoli"]),
+    ("dinar", "TND", &["tunisia", "tunisian", "tunis"]),
+    ("dinar", "DZD", &["algeria", "algerian", "algiers"]),
+    ("dinar", "RSD", &["serbia", "serbian", "belgrade"]),
+    ("riyal", "SAR", &["saudi", "saudi arabia", "riyadh"]),
+    ("riyal", "QAR", &["qatar", "qatari", "doha"]),
+    ("riyal", "OMR", &["oman", "omani", "muscat"]),
+    ("riyal", "IRR", &["iran", "iranian", "tehran"]),
+    ("riyal", "YER", &["yemen", "yemeni", "sanaa"]),
+    ("dirham", "AED", &["uae", "united arab emirates", "emirati", "dubai", "abu dhabi"]),
+    ("dirham", "MAD", &["morocco", "moroccan", "rabat"]),
+    ("shilling", "KES", &["kenya", "kenyan", "nairobi"]),
+    ("shilling", "UGX", &["uganda", "ugandan", "kampala"]),
+    ("shilling", "TZS", &["tanzania", "tanzanian", "dar es salaam"]),
+    ("shilling", "SOS", &["somalia", "somali", "mogadishu"]),
+    ("lira", "TRY", &["turkey", "turkish", "ankara", "istanbul"]),
+    ("lira", "ITL", &["italy", "italian", "rome"]),
+    ("kwacha", "ZMW", &["zambia", "zambian", "lusaka"]),
+    ("kwacha", "MWK", &["malawi", "malawian", "lilongwe"]),
+];
+
+/// Words between a shared currency word and its place that narrow the candidates without deciding: (group, word,
+/// codes). "CFA francs" are West (XOF) or Central (XAF) African francs; the places decide which.
+pub(super) const SHARED_QUALIFIERS: &[(&str, &str, &[&str])] = &[("franc", "cfa", &["XOF", "XAF"])];
+
+/// Written after `$` and touching it, Australian style (`$US1,000`, `$A8,800`, `$NZ5m`): the dollar it names. ISO
+/// codes of dollars (`$AUD1.1bn`) count too.
+pub(super) const DOLLAR_AFTER: &[(&str, &str)] = &[
+    ("US", "USD"),
+    ("A", "AUD"),
+    ("AU", "AUD"),
+    ("NZ", "NZD"),
+    ("HK", "HKD"),
+    ("C", "CAD"),
+    ("CA", "CAD"),
+    ("S", "SGD"),
+    ("NT", "TWD"),
 ];
 
 /// Minor-unit words that add hundredths to a major unit before them ("2 dollars and 23 cents", "20 rupees 43
@@ -186,6 +346,13 @@ pub(super) const ARTICLES: &[&str] = &["a", "an"];
 /// One half, alone or before an article and a scale word: "half a per cent", "half a million dollars".
 pub(super) const HALF: &str = "half";
 
+/// Fractions of a unit, written in words: (word, value in hundredths). "a quarter of a per cent", "three quarters of
+/// a percentage point", "a quarter-point cut". Thirds are left out: their value is no exact decimal.
+pub(super) const FRACTIONS: &[(&str, u32)] = &[("quarter", 25), ("quarters", 25), ("tenth", 10), ("tenths", 10)];
+
+/// The word between the whole part and the digits of a decimal spelled out: "two point five per cent".
+pub(super) const POINT: &str = "point";
+
 /// The word that opens a range closed by "and": "between 50 and 60%".
 pub(super) const BETWEEN: &str = "between";
 
@@ -201,6 +368,11 @@ pub(super) const RATE_WORDS: &[&str] = &["rate", "rates", "yield", "yields", "in
 /// The power of ten of a multiplier word or suffix (`bn` → 9), any case.
 pub(super) fn multiplier(word: &str) -> Option<u32> {
     MULTIPLIERS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, e)| e)
+}
+
+/// The value in hundredths of a fraction word (`quarter` → 25), any case.
+pub(super) fn fraction(word: &str) -> Option<u32> {
+    FRACTIONS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, v)| v)
 }
 
 /// A number word's value and whether it is a scale (`million` → (1000000, true)), any case.
@@ -222,7 +394,7 @@ pub(super) fn iso_code(word: &str) -> Option<&'static str> {
 /// cannot, and skipping them here keeps the extractor fast.
 ///
 /// An amount starts with a digit, sign, bracket or symbol (anything but an ASCII letter), or with a word a rule
-/// opens with: a number word, an article or "half" (spelled numbers, `twenty-five` by its first part), "between"
+/// opens with: a number word, an article, "half" or a fraction (spelled numbers, `twenty-five` by its first part), "between"
 /// (ranges), an abbreviation or dollar prefix (exactly), or an ISO code (also glued to its number, `EUR5m`). The
 /// lexicon words are lower case: a word written in lower case must match one exactly, a capitalised one ("Five",
 /// "FIVE") in any case. The first byte and the length decide most words alone (see [`OPENINGS`], [`EXACT_FIRST`]).
@@ -238,6 +410,7 @@ pub(super) fn may_start(word: &str) -> bool {
         && (ARTICLES.iter().any(|w| is_word(w))
             || is_word(HALF)
             || is_word(BETWEEN)
+            || FRACTIONS.iter().any(|(w, _)| is_word(w))
             || NUMBER_WORDS.iter().any(|(w, _, _)| is_word(w)));
     let exact_entry = EXACT_FIRST[first as usize]
         && (ABBREVIATIONS.iter().any(|(a, _)| *a == word)
@@ -247,7 +420,7 @@ pub(super) fn may_start(word: &str) -> bool {
 }
 
 /// For each lower-cased first byte, the lengths (as bits, 31 standing for 31 and longer) of the words [`may_start`]
-/// matches by their head in any case (articles, "half", "between", number words), computed from the tables at
+/// matches by their head in any case (articles, "half", "between", fractions, number words), computed from the tables at
 /// compile time: a word whose first byte and length fit none of them is rejected without a comparison.
 const OPENINGS: [u32; 256] = {
     let mut set = [0; 256];
@@ -258,6 +431,11 @@ const OPENINGS: [u32; 256] = {
     }
     set = mark_opening(set, HALF);
     set = mark_opening(set, BETWEEN);
+    let mut i = 0;
+    while i < FRACTIONS.len() {
+        set = mark_opening(set, FRACTIONS[i].0);
+        i += 1;
+    }
     let mut i = 0;
     while i < NUMBER_WORDS.len() {
         set = mark_opening(set, NUMBER_WORDS[i].0);

@@ -7,7 +7,8 @@
 //!
 //! The parts, by concern: `lexicon` (the tables and their lookups, and the first-word filter derived from them),
 //! `numbers` (digits, spelled numbers, multipliers, read into a quantity), `money` (one rule per way of writing a
-//! sum of money, tried in a fixed order) and `percent` (percentages and percentage points). This module walks the
+//! sum of money, tried in a fixed order), `shared` (which currency a word that several share means: "pesos",
+//! "francs") and `percent` (percentages and percentage points). This module walks the
 //! words and turns matches into [`Amount`]s; the unit tests are in `tests.rs`.
 
 use rust_decimal::Decimal;
@@ -18,6 +19,7 @@ mod lexicon;
 mod money;
 mod numbers;
 mod percent;
+mod shared;
 #[cfg(test)]
 mod tests;
 

@@ -9,10 +9,11 @@
 use rust_decimal::Decimal;
 
 use super::lexicon::{
-    iso_code, lookup, Certainty, ABBREVIATIONS, CODES, DOLLAR_PREFIXES, MINOR_UNIT_WORDS, NO_MINOR_UNITS, SYMBOLS,
-    WORDS,
+    iso_code, lookup, multiplier, number_word, Certainty, ABBREVIATIONS, BETWEEN, CODES, DOLLAR_AFTER,
+    DOLLAR_COUNTRIES, DOLLAR_PREFIXES, MINOR_UNIT_WORDS, NO_MINOR_UNITS, SYMBOLS, WORDS,
 };
 use super::numbers::{digits_at, digits_value, parse_number_part, quantity_at, scale, scale_high, Quantity, Suffix};
+use super::shared::shared_word_at;
 use super::{AmountKind, Match, Words};
 
 /// The money amount that starts at token `i`, if any.
@@ -28,8 +29,16 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     if let Some(code) = lookup(DOLLAR_PREFIXES, word).filter(|_| w.touching(i) && w.get(i + 1) == Some("$")) {
         return prefixed_dollar(w, i, code);
     }
+    if word == "$" && w.touching(i) {
+        if let Some(m) = dollar_named_after(w, i) {
+            return Some(m);
+        }
+    }
     if let Some(code) = lookup(SYMBOLS, word) {
         return symbol_before(w, i, word, code);
+    }
+    if w.is(i, BETWEEN) {
+        return between_symbols(w, i);
     }
     if let Some(code) = lookup(ABBREVIATIONS, word) {
         return abbreviation_before(w, i, code);
@@ -37,13 +46,20 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     if let Some(code) = iso_code(word) {
         return code_before(w, i, code);
     }
-    if let Some((code, n, exp)) = code_glued(word) {
-        return code_glued_money(i, code, n, exp);
+    if let Some(code) = code_glued(word) {
+        return code_glued_money(w, i, code, &word[3..]);
+    }
+    if word.contains('-') {
+        if let Some(m) = compound_money(i, word) {
+            return Some(m);
+        }
     }
     // The number comes first: 5m USD, 5 million dollars, 20 cents, two billion Australian dollars, 50p.
     let q = range_to_marker(w, quantity_at(w, i)?)?;
     match q.suffix {
         Suffix::Pence => return pence_suffix(i, &q),
+        Suffix::Cents if dollars_in_sentence(w, i) => return money(i, &q, q.last, "USD", -2),
+        Suffix::Cents => return None,
         Suffix::None => {}
         _ => return None, // 5pc: a percentage
     }
@@ -56,6 +72,17 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     let (code, unit_exp, last) = currency_word_at(w, q.last + 1, &q)?;
     let m = money(i, &q, last, code, unit_exp)?;
     minor_units(w, m, &q, unit_exp)
+}
+
+/// True if the sentence of token `i` writes dollars (`$`, "dollars", "cents"): there `27c` is cents ("$303 million,
+/// or 27c a share"); elsewhere a number with a `c` is a model name ("the Psion series 3c") or the like.
+fn dollars_in_sentence(w: &Words, i: usize) -> bool {
+    let s = w.doc.sentence_of(i);
+    let Some(sentence) = w.doc.sentences.get(s) else { return false };
+    sentence.tokens.clone().any(|k| {
+        let word = w.word(k);
+        word == "$" || w.is(k, "dollars") || w.is(k, "dollar") || w.is(k, "cents")
+    })
 }
 
 /// The match for quantity `q` starting at token `first`, ending at `last`, in `unit` scaled by `10^unit_exp`
@@ -129,12 +156,121 @@ fn symbol_before(w: &Words, i: usize, word: &str, code: &'static str) -> Option<
     if q.suffix != Suffix::None {
         return None;
     }
+    let q = symbol_range(w, i, q, "to", false).unwrap_or(q);
     if word == "$" {
         if let Some(named) = CODES.iter().find(|c| **c == w.word(q.last + 1) && c.ends_with('D')) {
             return money(i, &q, q.last + 1, named, 0);
         }
     }
     money(i, &q, q.last, code, 0)
+}
+
+/// `$400 to $500 million`, and with `joiner` "and" after "between", `$5,000 and $7,000`: `q` (after the symbol at
+/// `i`) widened to a range over the same symbol's second amount. After "to" only when the multiplier is written
+/// once, on the high end, and applies to both (so "$400" is never read as four hundred dollars): "from $5m to $10m"
+/// is a change, two amounts. After "between" (`complete`) any two amounts in rising order make one range. `None`
+/// when there is no such range.
+fn symbol_range(w: &Words, i: usize, q: Quantity, joiner: &str, complete: bool) -> Option<Quantity> {
+    if q.high.is_some() || !w.is(q.last + 1, joiner) || w.get(q.last + 2) != w.get(i) {
+        return None;
+    }
+    let b = digits_at(w, q.last + 3)?;
+    if b.high.is_some() || b.suffix != Suffix::None {
+        return None;
+    }
+    let low = if b.multiplied && !q.multiplied {
+        let factor = b.low.checked_div(digits_value(w, q.last + 3, &b)?)?;
+        q.low.checked_mul(factor)?.normalize()
+    } else if complete {
+        q.low
+    } else {
+        return None;
+    };
+    if b.low <= low {
+        return None;
+    }
+    Some(Quantity { low, high: Some(b.low), last: b.last, multiplied: b.multiplied, dot_thousands: None, ..q })
+}
+
+/// "between $5,000 and $7,000", "between $5 and $10 million": one range, "between" included (as in "between 50 and
+/// 60%"), when the same symbol opens both amounts.
+fn between_symbols(w: &Words, i: usize) -> Option<Match> {
+    let symbol = w.get(i + 1)?;
+    let code = lookup(SYMBOLS, symbol)?;
+    let q = digits_at(w, i + 2).filter(|q| q.suffix == Suffix::None)?;
+    let range = symbol_range(w, i + 1, q, "and", true)?;
+    money(i, &range, range.last, code, 0)
+}
+
+/// `$US1,000`, `$A8,800`, `$AUD1.102 billion`, `$US 5m`: Australian style, the dollar named by letters written
+/// right after `$` (see [`DOLLAR_AFTER`], or an ISO code of a dollar). `None` when the word after `$` is no such
+/// name, so that the plain symbol rule reads it.
+fn dollar_named_after(w: &Words, i: usize) -> Option<Match> {
+    let next = w.get(i + 1)?;
+    let letters = next.len() - next.trim_start_matches(|c: char| c.is_ascii_uppercase()).len();
+    let (name, rest) = next.split_at(letters);
+    let code = lookup(DOLLAR_AFTER, name).or_else(|| iso_code(name).filter(|c| c.ends_with('D')))?;
+    let q = if rest.is_empty() { digits_at(w, i + 2)? } else { glued_quantity(w, i + 1, rest)? };
+    if q.suffix != Suffix::None {
+        return None;
+    }
+    money(i, &q, q.last, code, 0)
+}
+
+/// The number of a word whose head was a currency name (`US1,000` after `$`, `EUR5m`), with its multiplier suffix
+/// or the multiplier word after it (`AUD1.102 billion`).
+fn glued_quantity(w: &Words, i: usize, rest: &str) -> Option<Quantity> {
+    let (n, exp) = match parse_number_part(rest)? {
+        (n, Suffix::None) => (n, 0),
+        (n, Suffix::Multiplier(e)) => (n, e as i32),
+        _ => return None,
+    };
+    let mut q = Quantity::single(scale(n, exp)?, i, true, exp > 0);
+    if exp == 0 {
+        if let Some(e) = w.get(i + 1).filter(|m| m.len() > 1).and_then(multiplier) {
+            q.low = scale(q.low, e as i32)?;
+            q.last = i + 1;
+            q.multiplied = true;
+        }
+    }
+    Some(q)
+}
+
+/// `half-a-million-pounds`, `five-million-dollar`: a spelled amount written as one hyphenated word. Only with a
+/// scale word, so that "a two-dollar coin" (a denomination) and "million-dollar" (no number) stay out.
+fn compound_money(i: usize, word: &str) -> Option<Match> {
+    let parts: Vec<&str> = word.split('-').collect();
+    let (unit, number) = parts.split_last()?;
+    let (mut value, mut rest) = match number {
+        [half, article, tail @ ..] if half.eq_ignore_ascii_case("half") && matches!(*article, "a" | "an") => {
+            (Decimal::new(5, 1), tail)
+        }
+        _ => (Decimal::ZERO, number),
+    };
+    let mut group = if value.is_zero() { Decimal::ZERO } else { value };
+    value = Decimal::ZERO;
+    let mut scaled = false;
+    while let Some((first, tail)) = rest.split_first() {
+        let (v, is_scale) = number_word(first)?;
+        if is_scale {
+            if group.is_zero() {
+                return None; // "million-dollar": a scale needs a number before it
+            }
+            value = value.checked_add(group.checked_mul(Decimal::from(v))?)?;
+            group = Decimal::ZERO;
+            scaled = true;
+        } else {
+            group = group.checked_add(Decimal::from(v))?;
+        }
+        rest = tail;
+    }
+    if !scaled {
+        return None;
+    }
+    let total = value.checked_add(group)?.normalize();
+    let &(_, _, code, exp, _) = WORDS.iter().find(|(c, u, ..)| c.is_empty() && u.eq_ignore_ascii_case(unit))?;
+    let q = Quantity::single(total, i, false, true);
+    money(i, &q, i, code, exp)
 }
 
 /// `Rs 20`, `Rs. 20`, `Kč 100`: an abbreviation (with an optional touching period), then digits.
@@ -151,24 +287,24 @@ fn code_before(w: &Words, i: usize, code: &'static str) -> Option<Match> {
     money(i, &q, q.last, code, 0)
 }
 
-/// `USD5m`, `EUR5`: a code and a number written as one word; the code, the number and the multiplier's power of
-/// ten. Other suffixes (`USD5p`) leave the word to the later rules.
-fn code_glued(word: &str) -> Option<(&'static str, Decimal, i32)> {
+/// `USD5m`, `EUR5`: a code and a number written as one word; the code. Other suffixes (`USD5p`) leave the word to
+/// the later rules.
+fn code_glued(word: &str) -> Option<&'static str> {
     if word.len() <= 3 || !word.is_char_boundary(3) {
         return None;
     }
     let code = iso_code(&word[..3])?;
     match parse_number_part(&word[3..])? {
-        (n, Suffix::None) => Some((code, n, 0)),
-        (n, Suffix::Multiplier(e)) => Some((code, n, e as i32)),
+        (_, Suffix::None | Suffix::Multiplier(_)) => Some(code),
         _ => None,
     }
 }
 
-/// The amount of a word [`code_glued`] split: the number scaled by its multiplier, in the code's currency.
-fn code_glued_money(i: usize, code: &'static str, n: Decimal, exp: i32) -> Option<Match> {
-    let q = Quantity::single(scale(n, exp)?, i, true, exp > 0);
-    money(i, &q, i, code, 0)
+/// The amount of a word [`code_glued`] accepted: its number with the multiplier suffix or the multiplier word
+/// after it (`EUR5 million`), in the code's currency.
+fn code_glued_money(w: &Words, i: usize, code: &'static str, number: &str) -> Option<Match> {
+    let q = glued_quantity(w, i, number)?;
+    money(i, &q, q.last, code, 0)
 }
 
 /// `26 to 50 €`, `10 to 15 million dollars`, `5 - 10 $`: `q` widened to a range when "to" or a dash, a second
@@ -257,10 +393,34 @@ fn currency_word_at(w: &Words, i: usize, q: &Quantity) -> Option<(&'static str, 
             best = Some((code, unit_exp, last));
         }
     }
+    // "500 Singapore dollars", "5m East Caribbean dollars": a dollar named by its country.
+    for &(country, code) in DOLLAR_COUNTRIES {
+        let n = phrase_len(w, i, country);
+        if n > 0 && (w.is(i + n, "dollars") || w.is(i + n, "dollar")) && best.is_none_or(|(_, _, l)| i + n > l) {
+            best = Some((code, 0, i + n));
+        }
+    }
+    if best.is_none() {
+        // "1,000 pesos", "5,000 Danish kroner", "1bn CFA francs": decided by qualifier and places, or not at all.
+        return shared_word_at(w, i).map(|(code, last)| (code, 0, last));
+    }
     match best {
         Some((code, e, last)) if code == "GBP" && w.is(last + 1, "sterling") => Some((code, e, last + 1)),
         _ => best,
     }
+}
+
+/// The number of words of `phrase` (lower case, words separated by spaces) if the text at `i` reads it, any case;
+/// else 0.
+pub(super) fn phrase_len(w: &Words, i: usize, phrase: &str) -> usize {
+    let mut n = 0;
+    for part in phrase.split(' ') {
+        if !w.is(i + n, part) {
+            return 0;
+        }
+        n += 1;
+    }
+    n
 }
 
 /// "2 dollars and 23 cents", "20 rupees 43 paise": a whole number of minor units (under 100) after a major unit

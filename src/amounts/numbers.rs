@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::lexicon::{multiplier, number_word, ARTICLES, HALF};
+use super::lexicon::{fraction, multiplier, number_word, ARTICLES, HALF, POINT};
 use super::Words;
 
 /// Parses a plain decimal with optional, correctly grouped thousands separators (`1,000.5`, `.5`).
@@ -65,6 +65,8 @@ pub(super) enum Suffix {
     Multiplier(u32),
     /// `50p`: pence.
     Pence,
+    /// `27c`: cents (lower case only: `35C` is a temperature; money only beside a dollar, see `money_at`).
+    Cents,
     /// `5pc`, `5pct`: percent.
     Percent,
 }
@@ -75,6 +77,7 @@ pub(super) fn parse_number_part(part: &str) -> Option<(Decimal, Suffix)> {
     let (body, suffix) = part.split_at(body_end);
     let suffix = match suffix.to_ascii_lowercase().as_str() {
         "" => Suffix::None,
+        "c" if suffix == "c" => Suffix::Cents,
         "p" => Suffix::Pence,
         "pc" | "pct" => Suffix::Percent,
         s => Suffix::Multiplier(multiplier(s)?),
@@ -106,9 +109,82 @@ impl Quantity {
     }
 }
 
-/// A number at `i`, written with digits or spelled out.
+/// A number at `i`, written with digits or spelled out, or a fraction in words ("a quarter of a"), with a trailing
+/// "and a half" ("two and a half per cent", "1 and a quarter million").
 pub(super) fn quantity_at(w: &Words, i: usize) -> Option<Quantity> {
-    digits_at(w, i).or_else(|| spelled_at(w, i))
+    let q = digits_at(w, i).or_else(|| fraction_at(w, i)).or_else(|| spelled_at(w, i))?;
+    and_a_fraction(w, q)
+}
+
+/// `q` plus a fraction written after it with "and": "two and a half", "1 and a quarter", then an optional scale word
+/// ("two and a half million"). Without it, "one and a half per cent" would leave "half per cent" (0.5) to be read
+/// on its own. `q` unchanged when no fraction follows; `None` on overflow.
+fn and_a_fraction(w: &Words, q: Quantity) -> Option<Quantity> {
+    if q.high.is_some() || q.multiplied || q.suffix != Suffix::None || !w.is(q.last + 1, "and") {
+        return Some(q);
+    }
+    if !is_article(w, q.last + 2) {
+        return Some(q);
+    }
+    let k = q.last + 3;
+    let part = if w.is(k, HALF) {
+        Decimal::new(5, 1)
+    } else if let Some(h) = fraction(w.word(k)).filter(|_| !w.word(k).ends_with('s')) {
+        Decimal::new(i64::from(h), 2)
+    } else {
+        return Some(q);
+    };
+    let mut value = q.low.checked_add(part)?;
+    let mut last = k;
+    let mut multiplied = false;
+    if let Some((v, true)) = number_word(w.word(k + 1)) {
+        value = value.checked_mul(Decimal::from(v))?;
+        last = k + 1;
+        multiplied = true;
+    }
+    Some(Quantity { low: value.normalize(), last, multiplied, dot_thousands: None, ..q })
+}
+
+/// A fraction in words at `i`, up to the words before its unit: "a quarter of a" (0.25, before "per cent"), "three
+/// quarters of a" (0.75), "a tenth of a", "a quarter" (before "point"), "a quarter of a million" (250000). The
+/// numerator is an article, a number word from one to nine (plural fraction then: "three quarters") or a hyphen
+/// compound ("three-quarters"). Without "of a", only one (article or no numerator) may stand before a point: in
+/// "three quarter-point rises" the three counts rises.
+fn fraction_at(w: &Words, i: usize) -> Option<Quantity> {
+    let word = w.get(i)?;
+    let (numerator, frac_word, k, counted) = match word.split_once('-') {
+        Some((n, f)) => (number_word(n).filter(|&(v, s)| !s && (2..10).contains(&v))?.0, f, i, true),
+        None if is_article(w, i) => (1, w.word(i + 1), i + 1, false),
+        None => match number_word(word) {
+            Some((v, false)) if (1..10).contains(&v) => (v, w.word(i + 1), i + 1, v > 1),
+            _ => (1, word, i, false),
+        },
+    };
+    // "a half point", "a half of a per cent": "half" is a fraction after an article (alone it is `half_at`'s).
+    let hundredths = match fraction(frac_word) {
+        Some(h) => h,
+        None if k == i + 1 && is_article(w, i) && frac_word.eq_ignore_ascii_case(HALF) => 50,
+        None => return None,
+    };
+    // "three quarters", "a quarter": plural for more than one, singular for one.
+    if frac_word.ends_with(['s', 'S']) != (numerator > 1) {
+        return None;
+    }
+    let value = Decimal::new(i64::from(hundredths), 2).checked_mul(Decimal::from(numerator))?.normalize();
+    if w.is(k + 1, "of") && is_article(w, k + 2) {
+        if let Some((v, true)) = number_word(w.word(k + 3)) {
+            let low = value.checked_mul(Decimal::from(v))?.normalize();
+            return Some(Quantity::single(low, k + 3, false, true));
+        }
+        return Some(Quantity::single(value, k + 2, false, false));
+    }
+    // Without "of a", only a point may follow ("a quarter point", "quarter percentage point rises"): "the fourth
+    // quarter to 5.6%" is a period of the year.
+    let point_follows = [super::lexicon::POINT, "points", "percentage"].iter().any(|p| w.is(k + 1, p));
+    if counted || !point_follows {
+        return None;
+    }
+    Some(Quantity::single(value, k, false, false))
 }
 
 /// A number written with digits at `i`: `5`, `2,000.5`, `5-10m`, `5m-10m`, `50p`, `5 - 10` (touching dashes),
@@ -173,6 +249,7 @@ pub(super) fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
             q.low = scale(q.low, e as i32)?;
             q.high = scale_high(q.high, e as i32)?;
             q.multiplied = true;
+            q.dot_thousands = None; // "5.775 trillion rupiah" is 5.775 trillion, whatever the currency
             last += 1;
         }
     }
@@ -293,8 +370,42 @@ fn spelled_at(w: &Words, i: usize) -> Option<Quantity> {
     if !any {
         return None;
     }
-    let value = total.checked_add(group)?;
-    Some(Quantity::single(value, j - 1, false, multiplied))
+    let mut value = total.checked_add(group)?;
+    let mut last = j - 1;
+    if let Some((decimal, decimal_last)) = spelled_decimals(w, j, value) {
+        value = decimal;
+        last = decimal_last;
+        // "two point five billion": a scale word after the decimals multiplies the whole number.
+        if let Some((v, true)) = number_word(w.word(last + 1)) {
+            value = value.checked_mul(Decimal::from(v))?.normalize();
+            last += 1;
+            multiplied = true;
+        }
+    }
+    Some(Quantity::single(value, last, false, multiplied))
+}
+
+/// "point five", "point two five" at `j` after the whole number `whole`: one digit word (zero to nine) per decimal
+/// place. The value and the last token; `None` when `j` is not "point" followed by a digit word. Without this rule
+/// "two point five per cent" would be read as "five per cent".
+fn spelled_decimals(w: &Words, j: usize, whole: Decimal) -> Option<(Decimal, usize)> {
+    if !w.is(j, POINT) {
+        return None;
+    }
+    let mut digits = String::new();
+    let mut k = j + 1;
+    while let Some((v, false)) = number_word(w.word(k)).filter(|_| !w.word(k).contains('-')) {
+        if v > 9 || digits.len() >= 12 {
+            break;
+        }
+        digits.push(char::from(b'0' + v as u8));
+        k += 1;
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    let frac = Decimal::from_str(&format!("0.{digits}")).ok()?;
+    Some((whole.checked_add(frac)?.normalize(), k - 1))
 }
 
 /// "half" at `i`: "half" and "half a" are 0.5 (before "per cent", "point"), "half a million" 500000.

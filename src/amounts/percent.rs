@@ -4,9 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use super::lexicon::{BASIS_POINT_SIGNS, BETWEEN, PERCENT_SIGNS, RATE_WORDS};
+use super::lexicon::{fraction, ARTICLES, BASIS_POINT_SIGNS, BETWEEN, HALF, PERCENT_SIGNS, POINT, RATE_WORDS};
 use super::money::{is_minus_sign, negate};
-use super::numbers::{quantity_at, scale, scale_high, Suffix};
+use super::numbers::{quantity_at, scale, scale_high, Quantity, Suffix};
 use super::{AmountKind, Match, Words};
 
 /// The percentage that starts at token `i`, if any.
@@ -16,6 +16,9 @@ pub(super) fn percent_at(w: &Words, i: usize) -> Option<Match> {
     }
     if w.is(i, BETWEEN) {
         return between_at(w, i);
+    }
+    if let Some(m) = fraction_point(w, i) {
+        return Some(m);
     }
     let a = quantity_at(w, i)?;
     if a.suffix == Suffix::Percent {
@@ -34,8 +37,52 @@ pub(super) fn percent_at(w: &Words, i: usize) -> Option<Match> {
             }
         }
     }
-    let (unit, div, marker_last) = percent_marker(w, a.last + 1)?;
+    let (unit, div, marker_last) =
+        percent_marker(w, a.last + 1).or_else(|| of_a_marker(w, &a)).or_else(|| fraction_of_a_point(w, &a))?;
     percent(i, marker_last, a.low, a.high, unit, div)
+}
+
+/// "0.25 of a per cent", "0.1 of a percentage point": a number under one, "of a", then the marker.
+fn of_a_marker(w: &Words, a: &Quantity) -> Option<(&'static str, i32, usize)> {
+    let of_a = w.is(a.last + 1, "of") && ARTICLES.iter().any(|x| w.is(a.last + 2, x));
+    if !of_a || a.high.is_some() || a.low >= Decimal::ONE || !a.digits {
+        return None;
+    }
+    percent_marker(w, a.last + 3)
+}
+
+/// "half a point rise in interest rates": a fraction of a point is a rate change when a rate word is anywhere in
+/// the sentence (whole points need one in the ten words before, see [`percent_marker`]: "fell 50 points as rates
+/// rose" is an index).
+fn fraction_of_a_point(w: &Words, a: &Quantity) -> Option<(&'static str, i32, usize)> {
+    let k = a.last + 1;
+    let point = w.is(k, POINT) || w.is(k, "points");
+    (point && a.high.is_none() && a.low < Decimal::ONE && rate_in_sentence(w, k)).then_some(("pp", 0, k))
+}
+
+/// "quarter-point", "half-point" (one hyphenated word, optionally after "a"): a fraction of a point, which is a
+/// change of a rate (percentage points) in a sentence that names one ("cut a key interest rate by a quarter-point").
+fn fraction_point(w: &Words, i: usize) -> Option<Match> {
+    let last = if ARTICLES.iter().any(|a| w.is(i, a)) { i + 1 } else { i };
+    let word = w.word(last);
+    let (head, tail) = word.split_once('-')?;
+    if !tail.eq_ignore_ascii_case(POINT) {
+        return None;
+    }
+    let hundredths =
+        if head.eq_ignore_ascii_case(HALF) { 50 } else { fraction(head).filter(|_| !head.ends_with(['s', 'S']))? };
+    if !rate_in_sentence(w, last) {
+        return None;
+    }
+    percent(i, last, Decimal::new(i64::from(hundredths), 2), None, "pp", 0)
+}
+
+/// True if a rate word is in the sentence of token `t`, before or after it: fractions of a point are rate changes
+/// only there (index points are not amounts).
+fn rate_in_sentence(w: &Words, t: usize) -> bool {
+    let s = w.doc.sentence_of(t);
+    let Some(sentence) = w.doc.sentences.get(s) else { return false };
+    sentence.tokens.clone().any(|k| RATE_WORDS.iter().any(|r| w.is(k, r)))
 }
 
 /// `-3.5%`: the percentage after a minus sign, negated, sign included, as money's `-$5m` is. Not a range.
@@ -52,6 +99,21 @@ fn minus_percent(w: &Words, i: usize) -> Option<Match> {
 /// and the marker follows the second.
 fn between_at(w: &Words, i: usize) -> Option<Match> {
     let a = quantity_at(w, i + 1)?;
+    if a.high.is_none() && a.suffix == Suffix::None {
+        // "between 5% and 6%": two complete percentages with one unit are one range too.
+        if let Some((unit, div, first_last)) = percent_marker(w, a.last + 1) {
+            let second = percent_at(w, first_last + 2).filter(|_| w.is(first_last + 1, "and"))?;
+            let low = scale(a.low, -div)?;
+            if second.first == first_last + 2
+                && second.unit == unit
+                && second.value_high.is_none()
+                && second.value > low
+            {
+                return percent(i, second.last, low, Some(second.value), unit, 0);
+            }
+            return None;
+        }
+    }
     if !w.is(a.last + 1, "and") || a.high.is_some() || a.suffix != Suffix::None {
         return None;
     }

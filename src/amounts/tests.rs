@@ -179,7 +179,11 @@ fn signs() {
     );
     let conv = amounts("at 7.5bn euros ($9.7bn) now");
     assert_eq!(conv[1].2, "9700000000");
-    assert_eq!(amounts("at 20bn baht ($510m).")[0].2, "510000000");
+    let baht = amounts("at 20bn baht ($510m).");
+    assert_eq!(
+        baht.iter().map(|a| (a.0.as_str(), a.2.as_str(), a.4)).collect::<Vec<_>>(),
+        vec![("20bn baht", "20000000000", "THB"), ("$510m", "510000000", "USD")]
+    );
     let two = amounts("a range of $24-$26.");
     assert_eq!(
         two.iter().map(|a| (a.0.as_str(), a.2.as_str())).collect::<Vec<_>>(),
@@ -204,8 +208,23 @@ fn ranges() {
     let two = amounts("from 8%-10% now");
     assert_eq!(two.len(), 2);
     assert_eq!((two[0].2.as_str(), two[1].2.as_str()), ("8", "10"));
-    let two = amounts("between $5m and $10m");
+    // "between" makes one range of two complete amounts too; "from … to" is a change, two amounts.
+    assert_eq!(
+        one("between $5m and $10m"),
+        ("between $5m and $10m".into(), "5000000".into(), Some("10000000".into()), "USD")
+    );
+    assert_eq!(one("between 5% and 6%"), ("between 5% and 6%".into(), "5".into(), Some("6".into()), "%"));
+    let two = amounts("rose from $5m to $10m");
     assert_eq!(two.iter().map(|a| a.2.as_str()).collect::<Vec<_>>(), vec!["5000000", "10000000"]);
+    // A multiplier written once, on the high end, applies to both: "$400" alone would be a wrong value.
+    assert_eq!(
+        one("set at $400 to $500 million"),
+        ("$400 to $500 million".into(), "400000000".into(), Some("500000000".into()), "USD")
+    );
+    assert_eq!(
+        one("fined between $5,000 and $7,000."),
+        ("between $5,000 and $7,000".into(), "5000".into(), Some("7000".into()), "USD")
+    );
 }
 
 #[test]
@@ -266,4 +285,157 @@ fn exact_decimal_scaling() {
     assert!(parse_decimal(".5").is_some());
     assert!(parse_decimal("1,00").is_none());
     assert!(parse_number_part("12abc").is_none());
+}
+
+#[test]
+fn fractions_and_spelled_decimals() {
+    assert_eq!(one("a quarter of a per cent"), ("a quarter of a per cent".into(), "0.25".into(), None, "%"));
+    assert_eq!(
+        one("three quarters of a percentage point"),
+        ("three quarters of a percentage point".into(), "0.75".into(), None, "pp")
+    );
+    assert_eq!(one("three-quarters of a per cent"), ("three-quarters of a per cent".into(), "0.75".into(), None, "%"));
+    assert_eq!(
+        one("a tenth of a percentage point"),
+        ("a tenth of a percentage point".into(), "0.1".into(), None, "pp")
+    );
+    assert_eq!(one("a cut of 0.25 of a per cent"), ("0.25 of a per cent".into(), "0.25".into(), None, "%"));
+    assert_eq!(one("two point five per cent"), ("two point five per cent".into(), "2.5".into(), None, "%"));
+    assert_eq!(one("zero point two five percent"), ("zero point two five percent".into(), "0.25".into(), None, "%"));
+    assert_eq!(
+        one("two point five billion dollars"),
+        ("two point five billion dollars".into(), "2500000000".into(), None, "USD")
+    );
+    assert_eq!(one("one and a half per cent"), ("one and a half per cent".into(), "1.5".into(), None, "%"));
+    assert_eq!(one("2 and a quarter percent"), ("2 and a quarter percent".into(), "2.25".into(), None, "%"));
+    assert_eq!(
+        one("two and a half million pounds"),
+        ("two and a half million pounds".into(), "2500000".into(), None, "GBP")
+    );
+    assert_eq!(
+        one("a quarter of a million pounds"),
+        ("a quarter of a million pounds".into(), "250000".into(), None, "GBP")
+    );
+    // Fractions of a point are rate changes where the sentence names a rate, before or after.
+    assert_eq!(
+        one("cut a key interest rate by a quarter-point"),
+        ("a quarter-point".into(), "0.25".into(), None, "pp")
+    );
+    assert_eq!(one("a half-point rise in rates"), ("a half-point".into(), "0.5".into(), None, "pp"));
+    assert_eq!(one("a half point rise in interest rates"), ("a half point".into(), "0.5".into(), None, "pp"));
+    assert_eq!(one("rates rose by a quarter of a point"), ("a quarter of a point".into(), "0.25".into(), None, "pp"));
+    // A quarter of the year is no fraction of a percent.
+    assert_eq!(one("growth slowed in the fourth quarter to 5.6%"), ("5.6%".into(), "5.6".into(), None, "%"));
+    // "three quarter-point rate rises" are three rises of a quarter point each.
+    assert_eq!(one("three quarter-point rate rises"), ("quarter-point".into(), "0.25".into(), None, "pp"));
+    for text in [
+        "the Dow lost a quarter-point",
+        "a quarter of a million people",
+        "three quarters of the vote",
+        "the FTSE fell 50 points as rates rose",
+        "a third of a per cent",
+        "point five per",
+    ] {
+        assert!(amounts(text).is_empty(), "{text}: {:?}", amounts(text));
+    }
+}
+
+#[test]
+fn minor_units_of_any_size() {
+    assert_eq!(one("costs 250 cents"), ("250 cents".into(), "2.5".into(), None, "USD"));
+    assert_eq!(one("rose 1,200 pence"), ("1,200 pence".into(), "12".into(), None, "GBP"));
+    assert_eq!(one("to 31.5 cents"), ("31.5 cents".into(), "0.315".into(), None, "USD"));
+    let share = amounts("profit fell to $303 million, or 27c a share");
+    assert_eq!(share[1], ("27c".into(), "MONEY", "0.27".into(), None, "USD"));
+    // `c` is cents only beside dollars: "the Psion series 3c" is a model.
+    assert!(amounts("The Psion series 3c!").is_empty());
+    assert_eq!(one("1.5 million euro cents"), ("1.5 million euro cents".into(), "15000".into(), None, "EUR"));
+    assert!(amounts("it was 35C in the shade").is_empty());
+}
+
+#[test]
+fn dollars_named_after_the_symbol_and_glued_codes() {
+    assert_eq!(one("or $US1,000 per person"), ("$US1,000".into(), "1000".into(), None, "USD"));
+    assert_eq!(one("(about $A8,800)"), ("$A8,800".into(), "8800".into(), None, "AUD"));
+    assert_eq!(one("$NZ5m"), ("$NZ5m".into(), "5000000".into(), None, "NZD"));
+    assert_eq!(one("$US3000 billion"), ("$US3000 billion".into(), "3000000000000".into(), None, "USD"));
+    assert_eq!(one("rupiah ($AUD1.102 billion)"), ("$AUD1.102 billion".into(), "1102000000".into(), None, "AUD"));
+    assert_eq!(one("a fee of EUR5 million"), ("EUR5 million".into(), "5000000".into(), None, "EUR"));
+    // Letters after `$` that name no dollar are no amount.
+    assert!(amounts("$X5 and $ABC5").is_empty());
+}
+
+#[test]
+fn regional_and_union_currencies() {
+    assert_eq!(
+        one("fined 10,000 West African CFA francs"),
+        ("10,000 West African CFA francs".into(), "10000".into(), None, "XOF")
+    );
+    assert_eq!(
+        one("Cameroon lost 1bn CFA francs a month"),
+        ("1bn CFA francs".into(), "1000000000".into(), None, "XAF")
+    );
+    assert_eq!(one("in Senegal, 5,000 CFA francs"), ("5,000 CFA francs".into(), "5000".into(), None, "XOF"));
+    // CFA francs with no place, or places of both unions, are left without a code: no row.
+    assert!(amounts("it cost 5,000 CFA francs").is_empty());
+    assert!(amounts("Mali and Gabon paid 5,000 CFA francs").is_empty());
+    assert_eq!(one("500 East Caribbean dollars"), ("500 East Caribbean dollars".into(), "500".into(), None, "XCD"));
+    assert_eq!(one("XCD 2.5m"), ("XCD 2.5m".into(), "2500000".into(), None, "XCD"));
+    assert_eq!(one("500 Singapore dollars"), ("500 Singapore dollars".into(), "500".into(), None, "SGD"));
+    assert_eq!(one("5m Hong Kong dollar"), ("5m Hong Kong dollar".into(), "5000000".into(), None, "HKD"));
+    assert_eq!(one("20bn baht"), ("20bn baht".into(), "20000000000".into(), None, "THB"));
+    assert_eq!(one("5.775 trillion rupiah"), ("5.775 trillion rupiah".into(), "5775000000000".into(), None, "IDR"));
+    assert_eq!(one("154m naira"), ("154m naira".into(), "154000000".into(), None, "NGN"));
+}
+
+#[test]
+fn shared_currency_words_read_their_context() {
+    // The qualifier written with the word.
+    assert_eq!(one("10 million Danish kroner"), ("10 million Danish kroner".into(), "10000000".into(), None, "DKK"));
+    assert_eq!(one("5 Norwegian kroner"), ("5 Norwegian kroner".into(), "5".into(), None, "NOK"));
+    assert_eq!(one("3 million Swiss francs"), ("3 million Swiss francs".into(), "3000000".into(), None, "CHF"));
+    assert_eq!(one("500 Mexican pesos"), ("500 Mexican pesos".into(), "500".into(), None, "MXN"));
+    assert_eq!(one("90 Swedish krona"), ("90 Swedish krona".into(), "90".into(), None, "SEK"));
+    assert_eq!(one("5m Jordanian dinars"), ("5m Jordanian dinars".into(), "5000000".into(), None, "JOD"));
+    assert_eq!(one("9bn Turkish lira"), ("9bn Turkish lira".into(), "9000000000".into(), None, "TRY"));
+    // The sentence's places.
+    assert_eq!(one("In Mexico a meal costs 500 pesos."), ("500 pesos".into(), "500".into(), None, "MXN"));
+    assert_eq!(
+        one("Norway ordered him to pay 100,000 kroner."),
+        ("100,000 kroner".into(), "100000".into(), None, "NOK")
+    );
+    assert_eq!(one("Iraqi workers earn 200 dinars."), ("200 dinars".into(), "200".into(), None, "IQD"));
+    assert_eq!(one("Saudi shares traded at 372 riyals"), ("372 riyals".into(), "372".into(), None, "SAR"));
+    // The text's own qualifier, when the sentence has no place.
+    let text = "Profits fell to 3.4bn Danish kroner. Sales rose to 36bn kroner.";
+    let got = amounts(text);
+    assert_eq!(
+        got.iter().map(|a| (a.0.as_str(), a.4)).collect::<Vec<_>>(),
+        [("3.4bn Danish kroner", "DKK"), ("36bn kroner", "DKK")]
+    );
+    let text = "A fine of 7,500 Swiss francs. The manager was fined 5,000 francs.";
+    assert_eq!(amounts(text)[1].4, "CHF");
+    // The text's places, when nothing closer decides.
+    let text = "Argentina's president spoke. Banks will cash checks of up to 1,000 pesos.";
+    assert_eq!(amounts(text).iter().map(|a| a.4).collect::<Vec<_>>(), ["ARS"]);
+    // Nothing decides, or the places disagree: no row rather than a guessed code.
+    for text in [
+        "it cost 5 kroner",
+        "a fine of 5,000 francs",
+        "Mexico and Argentina: 500 pesos each",
+        "The Norwegian and Danish firms paid 5m kroner.",
+        "the turkey cost 9 lira",
+        "paid 200 dinars",
+    ] {
+        assert!(amounts(text).is_empty(), "{text}: {:?}", amounts(text));
+    }
+}
+
+#[test]
+fn hyphenated_spelled_amounts() {
+    assert_eq!(one("pay out half-a-million-pounds"), ("half-a-million-pounds".into(), "500000".into(), None, "GBP"));
+    assert_eq!(one("a five-million-dollar prize"), ("five-million-dollar".into(), "5000000".into(), None, "USD"));
+    for text in ["a million-dollar question", "a two-dollar coin", "a ten-pound baby", "multi-billion-dollar deals"] {
+        assert!(amounts(text).is_empty(), "{text}: {:?}", amounts(text));
+    }
 }

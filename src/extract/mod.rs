@@ -3,11 +3,12 @@
 //! Why a trait: the pipeline should not know which extractors exist. Each one sees a chunk of tokenized documents
 //! at once (the NER model batches word pieces across documents) and returns, per document, [`Mention`]s of one
 //! shared shape, which the pipeline turns into table rows. Extractors never see each other's output: what combines
-//! them ([`context_entities`]) runs after all of them. A new extractor (dates, say) is one file beside [`ner`] and
+//! them ([`context_entities`], [`reconcile`]) runs after all of them. A new extractor (dates, say) is one file beside [`ner`] and
 //! [`amounts`] and one line in [`REGISTRY`].
 
 pub mod amounts;
 pub mod ner;
+pub mod reconcile;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
