@@ -121,7 +121,8 @@ fn openpyxl_and_libreoffice_read_the_workbook() {
     let e = rows(entities);
     assert_eq!(entities["filter"], format!("A1:I{}", e.len() + 1));
     let find = |ty: &str, name: &str| e.iter().find(|r| r[0].0 == ty && r[1].0 == name).unwrap();
-    assert_eq!(find("LOC", "North Korea")[4], (Value::from(2.0), "n".to_string()));
+    let nk = find("LOC", "North Korea");
+    assert_eq!((nk[4].0.as_f64(), nk[4].1.as_str()), (Some(2.0), "n"), "documents: {nk:?}");
     assert_eq!(find("ORG", "United Nations")[2].0, "UN");
     for r in &e {
         for (i, (value, ty)) in r.iter().enumerate() {
@@ -131,7 +132,8 @@ fn openpyxl_and_libreoffice_read_the_workbook() {
         }
     }
 
-    // LibreOffice opens the workbook and saves its own: the same sheets, values and types.
+    // LibreOffice opens the workbook and saves its own: the same sheets, values and types. (Its headless save writes
+    // no frozen panes for any sheet, ours or its own, so those are checked on our file above.)
     let lo = dir.path().join("lo");
     let convert = Command::new("soffice")
         .args(["--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir"])
@@ -145,7 +147,6 @@ fn openpyxl_and_libreoffice_read_the_workbook() {
     assert_eq!(again.len(), 2);
     for (ours, theirs) in sheets.iter().zip(&again) {
         assert_eq!(ours["name"], theirs["name"]);
-        assert_eq!(theirs["freeze"], "A2");
         assert_eq!(rows(ours), rows(theirs), "{}: LibreOffice reads other cells", ours["name"]);
     }
 }
