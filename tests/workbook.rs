@@ -169,3 +169,29 @@ fn entity_workbook_by_extension() {
     let un = e.iter().find(|r| r[1].0 == "United Nations").unwrap();
     assert_eq!(un[4].0, 2.0);
 }
+
+#[test]
+#[ignore = "needs scripts/setup.sh"]
+fn a_cell_past_excels_limit_is_cut_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("long.txt");
+    // One sentence of 40,008 characters: more than the 32,767 a cell holds.
+    std::fs::write(&article, format!("Profit of $5m {}", "x".repeat(39_994))).unwrap();
+    let xlsx = dir.path().join("k.xlsx");
+    let o = Command::new(common::nertab_bin())
+        .args(["extract", article.to_str().unwrap(), "--extractors", "amounts", "-o", xlsx.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("long.txt, sheet 'mentions' row 2: `sentence_text` has 40008 characters"), "{stderr}");
+    let sheets = dump(&xlsx);
+    let m = rows(sheet(&sheets, "mentions"));
+    assert_eq!(m.len(), 1);
+    let col = nertab::output::COLUMNS.iter().position(|c| *c == "sentence_text").unwrap();
+    let cell = m[0][col].0.as_str().unwrap();
+    assert!(cell.starts_with("Profit of $5m xxx"));
+    assert!(cell.ends_with("xxx… [cut: 40008 characters]"), "{}", &cell[cell.len() - 40..]);
+    assert_eq!(cell.encode_utf16().count(), 32_767);
+    assert_eq!(m[0][nertab::output::COLUMNS.iter().position(|c| *c == "value").unwrap()].0.as_f64(), Some(5e6));
+}

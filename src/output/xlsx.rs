@@ -153,13 +153,20 @@ impl Sheets {
         Ok(())
     }
 
-    /// Writes one row; `doc` names it in warnings about cut cells and numbers written as text.
-    fn write(&mut self, workbook: &mut Workbook, cells: &[Cell<'_>], doc: &str, out: &str) -> Result<(), XlsxError> {
+    /// Writes one row; `what` (`("doc", id)`, `("entity", name)`) and `out` (the output as given) name it in
+    /// warnings about cut cells and numbers written as text.
+    fn write(
+        &mut self,
+        workbook: &mut Workbook,
+        cells: &[Cell<'_>],
+        what: (&str, &str),
+        out: &str,
+    ) -> Result<(), XlsxError> {
         if self.next_row >= self.limits.rows {
             self.add_sheet(workbook)?;
         }
         let row = self.next_row;
-        let place = || format!("{out}: {doc}, sheet '{}' row {}", self.name(), row + 1);
+        let place = || format!("{out}: {} {}, sheet '{}' row {}", what.0, what.1, self.name(), row + 1);
         let index = self.sheets[self.sheets.len() - 1];
         let sheet = workbook.worksheet_from_index(index)?;
         for (c, (cell, column)) in cells.iter().zip(self.columns).enumerate() {
@@ -256,7 +263,7 @@ fn write_entities(
             Cell::Text(&amounts),
             Cell::Count(r.amount_mentions),
         ];
-        sheets.write(workbook, &cells, &format!("entity {} {}", r.kind, r.name), out)?;
+        sheets.write(workbook, &cells, ("entity", &r.name), out)?;
     }
     sheets.finish(workbook)
 }
@@ -325,9 +332,8 @@ impl RowSink for XlsxSink {
             Cell::Text(&row.context_entities),
             Cell::Text(row.sentence_text),
         ];
-        let name = self.out.name().to_string();
         self.mentions
-            .write(&mut self.workbook, &cells, &format!("doc {}", row.doc_id), &name)
+            .write(&mut self.workbook, &cells, ("doc", row.doc_id), self.out.name())
             .map_err(|e| xlsx_error(self.out.errors(), e))?;
         self.rows += 1;
         Ok(())
