@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use nertab::extract::{self, Extractor, Resources};
 use nertab::ner::NerModel;
 use nertab::output::csv::CsvSink;
+use nertab::output::entities::EntitySink;
+use nertab::output::xlsx::XlsxSink;
 use nertab::output::{OutputError, RowSink};
 use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
 
@@ -41,6 +43,14 @@ impl PrecisionArg {
             PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
         }
     }
+}
+
+/// The mention table's format (`--format`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Csv,
+    /// An Excel workbook: sheets `mentions` and `entities`.
+    Xlsx,
 }
 
 #[derive(Args)]
@@ -145,6 +155,12 @@ enum Command {
         /// Start the CSV with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
+        /// Output format [default: xlsx for an -o path ending in .xlsx, else csv].
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Also write the corpus entity table (one row per entity) to FILE: CSV, or JSONL / xlsx by its extension.
+        #[arg(long, value_name = "FILE")]
+        entities: Option<PathBuf>,
     },
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train(TrainArgs),
@@ -220,7 +236,7 @@ fn closed_output(e: &anyhow::Error) -> bool {
 
 /// The temporary file of the table being written, for the signal thread to remove. It is not cleared when the run
 /// ends: by then the file has been renamed into place or removed, and removing a missing file does nothing.
-static UNFINISHED: Mutex<Option<PathBuf>> = Mutex::new(None);
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// On SIGINT, SIGTERM or SIGHUP: removes the unfinished table's temporary file (the old table is untouched until
 /// the final rename), then exits with 128 + the signal's number, as a shell reports a killed command. A thread
@@ -234,7 +250,7 @@ fn clean_up_on_signals() -> Result<()> {
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                if let Some(path) = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                for path in std::mem::take(&mut *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner)) {
                     let _ = std::fs::remove_file(path);
                 }
                 signal_hook::low_level::exit(128 + signal);
@@ -246,8 +262,19 @@ fn clean_up_on_signals() -> Result<()> {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom } => {
-            extract(ExtractArgs { inputs, output, model, extractors, threads, show_stats: stats, strict, bom })
+        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom, format, entities } => {
+            extract(ExtractArgs {
+                inputs,
+                output,
+                model,
+                extractors,
+                threads,
+                show_stats: stats,
+                strict,
+                bom,
+                format,
+                entities,
+            })
         }
         Command::Train(args) => {
             set_threads(args.threads)?;
@@ -477,10 +504,15 @@ struct ExtractArgs {
     show_stats: bool,
     strict: bool,
     bom: bool,
+    format: Option<FormatArg>,
+    entities: Option<PathBuf>,
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
+    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom, format, entities } = args;
+    if entities.as_ref().is_some_and(|e| e == &output) {
+        bail!("{}: --entities must name another file than -o", output.display());
+    }
     let wall = Instant::now();
     clean_up_on_signals()?;
     let threads = set_threads(threads)?;
@@ -493,8 +525,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
         precision_note = Some(note);
     }
     let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
-    let mut sink = open_sink(&output, bom)?;
-    *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = sink.unfinished().map(Path::to_path_buf);
+    let (mut sink, unfinished) = open_sinks(&output, bom, format, entities.as_deref())?;
+    *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = unfinished;
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| progress_bar(articles.total_bytes()));
     let mut count = 0u64;
@@ -544,8 +576,28 @@ fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
 }
 
 /// The sink for `-o PATH`. Another format (`.xlsx`, `.jsonl`) is a file in `src/output/` and an arm here.
-fn open_sink(path: &Path, bom: bool) -> Result<Box<dyn RowSink>, OutputError> {
-    Ok(Box::new(CsvSink::create(path, bom)?))
+fn open_sink(path: &Path, bom: bool, format: Option<FormatArg>) -> Result<Box<dyn RowSink>, OutputError> {
+    let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    match format.unwrap_or(if xlsx { FormatArg::Xlsx } else { FormatArg::Csv }) {
+        FormatArg::Csv => Ok(Box::new(CsvSink::create(path, bom)?)),
+        FormatArg::Xlsx => Ok(Box::new(XlsxSink::create(path)?)),
+    }
+}
+
+/// The table's sink, wrapped in an [`EntitySink`] for `--entities FILE`, and the temporary files a signal must
+/// remove.
+fn open_sinks(
+    path: &Path,
+    bom: bool,
+    format: Option<FormatArg>,
+    entities: Option<&Path>,
+) -> Result<(Box<dyn RowSink>, Vec<PathBuf>), OutputError> {
+    let sink = open_sink(path, bom, format)?;
+    let mut unfinished: Vec<PathBuf> = sink.unfinished().map(Path::to_path_buf).into_iter().collect();
+    let Some(entities) = entities else { return Ok((sink, unfinished)) };
+    let sink = EntitySink::create(sink, entities)?;
+    unfinished.extend(sink.entities_unfinished());
+    Ok((Box::new(sink), unfinished))
 }
 
 fn print_stats(

@@ -28,7 +28,7 @@ const TEMP_ATTEMPTS: usize = 100;
 /// Where bytes go until [`commit`](AtomicWriter::commit).
 enum Dest {
     /// stdout, a FIFO or a character device: written as the rows come.
-    Direct(Box<dyn Write>),
+    Direct(Box<dyn Write + Send>),
     /// A temporary file beside `target`, renamed onto it on commit.
     Temp { file: File, temp: TempPath, target: PathBuf },
 }
@@ -137,7 +137,7 @@ impl AtomicWriter {
         Ok(AtomicWriter { dest: Dest::Temp { file, temp, target }, errors: ErrorTarget { name, direct: false } })
     }
 
-    fn direct(out: Box<dyn Write>, name: String) -> AtomicWriter {
+    fn direct(out: Box<dyn Write + Send>, name: String) -> AtomicWriter {
         AtomicWriter { dest: Dest::Direct(out), errors: ErrorTarget { name, direct: true } }
     }
 

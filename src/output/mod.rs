@@ -8,6 +8,8 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod entities;
+pub mod xlsx;
 
 use std::io;
 use std::path::Path;
@@ -123,6 +125,13 @@ pub enum OutputError {
         /// Why.
         #[source]
         source: ::csv::Error,
+    },
+    /// The workbook writer failed (other than by I/O, which is [`OutputError::Io`]).
+    #[error("{path}")]
+    Xlsx {
+        path: String,
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
     },
     /// A path that a table cannot be written to, refused before any work is done.
     #[error("{path}: is {what}, not a file, FIFO or character device to write the table to")]

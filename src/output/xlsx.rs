@@ -1,0 +1,449 @@
+//! The workbook sink: an Excel `.xlsx` file with a `mentions` sheet (the mention table, the CSV's columns) and an
+//! `entities` sheet (the corpus entity table of [`entities`](super::entities)), written with `rust_xlsxwriter`.
+//!
+//! Why a workbook beside the CSV: a cell's type is part of the file, so `value` 300 is a number and the mention
+//! text `300%` stays text, with no import dialog guessing. Numbers (`sentence`, `start`, `end`, `value`,
+//! `value_high`, `score`, the entity counts) are number cells; every other cell is written with `write_string`,
+//! which never makes a formula, whatever the text starts with (so no `'` prefix is needed, unlike the CSV).
+//!
+//! Excel's limits are kept visibly, never by silently cutting the table:
+//! - at most [`MAX_ROWS`] rows a sheet: a table continues on `mentions 2`, `mentions 3`, … (`entities 2`, …), each
+//!   with its header;
+//! - at most [`MAX_CELL`] characters (UTF-16 units) a cell: a longer text is cut, ends with the marker
+//!   `… [cut: N characters]` and a warning on stderr names the document and row;
+//! - a number is a double (15 significant digits): a `value` with more significant digits is written as a text
+//!   cell holding its exact digits, with a warning, rather than rounded.
+//!
+//! Memory: sheets use `rust_xlsxwriter`'s constant-memory mode (each row goes to a temporary file beside the
+//! output as soon as the next starts), so the mention sheet costs no memory per row. The workbook is zipped into
+//! the output's temporary file on [`finish`](RowSink::finish) and renamed into place like the CSV ([`atomic`]).
+//!
+//! [`atomic`]: super::atomic
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::atomic::{AtomicWriter, ErrorTarget};
+use super::entities::{EntityRow, EntityTable, ENTITY_COLUMNS};
+use super::{OutputError, Row, RowSink, COLUMNS};
+
+/// Rows of an Excel sheet, the header included.
+pub const MAX_ROWS: u32 = 1_048_576;
+
+/// Characters (UTF-16 code units) of an Excel cell.
+pub const MAX_CELL: usize = 32_767;
+
+/// Significant digits a number cell holds exactly.
+pub const MAX_DIGITS: usize = 15;
+
+/// Column widths of the `mentions` sheet, in Excel's character units, in [`COLUMNS`] order.
+const MENTION_WIDTHS: [f64; 13] = [26.0, 9.0, 8.0, 8.0, 24.0, 8.0, 15.0, 15.0, 6.0, 7.0, 9.0, 32.0, 80.0];
+
+/// Column widths of the `entities` sheet, in [`ENTITY_COLUMNS`] order.
+const ENTITY_WIDTHS: [f64; 9] = [6.0, 28.0, 36.0, 10.0, 10.0, 26.0, 11.0, 40.0, 15.0];
+
+/// Excel's limits, which tests lower to see what happens past them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows a sheet holds, its header included.
+    pub rows: u32,
+    /// UTF-16 code units a cell holds.
+    pub cell: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { rows: MAX_ROWS, cell: MAX_CELL }
+    }
+}
+
+/// One cell to write.
+enum Cell<'a> {
+    /// Nothing: the cell is left blank.
+    Empty,
+    /// A text cell.
+    Text(&'a str),
+    /// A count or offset.
+    Count(u64),
+    /// An exact decimal: a number cell, or a text cell past [`MAX_DIGITS`].
+    Decimal(Decimal),
+    /// A score, already rounded.
+    Float(f64),
+}
+
+/// A decimal as Excel can hold it: the number, or `None` when it has more than [`MAX_DIGITS`] significant digits.
+fn excel_number(d: Decimal) -> Option<f64> {
+    // Trailing zeros are not significant, also left of the point (`Decimal` keeps 10^18 as 1 and 18 zeros).
+    let digits = d.normalize().mantissa().unsigned_abs().to_string().trim_end_matches('0').len();
+    if digits > MAX_DIGITS {
+        return None;
+    }
+    d.to_string().parse().ok()
+}
+
+/// `text` cut to fit `limit` UTF-16 units with the marker `… [cut: N characters]` (N: the text's full length in
+/// characters), or `None` when it fits.
+fn cut(text: &str, limit: usize) -> Option<String> {
+    let units = text.encode_utf16().count();
+    if units <= limit {
+        return None;
+    }
+    let marker = format!("… [cut: {} characters]", text.chars().count());
+    let room = limit.saturating_sub(marker.encode_utf16().count());
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(text.len(), |(i, _)| i);
+    Some(format!("{}{marker}", &text[..end]))
+}
+
+/// A table written over sheets `base`, `base 2`, … of at most [`Limits::rows`] rows, each with a bold frozen
+/// header, column widths and an autofilter over its rows.
+struct Sheets {
+    base: &'static str,
+    columns: &'static [&'static str],
+    widths: &'static [f64],
+    /// Workbook indices of this table's sheets, in order.
+    sheets: Vec<usize>,
+    /// The next row of the last sheet.
+    next_row: u32,
+    limits: Limits,
+}
+
+impl Sheets {
+    fn new(
+        workbook: &mut Workbook,
+        base: &'static str,
+        columns: &'static [&'static str],
+        widths: &'static [f64],
+        limits: Limits,
+    ) -> Result<Sheets, XlsxError> {
+        let mut sheets = Sheets { base, columns, widths, sheets: Vec::new(), next_row: 0, limits };
+        sheets.add_sheet(workbook)?;
+        Ok(sheets)
+    }
+
+    /// The name of the last sheet.
+    fn name(&self) -> String {
+        match self.sheets.len() {
+            0 | 1 => self.base.to_string(),
+            n => format!("{} {n}", self.base),
+        }
+    }
+
+    fn add_sheet(&mut self, workbook: &mut Workbook) -> Result<(), XlsxError> {
+        let index = workbook.worksheets().len();
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        self.sheets.push(index);
+        sheet.set_name(self.name())?;
+        let bold = Format::new().set_bold();
+        for (c, (name, width)) in self.columns.iter().zip(self.widths).enumerate() {
+            let c = c as u16;
+            sheet.set_column_width(c, *width)?;
+            sheet.write_string_with_format(0, c, *name, &bold)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        self.next_row = 1;
+        Ok(())
+    }
+
+    /// Writes one row; `what` (`("doc", id)`, `("entity", name)`) and `out` (the output as given) name it in
+    /// warnings about cut cells and numbers written as text.
+    fn write(
+        &mut self,
+        workbook: &mut Workbook,
+        cells: &[Cell<'_>],
+        what: (&str, &str),
+        out: &str,
+    ) -> Result<(), XlsxError> {
+        if self.next_row >= self.limits.rows {
+            self.add_sheet(workbook)?;
+        }
+        let row = self.next_row;
+        let place = || format!("{out}: {} {}, sheet '{}' row {}", what.0, what.1, self.name(), row + 1);
+        let index = self.sheets[self.sheets.len() - 1];
+        let sheet = workbook.worksheet_from_index(index)?;
+        for (c, (cell, column)) in cells.iter().zip(self.columns).enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text("") => {}
+                Cell::Text(t) => match cut(t, self.limits.cell) {
+                    None => {
+                        sheet.write_string(row, c, *t)?;
+                    }
+                    Some(short) => {
+                        tracing::warn!(
+                            "{}: `{column}` has {} characters, more than a cell holds ({}): cut, with a marker",
+                            place(),
+                            t.chars().count(),
+                            self.limits.cell
+                        );
+                        sheet.write_string(row, c, short)?;
+                    }
+                },
+                Cell::Count(n) => {
+                    sheet.write_number(row, c, *n as f64)?;
+                }
+                Cell::Float(x) => {
+                    sheet.write_number(row, c, *x)?;
+                }
+                Cell::Decimal(d) => match excel_number(*d) {
+                    Some(x) => {
+                        sheet.write_number(row, c, x)?;
+                    }
+                    None => {
+                        tracing::warn!(
+                            "{}: `{column}` {d} has more than {MAX_DIGITS} significant digits: written as text",
+                            place()
+                        );
+                        sheet.write_string(row, c, d.to_string())?;
+                    }
+                },
+            }
+        }
+        self.next_row += 1;
+        Ok(())
+    }
+
+    /// Sets every sheet's autofilter over its header and rows.
+    fn finish(&self, workbook: &mut Workbook) -> Result<(), XlsxError> {
+        let last_col = (self.columns.len() - 1) as u16;
+        for (k, &index) in self.sheets.iter().enumerate() {
+            let rows = if k + 1 == self.sheets.len() { self.next_row } else { self.limits.rows };
+            workbook.worksheet_from_index(index)?.autofilter(0, 0, rows.saturating_sub(1), last_col)?;
+        }
+        Ok(())
+    }
+}
+
+/// An `rust_xlsxwriter` error against the output's path: I/O as the output's own (a closed reader as such).
+fn xlsx_error(errors: &ErrorTarget, e: XlsxError) -> OutputError {
+    match e {
+        XlsxError::IoError(io) => errors.io(io),
+        other => OutputError::Xlsx { path: errors.name().to_string(), source: other },
+    }
+}
+
+/// A workbook whose constant-memory sheets keep their rows in temporary files beside `out`'s target (not in a
+/// `/tmp` that may be memory), or in the system's temporary directory for stdout and devices.
+fn new_workbook(out: &AtomicWriter) -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    if let Some(dir) = out.temp_path().and_then(Path::parent) {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        workbook.set_tempdir(dir)?;
+    }
+    Ok(workbook)
+}
+
+/// Writes the entity rows into `sheets`.
+fn write_entities(
+    workbook: &mut Workbook,
+    sheets: &mut Sheets,
+    rows: &[EntityRow],
+    out: &str,
+) -> Result<(), XlsxError> {
+    for r in rows {
+        let aliases = r.aliases.join("|");
+        let amounts = r.amounts.join("|");
+        let cells = [
+            Cell::Text(&r.kind),
+            Cell::Text(&r.name),
+            Cell::Text(&aliases),
+            Cell::Count(r.mentions),
+            Cell::Count(r.documents),
+            Cell::Text(&r.first_doc),
+            r.mean_score.map_or(Cell::Empty, |s| Cell::Float((s * 1e4).round() / 1e4)),
+            Cell::Text(&amounts),
+            Cell::Count(r.amount_mentions),
+        ];
+        sheets.write(workbook, &cells, ("entity", &r.name), out)?;
+    }
+    sheets.finish(workbook)
+}
+
+/// Writes a workbook holding only the entity table (`--entities FILE.xlsx`) into `out`, which the caller commits.
+pub fn write_entity_workbook(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), OutputError> {
+    let errors = out.errors().clone();
+    let name = errors.name().to_string();
+    let build = |out: &AtomicWriter| -> Result<Workbook, XlsxError> {
+        let mut workbook = new_workbook(out)?;
+        let mut sheets = Sheets::new(&mut workbook, "entities", &ENTITY_COLUMNS, &ENTITY_WIDTHS, Limits::default())?;
+        write_entities(&mut workbook, &mut sheets, rows, &name)?;
+        Ok(workbook)
+    };
+    let mut workbook = build(out).map_err(|e| xlsx_error(&errors, e))?;
+    workbook.save_to_writer(&mut *out).map_err(|e| xlsx_error(&errors, e))
+}
+
+/// Streams rows into the `mentions` sheet(s) and, on finish, the entity table into `entities`; the file appears
+/// (atomically) only when finished.
+pub struct XlsxSink {
+    out: AtomicWriter,
+    workbook: Workbook,
+    mentions: Sheets,
+    entities: EntityTable,
+    limits: Limits,
+    rows: u64,
+}
+
+impl XlsxSink {
+    /// Opens `path` (`-` is stdout) for a workbook within Excel's limits.
+    pub fn create(path: &Path) -> Result<XlsxSink, OutputError> {
+        XlsxSink::with_limits(path, Limits::default())
+    }
+
+    /// Opens `path` for a workbook with the given sheet and cell limits.
+    pub fn with_limits(path: &Path, limits: Limits) -> Result<XlsxSink, OutputError> {
+        let out = AtomicWriter::create(path, ".xlsx.tmp")?;
+        let errors = out.errors().clone();
+        let start = || -> Result<(Workbook, Sheets), XlsxError> {
+            let mut workbook = new_workbook(&out)?;
+            let mentions = Sheets::new(&mut workbook, "mentions", &COLUMNS, &MENTION_WIDTHS, limits)?;
+            Ok((workbook, mentions))
+        };
+        let (workbook, mentions) = start().map_err(|e| xlsx_error(&errors, e))?;
+        Ok(XlsxSink { out, workbook, mentions, entities: EntityTable::new(), limits, rows: 0 })
+    }
+}
+
+impl RowSink for XlsxSink {
+    fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError> {
+        self.entities.add(row);
+        let score = row.score.and_then(|s| format!("{s:.4}").parse::<f64>().ok());
+        let cells = [
+            Cell::Text(row.doc_id),
+            Cell::Count(row.sentence as u64),
+            Cell::Count(row.start as u64),
+            Cell::Count(row.end as u64),
+            Cell::Text(row.text),
+            Cell::Text(row.kind),
+            row.value.map_or(Cell::Empty, Cell::Decimal),
+            row.value_high.map_or(Cell::Empty, Cell::Decimal),
+            row.unit.map_or(Cell::Empty, Cell::Text),
+            score.map_or(Cell::Empty, Cell::Float),
+            Cell::Text(row.source),
+            Cell::Text(&row.context_entities),
+            Cell::Text(row.sentence_text),
+        ];
+        self.mentions
+            .write(&mut self.workbook, &cells, ("doc", row.doc_id), self.out.name())
+            .map_err(|e| xlsx_error(self.out.errors(), e))?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<u64, OutputError> {
+        let (mut out, mut workbook, rows) = self.complete()?;
+        let errors = out.errors().clone();
+        workbook.save_to_writer(&mut out).map_err(|e| xlsx_error(&errors, e))?;
+        out.commit()?;
+        Ok(rows)
+    }
+
+    fn unfinished(&self) -> Option<&Path> {
+        self.out.temp_path()
+    }
+}
+
+impl XlsxSink {
+    /// The finished workbook before it is saved: autofilters set, the entity sheet(s) written.
+    fn complete(self) -> Result<(AtomicWriter, Workbook, u64), OutputError> {
+        let XlsxSink { out, mut workbook, mentions, entities, limits, rows } = self;
+        let errors = out.errors().clone();
+        let name = errors.name().to_string();
+        let entity_rows = entities.finish();
+        let mut build = || -> Result<(), XlsxError> {
+            mentions.finish(&mut workbook)?;
+            let mut sheets = Sheets::new(&mut workbook, "entities", &ENTITY_COLUMNS, &ENTITY_WIDTHS, limits)?;
+            write_entities(&mut workbook, &mut sheets, &entity_rows, &name)
+        };
+        build().map_err(|e| xlsx_error(&errors, e))?;
+        Ok((out, workbook, rows))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(doc: &str, text: &str) -> Row<'static> {
+        let doc: &'static str = Box::leak(doc.to_string().into_boxed_str());
+        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+        Row {
+            doc_id: doc,
+            sentence: 2,
+            start: 10,
+            end: 10 + text.chars().count(),
+            text,
+            kind: "ORG",
+            value: None,
+            value_high: None,
+            unit: None,
+            score: Some(0.99786),
+            source: "ner",
+            context_entities: String::new(),
+            sentence_text: text,
+        }
+    }
+
+    #[test]
+    fn a_full_sheet_continues_on_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.xlsx");
+        let mut sink = Box::new(XlsxSink::with_limits(&path, Limits { rows: 3, cell: MAX_CELL }).unwrap());
+        for i in 0..5 {
+            sink.write(&row(&format!("d{i}"), &format!("Org{i}"))).unwrap();
+        }
+        assert!(!path.exists(), "the workbook appears only when finished");
+        let (out, mut workbook, rows) = sink.complete().unwrap();
+        assert_eq!(rows, 5);
+        // 5 rows, 2 a sheet under the header: mentions, mentions 2, mentions 3; the same for the 5 entities.
+        let names: Vec<String> = workbook.worksheets().iter().map(|w| w.name()).collect();
+        assert_eq!(names, ["mentions", "mentions 2", "mentions 3", "entities", "entities 2", "entities 3"]);
+        workbook.save_to_writer(std::io::sink()).unwrap();
+        drop(out);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
+    }
+
+    #[test]
+    fn long_cells_are_cut_with_a_marker() {
+        assert_eq!(cut("short", 10), None);
+        let long = "é".repeat(100);
+        let short = cut(&long, 40).unwrap();
+        assert_eq!(short.encode_utf16().count(), 40);
+        assert!(short.ends_with("… [cut: 100 characters]"), "{short}");
+        // A character outside the BMP is two UTF-16 units and is never split.
+        let emoji = "😀".repeat(30);
+        let short = cut(&emoji, 40).unwrap();
+        assert!(short.encode_utf16().count() <= 40);
+        assert!(short.starts_with("😀"));
+    }
+
+    #[test]
+    fn numbers_past_15_digits_stay_exact_as_text() {
+        assert_eq!(excel_number(Decimal::new(2_000_000_000, 0)), Some(2e9));
+        assert_eq!(excel_number(Decimal::new(-35, 1)), Some(-3.5));
+        assert_eq!(excel_number(Decimal::new(123_456_789_012_345, 0)), Some(123_456_789_012_345.0));
+        assert_eq!(excel_number(Decimal::new(1_234_567_890_123_456, 0)), None);
+        assert_eq!(excel_number(Decimal::new(1_000_000_000_000_000_000, 0)), Some(1e18));
+    }
+
+    #[test]
+    fn a_dropped_sink_leaves_the_old_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.xlsx");
+        std::fs::write(&path, "old").unwrap();
+        let mut sink = XlsxSink::create(&path).unwrap();
+        sink.write(&row("d", "Org")).unwrap();
+        drop(sink);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
