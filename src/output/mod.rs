@@ -129,7 +129,9 @@ pub enum OutputError {
     /// The workbook writer failed (other than by I/O, which is [`OutputError::Io`]).
     #[error("{path}")]
     Xlsx {
+        /// The workbook's path as given.
         path: String,
+        /// The writer's error.
         #[source]
         source: rust_xlsxwriter::XlsxError,
     },
