@@ -73,6 +73,19 @@ struct Words<'a> {
 }
 
 impl<'a> Words<'a> {
+    /// The number of words of `phrase` (lower case, words separated by spaces) if the text at `i` reads it, any
+    /// case; else 0.
+    fn phrase_len(&self, i: usize, phrase: &str) -> usize {
+        let mut n = 0;
+        for part in phrase.split(' ') {
+            if !self.is(i + n, part) {
+                return 0;
+            }
+            n += 1;
+        }
+        n
+    }
+
     /// The text of token `i`, `None` past the end.
     fn get(&self, i: usize) -> Option<&'a str> {
         self.doc.tokens.get(i).map(|t| t.text(self.text))

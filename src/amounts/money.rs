@@ -395,7 +395,7 @@ fn currency_word_at(w: &Words, i: usize, q: &Quantity) -> Option<(&'static str, 
     }
     // "500 Singapore dollars", "5m East Caribbean dollars": a dollar named by its country.
     for &(country, code) in DOLLAR_COUNTRIES {
-        let n = phrase_len(w, i, country);
+        let n = w.phrase_len(i, country);
         if n > 0 && (w.is(i + n, "dollars") || w.is(i + n, "dollar")) && best.is_none_or(|(_, _, l)| i + n > l) {
             best = Some((code, 0, i + n));
         }
@@ -408,19 +408,6 @@ fn currency_word_at(w: &Words, i: usize, q: &Quantity) -> Option<(&'static str, 
         Some((code, e, last)) if code == "GBP" && w.is(last + 1, "sterling") => Some((code, e, last + 1)),
         _ => best,
     }
-}
-
-/// The number of words of `phrase` (lower case, words separated by spaces) if the text at `i` reads it, any case;
-/// else 0.
-pub(super) fn phrase_len(w: &Words, i: usize, phrase: &str) -> usize {
-    let mut n = 0;
-    for part in phrase.split(' ') {
-        if !w.is(i + n, part) {
-            return 0;
-        }
-        n += 1;
-    }
-    n
 }
 
 /// "2 dollars and 23 cents", "20 rupees 43 paise": a whole number of minor units (under 100) after a major unit

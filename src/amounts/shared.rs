@@ -16,7 +16,6 @@
 //! capital letter (so "turkey" the bird is no place).
 
 use super::lexicon::{SHARED_PLACES, SHARED_QUALIFIERS, SHARED_WORDS};
-use super::money::phrase_len;
 use super::Words;
 
 /// The shared currency word at `i`, after the number, with its qualifier if written there ("Danish kroner", "CFA
@@ -89,7 +88,7 @@ fn place_at(w: &Words, i: usize, group: Option<&str>) -> Option<(Vec<(&'static s
             continue;
         }
         for place in places {
-            let n = phrase_len(w, i, place);
+            let n = w.phrase_len(i, place);
             if n == 0 {
                 continue;
             }

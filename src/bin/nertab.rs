@@ -594,7 +594,14 @@ fn open_sinks(
 ) -> Result<(Box<dyn RowSink>, Vec<PathBuf>), OutputError> {
     let sink = open_sink(path, bom, format)?;
     let mut unfinished: Vec<PathBuf> = sink.unfinished().map(Path::to_path_buf).into_iter().collect();
-    let Some(entities) = entities else { return Ok((sink, unfinished)) };
+    let Some(entities) = entities else {
+        // A workbook always gets the entity table as a sheet of its own; a CSV or JSONL stream has no room for it.
+        return Ok(if sink.holds_tables() {
+            (Box::new(EntitySink::beside(sink)), unfinished)
+        } else {
+            (sink, unfinished)
+        });
+    };
     let sink = EntitySink::create(sink, entities)?;
     unfinished.extend(sink.entities_unfinished());
     Ok((Box::new(sink), unfinished))

@@ -82,6 +82,43 @@ pub trait RowSink {
     fn unfinished(&self) -> Option<&Path> {
         None
     }
+
+    /// Whether this format holds tables beside the mention rows ([`add_table`](RowSink::add_table)): a workbook
+    /// does (a sheet each); a CSV or JSONL stream has one table only.
+    fn holds_tables(&self) -> bool {
+        false
+    }
+
+    /// Takes a table to hold beside the mention rows (the entity table as a workbook's sheet); ignored by sinks
+    /// that do not [hold tables](RowSink::holds_tables).
+    fn add_table(&mut self, _table: Table) {}
+}
+
+/// A cell of a [`Table`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A text cell (never a formula).
+    Text(String),
+    /// A count.
+    Count(u64),
+    /// A number already rounded for display.
+    Float(f64),
+    /// A blank cell.
+    Empty,
+}
+
+/// A table a sink may hold beside the mentions: its name (a sheet's), columns, widths in Excel's character units
+/// (one per column) and rows. Sinks know nothing of what it describes, so a new table needs no new sink code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The table's (sheet's) name.
+    pub name: &'static str,
+    /// Column headers.
+    pub columns: &'static [&'static str],
+    /// Column widths, one per column.
+    pub widths: &'static [f64],
+    /// The rows, each one cell per column.
+    pub rows: Vec<Vec<Value>>,
 }
 
 /// A table that could not be written, naming the path as given (`-` for stdout), never a temporary file.

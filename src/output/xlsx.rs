@@ -26,8 +26,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::atomic::{AtomicWriter, ErrorTarget};
-use super::entities::{EntityRow, EntityTable, ENTITY_COLUMNS};
-use super::{OutputError, Row, RowSink, COLUMNS};
+use super::{OutputError, Row, RowSink, Table, Value, COLUMNS};
 
 /// Rows of an Excel sheet, the header included.
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -40,9 +39,6 @@ pub const MAX_DIGITS: usize = 15;
 
 /// Column widths of the `mentions` sheet, in Excel's character units, in [`COLUMNS`] order.
 const MENTION_WIDTHS: [f64; 13] = [26.0, 9.0, 8.0, 8.0, 24.0, 8.0, 15.0, 15.0, 6.0, 7.0, 9.0, 32.0, 80.0];
-
-/// Column widths of the `entities` sheet, in [`ENTITY_COLUMNS`] order.
-const ENTITY_WIDTHS: [f64; 9] = [6.0, 28.0, 36.0, 10.0, 10.0, 26.0, 11.0, 40.0, 15.0];
 
 /// Excel's limits, which tests lower to see what happens past them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,53 +238,48 @@ fn new_workbook(out: &AtomicWriter) -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
-/// Writes the entity rows into `sheets`.
-fn write_entities(
-    workbook: &mut Workbook,
-    sheets: &mut Sheets,
-    rows: &[EntityRow],
-    out: &str,
-) -> Result<(), XlsxError> {
-    for r in rows {
-        let aliases = r.aliases.join("|");
-        let amounts = r.amounts.join("|");
-        let cells = [
-            Cell::Text(&r.kind),
-            Cell::Text(&r.name),
-            Cell::Text(&aliases),
-            Cell::Count(r.mentions),
-            Cell::Count(r.documents),
-            Cell::Text(&r.first_doc),
-            r.mean_score.map_or(Cell::Empty, |s| Cell::Float((s * 1e4).round() / 1e4)),
-            Cell::Text(&amounts),
-            Cell::Count(r.amount_mentions),
-        ];
-        sheets.write(workbook, &cells, ("entity", &r.name), out)?;
+/// Writes a table's rows into `sheets` (warnings name the row by its first cell).
+fn write_table(workbook: &mut Workbook, sheets: &mut Sheets, table: &Table, out: &str) -> Result<(), XlsxError> {
+    for r in &table.rows {
+        let cells: Vec<Cell> = r
+            .iter()
+            .map(|v| match v {
+                Value::Text(t) => Cell::Text(t),
+                Value::Count(n) => Cell::Count(*n),
+                Value::Float(f) => Cell::Float(*f),
+                Value::Empty => Cell::Empty,
+            })
+            .collect();
+        let first = match r.first() {
+            Some(Value::Text(t)) => t.as_str(),
+            _ => "",
+        };
+        sheets.write(workbook, &cells, (table.name, first), out)?;
     }
     sheets.finish(workbook)
 }
 
-/// Writes a workbook holding only the entity table (`--entities FILE.xlsx`) into `out`, which the caller commits.
-pub fn write_entity_workbook(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), OutputError> {
+/// Writes a workbook holding only `table` (`--entities FILE.xlsx`) into `out`, which the caller commits.
+pub fn write_table_workbook(out: &mut AtomicWriter, table: &Table) -> Result<(), OutputError> {
     let errors = out.errors().clone();
     let name = errors.name().to_string();
     let build = |out: &AtomicWriter| -> Result<Workbook, XlsxError> {
         let mut workbook = new_workbook(out)?;
-        let mut sheets = Sheets::new(&mut workbook, "entities", &ENTITY_COLUMNS, &ENTITY_WIDTHS, Limits::default())?;
-        write_entities(&mut workbook, &mut sheets, rows, &name)?;
+        let mut sheets = Sheets::new(&mut workbook, table.name, table.columns, table.widths, Limits::default())?;
+        write_table(&mut workbook, &mut sheets, table, &name)?;
         Ok(workbook)
     };
     let mut workbook = build(out).map_err(|e| xlsx_error(&errors, e))?;
     workbook.save_to_writer(&mut *out).map_err(|e| xlsx_error(&errors, e))
 }
 
-/// Streams rows into the `mentions` sheet(s) and, on finish, the entity table into `entities`; the file appears
-/// (atomically) only when finished.
+/// Streams rows into the `mentions` sheet(s) and, on finish, every table it was given ([`RowSink::add_table`]:
+/// the entity table) into sheets of their own; the file appears (atomically) only when finished.
 pub struct XlsxSink {
     out: AtomicWriter,
     workbook: Workbook,
     mentions: Sheets,
-    entities: EntityTable,
+    tables: Vec<Table>,
     limits: Limits,
     rows: u64,
 }
@@ -309,13 +300,12 @@ impl XlsxSink {
             Ok((workbook, mentions))
         };
         let (workbook, mentions) = start().map_err(|e| xlsx_error(&errors, e))?;
-        Ok(XlsxSink { out, workbook, mentions, entities: EntityTable::new(), limits, rows: 0 })
+        Ok(XlsxSink { out, workbook, mentions, tables: Vec::new(), limits, rows: 0 })
     }
 }
 
 impl RowSink for XlsxSink {
     fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError> {
-        self.entities.add(row);
         let score = row.score.and_then(|s| format!("{s:.4}").parse::<f64>().ok());
         let cells = [
             Cell::Text(row.doc_id),
@@ -350,19 +340,29 @@ impl RowSink for XlsxSink {
     fn unfinished(&self) -> Option<&Path> {
         self.out.temp_path()
     }
+
+    fn holds_tables(&self) -> bool {
+        true
+    }
+
+    fn add_table(&mut self, table: Table) {
+        self.tables.push(table);
+    }
 }
 
 impl XlsxSink {
-    /// The finished workbook before it is saved: autofilters set, the entity sheet(s) written.
+    /// The finished workbook before it is saved: autofilters set, the added tables' sheets written.
     fn complete(self) -> Result<(AtomicWriter, Workbook, u64), OutputError> {
-        let XlsxSink { out, mut workbook, mentions, entities, limits, rows } = self;
+        let XlsxSink { out, mut workbook, mentions, tables, limits, rows } = self;
         let errors = out.errors().clone();
         let name = errors.name().to_string();
-        let entity_rows = entities.finish();
         let mut build = || -> Result<(), XlsxError> {
             mentions.finish(&mut workbook)?;
-            let mut sheets = Sheets::new(&mut workbook, "entities", &ENTITY_COLUMNS, &ENTITY_WIDTHS, limits)?;
-            write_entities(&mut workbook, &mut sheets, &entity_rows, &name)
+            for table in &tables {
+                let mut sheets = Sheets::new(&mut workbook, table.name, table.columns, table.widths, limits)?;
+                write_table(&mut workbook, &mut sheets, table, &name)?;
+            }
+            Ok(())
         };
         build().map_err(|e| xlsx_error(&errors, e))?;
         Ok((out, workbook, rows))
@@ -401,6 +401,9 @@ mod tests {
         for i in 0..5 {
             sink.write(&row(&format!("d{i}"), &format!("Org{i}"))).unwrap();
         }
+        let rows = (0..5).map(|i| vec![Value::Text(format!("Org{i}")), Value::Count(1)]).collect();
+        assert!(sink.holds_tables());
+        sink.add_table(Table { name: "entities", columns: &["name", "mentions"], widths: &[10.0, 5.0], rows });
         assert!(!path.exists(), "the workbook appears only when finished");
         let (out, mut workbook, rows) = sink.complete().unwrap();
         assert_eq!(rows, 5);

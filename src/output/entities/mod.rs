@@ -24,12 +24,36 @@ use rust_decimal::Decimal;
 
 use super::atomic::AtomicWriter;
 use super::csv::defuse;
-use super::{OutputError, Row, RowSink};
+use super::{OutputError, Row, RowSink, Table, Value};
 use names::Form;
 
 /// The entity table's columns, in order.
 pub const ENTITY_COLUMNS: [&str; 9] =
     ["type", "name", "aliases", "mentions", "documents", "first_doc", "mean_score", "amounts", "amount_mentions"];
+
+/// Column widths of the entity table as a sheet, in Excel's character units, in [`ENTITY_COLUMNS`] order.
+const ENTITY_WIDTHS: [f64; 9] = [6.0, 28.0, 36.0, 10.0, 10.0, 26.0, 11.0, 40.0, 15.0];
+
+/// The entity rows as a generic [`Table`] (named `entities`), for sinks that hold tables (a workbook's sheet).
+pub fn entity_table(rows: &[EntityRow]) -> Table {
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Value::Text(r.kind.clone()),
+                Value::Text(r.name.clone()),
+                Value::Text(r.aliases.join("|")),
+                Value::Count(r.mentions),
+                Value::Count(r.documents),
+                Value::Text(r.first_doc.clone()),
+                r.mean_score.map_or(Value::Empty, |s| Value::Float((s * 1e4).round() / 1e4)),
+                Value::Text(r.amounts.join("|")),
+                Value::Count(r.amount_mentions),
+            ]
+        })
+        .collect();
+    Table { name: "entities", columns: &ENTITY_COLUMNS, widths: &ENTITY_WIDTHS, rows }
+}
 
 /// Distinct amounts listed per entity (the `amounts` column); `amount_mentions` counts them all.
 pub const MAX_AMOUNTS: usize = 5;
@@ -416,13 +440,13 @@ pub fn write_jsonl(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), Out
 }
 
 /// A mention table's sink with the entity table beside it: every row goes to the inner sink and into an
-/// [`EntityTable`]; on [`finish`](RowSink::finish) the entity table is written to its file, then the inner table
-/// is finished, then the entity file renamed into place, so a run that fails replaces neither.
+/// [`EntityTable`]; on [`finish`](RowSink::finish) the entity table is written to its file (if any) and handed to
+/// the inner sink as a [`Table`] (a workbook makes it a sheet), then the inner table is finished, then the entity
+/// file renamed into place, so a run that fails replaces neither.
 pub struct EntitySink {
     inner: Box<dyn RowSink>,
     table: EntityTable,
-    out: AtomicWriter,
-    format: EntityFormat,
+    file: Option<(AtomicWriter, EntityFormat)>,
 }
 
 impl EntitySink {
@@ -431,13 +455,18 @@ impl EntitySink {
     pub fn create(inner: Box<dyn RowSink>, path: &Path) -> Result<EntitySink, OutputError> {
         let format = EntityFormat::from_path(path);
         let out = AtomicWriter::create(path, format.temp_suffix())?;
-        Ok(EntitySink { inner, table: EntityTable::new(), out, format })
+        Ok(EntitySink { inner, table: EntityTable::new(), file: Some((out, format)) })
+    }
+
+    /// Wraps `inner` with no entity file: the table only goes to the inner sink (a workbook's `entities` sheet).
+    pub fn beside(inner: Box<dyn RowSink>) -> EntitySink {
+        EntitySink { inner, table: EntityTable::new(), file: None }
     }
 
     /// The entity table's temporary file, which a process killed before `finish` must remove as well as the
     /// inner table's ([`RowSink::unfinished`]).
     pub fn entities_unfinished(&self) -> Option<PathBuf> {
-        self.out.temp_path().map(Path::to_path_buf)
+        self.file.as_ref().and_then(|(out, _)| out.temp_path()).map(Path::to_path_buf)
     }
 }
 
@@ -448,15 +477,25 @@ impl RowSink for EntitySink {
     }
 
     fn finish(self: Box<Self>) -> Result<u64, OutputError> {
-        let EntitySink { inner, table, mut out, format } = *self;
+        let EntitySink { mut inner, table, file } = *self;
         let rows = table.finish();
-        match format {
-            EntityFormat::Csv => write_csv(&mut out, &rows)?,
-            EntityFormat::Jsonl => write_jsonl(&mut out, &rows)?,
-            EntityFormat::Xlsx => super::xlsx::write_entity_workbook(&mut out, &rows)?,
-        }
+        let sheet = entity_table(&rows);
+        let file = match file {
+            Some((mut out, format)) => {
+                match format {
+                    EntityFormat::Csv => write_csv(&mut out, &rows)?,
+                    EntityFormat::Jsonl => write_jsonl(&mut out, &rows)?,
+                    EntityFormat::Xlsx => super::xlsx::write_table_workbook(&mut out, &sheet)?,
+                }
+                Some(out)
+            }
+            None => None,
+        };
+        inner.add_table(sheet);
         let written = inner.finish()?;
-        out.commit()?;
+        if let Some(out) = file {
+            out.commit()?;
+        }
         Ok(written)
     }
 
