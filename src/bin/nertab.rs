@@ -12,7 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use nertab::extract::{self, Extractor, Resources};
 use nertab::ner::NerModel;
 use nertab::output::csv::CsvSink;
-use nertab::output::{OutputError, RowSink};
+use nertab::output::jsonl::JsonlSink;
+use nertab::output::{Format, OutputError, RowSink};
 use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
 
 #[derive(Parser)]
@@ -117,17 +118,24 @@ enum Command {
         /// (searched recursively), or - for JSONL on stdin.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output CSV file (- for stdout).
+        /// Output file (- for stdout).
         #[arg(short, long, default_value = "outputs/knowledge.csv")]
         output: PathBuf,
+        /// Table format [default: jsonl for an output ending in .jsonl, else csv (stdout included)].
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// CSV without its header row (for part files that are concatenated).
+        #[arg(long)]
+        no_header: bool,
         #[command(flatten)]
         model: ModelArgs,
         /// Extractors to run, comma-separated.
         #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"],
               value_parser = clap::builder::PossibleValuesParser::new(extract::names()))]
         extractors: Vec<String>,
-        /// Worker threads (rayon and libtorch); default: all cores.
-        #[arg(long)]
+        /// Worker threads (rayon and libtorch) [default: $NERTAB_THREADS, else all cores]. On a cluster, where
+        /// several tasks share a node, pass the cores of one task (Spark's spark.task.cpus).
+        #[arg(long, env = "NERTAB_THREADS")]
         threads: Option<usize>,
         /// Print a throughput summary on stderr.
         #[arg(long)]
@@ -233,8 +241,19 @@ fn clean_up_on_signals() -> Result<()> {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom } => {
-            extract(ExtractArgs { inputs, output, model, extractors, threads, show_stats: stats, strict, bom })
+        Command::Extract { inputs, output, format, no_header, model, extractors, threads, stats, strict, bom } => {
+            extract(ExtractArgs {
+                inputs,
+                output,
+                format,
+                no_header,
+                model,
+                extractors,
+                threads,
+                show_stats: stats,
+                strict,
+                bom,
+            })
         }
         Command::Train(args) => {
             set_threads(args.threads)?;
@@ -296,7 +315,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Calibrate { conll, model, keep_fp32, threads } => {
             set_threads(threads)?;
-            let dir = model.unwrap_or_else(nertab::default_model_dir);
+            let dir = match model {
+                Some(dir) => dir,
+                None => find_model_dir()?,
+            };
             let written = nertab::train::calibrate(&dir, &conll, keep_fp32)
                 .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
             println!("int8 ranges written to {}", written.display());
@@ -322,8 +344,11 @@ struct ModelArgs {
 
 impl ModelArgs {
     fn load(self) -> Result<NerModel> {
-        let dir = self.model.unwrap_or_else(nertab::default_model_dir);
-        if !dir.join("model.safetensors").is_file() {
+        let dir = match self.model {
+            Some(dir) => dir,
+            None => find_model_dir()?,
+        };
+        if !nertab::has_model(&dir) {
             bail!(
                 "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
                  pass --model DIR (extract: or --extractors amounts, to run without NER)",
@@ -340,6 +365,18 @@ impl ModelArgs {
         }
         Ok(model)
     }
+}
+
+/// The shipped model, or an error that names every place it was looked for.
+fn find_model_dir() -> Result<PathBuf> {
+    nertab::find_model_dir().map_err(|tried| {
+        let tried: Vec<String> = tried.iter().map(|d| format!("  {}", d.display())).collect();
+        anyhow::anyhow!(
+            "no trained model found (a directory with config.json, tokenizer.json, model.safetensors); looked in:\n{}\n\
+             pass --model DIR or set NERTAB_MODEL (extract: or --extractors amounts, to run without NER)",
+            tried.join("\n")
+        )
+    })
 }
 
 /// The precision asked for, else int8 where the model has its int8 ranges (the shipped one does), else fp32.
@@ -404,6 +441,8 @@ fn set_threads(threads: Option<usize>) -> Result<usize> {
 struct ExtractArgs {
     inputs: Vec<PathBuf>,
     output: PathBuf,
+    format: Option<Format>,
+    no_header: bool,
     model: ModelArgs,
     extractors: Vec<String>,
     threads: Option<usize>,
@@ -413,7 +452,11 @@ struct ExtractArgs {
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom } = args;
+    let ExtractArgs { inputs, output, format, no_header, model, extractors, threads, show_stats, strict, bom } = args;
+    let format = format.unwrap_or_else(|| Format::for_path(&output));
+    if format != Format::Csv && (no_header || bom) {
+        bail!("--no-header and --bom are options of --format csv");
+    }
     let wall = Instant::now();
     clean_up_on_signals()?;
     let threads = set_threads(threads)?;
@@ -423,7 +466,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         resources.ner_model = Some(model.load()?);
     }
     let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
-    let mut sink = open_sink(&output, bom)?;
+    let mut sink = open_sink(&output, format, bom, !no_header)?;
     *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = sink.unfinished().map(Path::to_path_buf);
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| {
@@ -434,12 +477,19 @@ fn extract(args: ExtractArgs) -> Result<()> {
         );
         bar
     });
-    let articles = articles.inspect(|_| {
-        if let Some(bar) = &progress {
+    let bar = progress.clone();
+    let articles = articles.inspect(move |_| {
+        if let Some(bar) = &bar {
             bar.inc(1);
         }
     });
-    pipeline.run(articles, &mut *sink, &mut stats)?;
+    // JSONL on stdin may come from a producer that sends articles over time (`RDD.pipe`, a live feed): rows for
+    // what has arrived are written (and flushed) without waiting for a full chunk or the end of the input.
+    if inputs.iter().any(|i| i.as_os_str() == "-") {
+        pipeline.run_streaming(articles, &mut *sink, &mut stats)?;
+    } else {
+        pipeline.run(articles, &mut *sink, &mut stats)?;
+    }
     let rows = sink.finish()?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -450,9 +500,12 @@ fn extract(args: ExtractArgs) -> Result<()> {
     Ok(())
 }
 
-/// The sink for `-o PATH`. Another format (`.xlsx`, `.jsonl`) is a file in `src/output/` and an arm here.
-fn open_sink(path: &Path, bom: bool) -> Result<Box<dyn RowSink>, OutputError> {
-    Ok(Box::new(CsvSink::create(path, bom)?))
+/// The sink for `-o PATH`. Another format is a file in `src/output/`, a variant of [`Format`] and an arm here.
+fn open_sink(path: &Path, format: Format, bom: bool, header: bool) -> Result<Box<dyn RowSink>, OutputError> {
+    Ok(match format {
+        Format::Csv => Box::new(CsvSink::create_with(path, bom, header)?),
+        Format::Jsonl => Box::new(JsonlSink::create(path)?),
+    })
 }
 
 fn print_stats(s: &Stats, rows: u64, extractors: &[Box<dyn Extractor>], threads: usize, wall: f64) {
