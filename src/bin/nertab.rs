@@ -124,7 +124,7 @@ enum Command {
         /// Table format [default: jsonl for an output ending in .jsonl, else csv (stdout included)].
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// CSV without its header row (for part files that are concatenated).
+        /// No header row (for part files that are concatenated); JSONL never has one.
         #[arg(long)]
         no_header: bool,
         #[command(flatten)]
@@ -454,8 +454,8 @@ struct ExtractArgs {
 fn extract(args: ExtractArgs) -> Result<()> {
     let ExtractArgs { inputs, output, format, no_header, model, extractors, threads, show_stats, strict, bom } = args;
     let format = format.unwrap_or_else(|| Format::for_path(&output));
-    if format != Format::Csv && (no_header || bom) {
-        bail!("--no-header and --bom are options of --format csv");
+    if format != Format::Csv && bom {
+        bail!("--bom is an option of --format csv");
     }
     let wall = Instant::now();
     clean_up_on_signals()?;
