@@ -33,8 +33,12 @@ if ! command -v patchelf >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq patchelf >/dev/null
 fi
 
-cargo build --release --bin nertab
-exe=$repo/target/release/nertab
+# NERTAB_DIST_EXE: a binary built already (tests/spark.rs passes its own: a cargo build run from inside `cargo test`
+# sees the test's environment and rebuilds libtorch's bindings).
+if [[ -n ${NERTAB_DIST_EXE:-} ]]; then exe=$NERTAB_DIST_EXE; else
+  cargo build --release --bin nertab
+  exe=$repo/target/release/nertab
+fi
 if ! $check && [[ -f $tarball ]] && [[ -z $(find "$exe" models/nertab-ner scripts/dist.sh -newer "$tarball" | head -1) ]]; then
   log "$tarball is up to date ($(du -h "$tarball" | cut -f1))"
   echo "$tarball"
