@@ -95,6 +95,10 @@ bin=$check/$name/bin/nertab
 readelf -d "$bin" | grep -q 'R.*PATH.*\[\$ORIGIN/\.\./lib\]' || { log "bin/nertab has no \$ORIGIN/../lib run path"; exit 1; }
 if ldd "$bin" | grep -E 'not found|\.cache/nertab|/\.libtorch/'; then log "bin/nertab resolves a library outside the bundle"; exit 1; fi
 (cd "$check" && env -i "$bin" extract "$repo/corpus" -o "$check/bundle.csv" --threads 2)
+# The model came from the bundle, not from the source tree this binary was built in (its last fallback).
+echo '{"id": "x", "text": "Apple paid $5 billion."}' |
+  (cd "$check" && env -i NERTAB_LOG=info "$bin" extract - -o /dev/null 2>&1) | tee "$check/log" | grep -q "model: $check/$name/bin/../share/nertab/models/nertab-ner" ||
+  { cat "$check/log" >&2; log "FAILED: bin/nertab did not take the model beside it"; exit 1; }
 "$exe" extract corpus -o "$check/dev.csv" --threads 2
 if ! cmp -s "$check/bundle.csv" "$check/dev.csv"; then
   diff "$check/bundle.csv" "$check/dev.csv" | head -20 >&2

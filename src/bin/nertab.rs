@@ -348,6 +348,7 @@ impl ModelArgs {
             Some(dir) => dir,
             None => find_model_dir()?,
         };
+        tracing::info!("model: {}", dir.display());
         if !nertab::has_model(&dir) {
             bail!(
                 "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
