@@ -1,10 +1,11 @@
 # The two commands of the README. Both run the (idempotent, cached) setup first.
 #   make run   -> outputs/knowledge.csv from corpus/
-#   make test  -> format, lint and the whole test suite
+#   make test  -> format, lint, the whole test suite, and the relocatable bundle's check (scripts/dist.sh --check)
+#   make dist  -> dist/nertab-<version>-linux-x86_64.tar.gz (binary, libtorch libraries, model)
 SHELL := /bin/bash
 export LD_LIBRARY_PATH := $(CURDIR)/.libtorch/lib:$(LD_LIBRARY_PATH)
 
-.PHONY: setup run test bench
+.PHONY: setup run test bench dist
 setup:
 	bash scripts/setup.sh all
 
@@ -16,6 +17,11 @@ test: setup
 	cargo fmt --all -- --check
 	cargo clippy --release --all-targets -- -D warnings
 	cargo test --release
+	bash scripts/dist.sh --check
+
+dist:
+	bash scripts/setup.sh libtorch
+	bash scripts/dist.sh
 
 bench:
 	bash scripts/setup.sh libtorch

@@ -236,6 +236,25 @@ setup_spreadsheet() {
   log "spreadsheet engine ok (soffice, $venv)"
 }
 
+# --- Spark for the cluster test (tests/spark.rs): pyspark from PyPI in a venv, run in local mode on Java 17 ----------
+SPARK_REQS=(pyspark==3.5.9 py4j==0.10.9.7)
+setup_spark() {
+  if ! command -v java >/dev/null || ! java -version 2>&1 | grep -q 'version "17'; then
+    if [[ $(id -u) -ne 0 ]]; then log "Java 17 missing: install Debian's openjdk-17-jre-headless (needs root)"; exit 1; fi
+    log "installing openjdk-17-jre-headless"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+  fi
+  local venv=$cache/spark-venv
+  if ! "$venv/bin/python" -c 'import pyspark, sys; sys.exit(pyspark.__version__ != "3.5.9")' 2>/dev/null; then
+    log "creating $venv with ${SPARK_REQS[*]}"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --no-cache-dir "${SPARK_REQS[@]}"
+  fi
+  log "spark ok ($venv, pyspark 3.5.9)"
+}
+
 what=${1:-all}
 case $what in
   libtorch) setup_libtorch ;;
@@ -243,6 +262,7 @@ case $what in
   bbc) setup_bbc ;;
   spreadsheet) setup_spreadsheet ;;
   mpnet) setup_mpnet ;;
-  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|mpnet]" >&2; exit 2 ;;
+  spark) setup_spark ;;
+  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet]" >&2; exit 2 ;;
 esac

@@ -21,22 +21,44 @@ pub mod pipeline;
 pub mod tokenize;
 pub mod train;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Directory name of the shipped model under `models/`.
 pub const DEFAULT_MODEL: &str = "models/nertab-ner";
 
-/// The model `extract` and `eval` use without `--model`: `$NERTAB_MODEL`, else `models/nertab-ner` in the working
-/// directory, else the one in the source tree this binary was built from.
-pub fn default_model_dir() -> PathBuf {
+/// Where a relocatable bundle (`make dist`) keeps the model, relative to the directory of the executable.
+pub const BUNDLED_MODEL: &str = "../share/nertab/models/nertab-ner";
+
+/// The places the model is looked for without `--model`, in order: `$NERTAB_MODEL` alone if it is set; else
+/// `models/nertab-ner` in the working directory, then [`BUNDLED_MODEL`] beside the executable (a bundle unpacked
+/// anywhere), then the source tree this binary was built from.
+pub fn model_dir_candidates() -> Vec<PathBuf> {
     if let Some(dir) = std::env::var_os("NERTAB_MODEL") {
-        return PathBuf::from(dir);
+        return vec![PathBuf::from(dir)];
     }
-    let local = PathBuf::from(DEFAULT_MODEL);
-    if local.is_dir() {
-        return local;
+    let mut dirs = vec![PathBuf::from(DEFAULT_MODEL)];
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) {
+        dirs.push(exe_dir.join(BUNDLED_MODEL));
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_MODEL)
+    dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_MODEL));
+    dirs
+}
+
+/// Whether `dir` holds a model's weights.
+pub fn has_model(dir: &Path) -> bool {
+    dir.join("model.safetensors").is_file()
+}
+
+/// The first of [`model_dir_candidates`] that holds a model, or every place tried.
+pub fn find_model_dir() -> Result<PathBuf, Vec<PathBuf>> {
+    let tried = model_dir_candidates();
+    tried.iter().find(|d| has_model(d)).cloned().ok_or(tried)
+}
+
+/// The model `extract` and `eval` use without `--model`: the first of [`model_dir_candidates`] that holds one,
+/// else the first candidate (whose loading then fails, naming it).
+pub fn default_model_dir() -> PathBuf {
+    find_model_dir().unwrap_or_else(|tried| tried.into_iter().next().unwrap_or_else(|| PathBuf::from(DEFAULT_MODEL)))
 }
 
 /// Tunes glibc's allocator for libtorch's pattern of allocating and freeing large activation buffers every batch.

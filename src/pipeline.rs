@@ -83,23 +83,107 @@ pub struct Pipeline {
     pub strict: bool,
 }
 
+/// What the input has for the next chunk.
+enum Next {
+    /// An article, or an input that could not be used.
+    Item(Result<Article, CorpusError>),
+    /// Nothing right now (only when not asked to wait).
+    Stalled,
+    /// Nothing more.
+    End,
+}
+
 struct Prepared {
     article: Article,
     doc: Tokenized,
 }
 
 impl Pipeline {
-    /// Runs every article through the extractors and writes the rows. Unusable files and JSONL lines are reported and
-    /// skipped (or end the run under `strict`); any other input, extractor or output error ends the run.
+    /// Runs every article through the extractors and writes the rows, in chunks of [`chunk`](Self::chunk)
+    /// articles. Unusable files and JSONL lines are reported and skipped (or end the run under `strict`); any other
+    /// input, extractor or output error ends the run. The sink is [flushed](RowSink::flush) after every chunk.
     pub fn run<I>(&mut self, articles: I, sink: &mut dyn RowSink, stats: &mut Stats) -> Result<(), PipelineError>
     where
         I: Iterator<Item = Result<Article, CorpusError>>,
     {
-        let mut articles = articles.peekable();
-        while articles.peek().is_some() {
+        let mut articles = articles;
+        self.run_from(
+            |_wait| match articles.next() {
+                Some(item) => Next::Item(item),
+                None => Next::End,
+            },
+            sink,
+            stats,
+        )
+    }
+
+    /// Like [`run`](Self::run), for input that arrives over time (JSONL on stdin from a producer, `RDD.pipe`): the
+    /// articles are read on a thread of their own, and a chunk is what has arrived when the pipeline is ready for
+    /// it, at least one article and at most [`chunk`](Self::chunk). So a row appears as soon as its article has been
+    /// processed, not when 64 more have arrived or the input ends. Rows keep input order.
+    pub fn run_streaming<I>(
+        &mut self,
+        articles: I,
+        sink: &mut dyn RowSink,
+        stats: &mut Stats,
+    ) -> Result<(), PipelineError>
+    where
+        I: Iterator<Item = Result<Article, CorpusError>> + Send + 'static,
+    {
+        use std::sync::mpsc::{sync_channel, RecvError, TryRecvError};
+        // Bounded, so a fast producer does not fill memory ahead of the model. The reader thread is not joined: if
+        // the run ends first (an error, a closed output), it may be blocked reading stdin, and the process exits.
+        let (tx, rx) = sync_channel(self.chunk.max(1) * 2);
+        std::thread::Builder::new()
+            .name("reader".into())
+            .spawn(move || {
+                for item in articles {
+                    if tx.send(item).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| CorpusError::Io { path: "<stdin>".into(), source: e })?;
+        self.run_from(
+            |wait| {
+                if wait {
+                    match rx.recv() {
+                        Ok(item) => Next::Item(item),
+                        Err(RecvError) => Next::End,
+                    }
+                } else {
+                    match rx.try_recv() {
+                        Ok(item) => Next::Item(item),
+                        Err(TryRecvError::Empty) => Next::Stalled,
+                        Err(TryRecvError::Disconnected) => Next::End,
+                    }
+                }
+            },
+            sink,
+            stats,
+        )
+    }
+
+    /// The chunking loop: `next(wait)` gives the next input, blocking for it only if `wait` (the chunk is empty).
+    fn run_from(
+        &mut self,
+        mut next: impl FnMut(bool) -> Next,
+        sink: &mut dyn RowSink,
+        stats: &mut Stats,
+    ) -> Result<(), PipelineError> {
+        loop {
             let t = Instant::now();
             let mut chunk = Vec::with_capacity(self.chunk);
-            for item in articles.by_ref() {
+            let mut ended = false;
+            while chunk.len() < self.chunk.max(1) {
+                let item = match next(chunk.is_empty()) {
+                    Next::Item(item) => item,
+                    Next::Stalled => break,
+                    Next::End => {
+                        ended = true;
+                        break;
+                    }
+                };
                 match item {
                     Ok(a) => chunk.push(a),
                     Err(e) if e.is_skip() && self.strict => return Err(PipelineError::Strict(e)),
@@ -109,14 +193,16 @@ impl Pipeline {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                if chunk.len() == self.chunk {
-                    break;
-                }
             }
             stats.read += t.elapsed();
-            self.run_chunk(chunk, sink, stats)?;
+            if !chunk.is_empty() {
+                self.run_chunk(chunk, sink, stats)?;
+                sink.flush()?;
+            }
+            if ended {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     fn run_chunk(

@@ -173,3 +173,22 @@ fn shipped_model_on_the_seed_corpus() {
     assert_eq!(rows.iter().filter(|r| &r[5] == "PERCENT").count(), 6);
     assert!(money.iter().all(|r| r[11].contains("North Korea")), "{money:?}");
 }
+
+#[test]
+fn a_missing_model_names_every_place_tried() {
+    let o = Command::new(env!("CARGO_BIN_EXE_nertab"))
+        .args(["extract", "-", "-o", "-"])
+        .env("NERTAB_MODEL", "/no/such/model")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("looked in:\n  /no/such/model\n"), "{err}");
+    assert!(err.contains("NERTAB_MODEL"), "{err}");
+    assert_eq!(
+        nertab::model_dir_candidates().len(),
+        3,
+        "without NERTAB_MODEL: working dir, beside the exe, source tree"
+    );
+}

@@ -13,8 +13,9 @@ use nertab::extract::{self, Extractor, Resources};
 use nertab::ner::NerModel;
 use nertab::output::csv::CsvSink;
 use nertab::output::entities::EntitySink;
+use nertab::output::jsonl::JsonlSink;
 use nertab::output::xlsx::XlsxSink;
-use nertab::output::{OutputError, RowSink};
+use nertab::output::{Format, OutputError, RowSink};
 use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
 
 #[derive(Parser)]
@@ -43,14 +44,6 @@ impl PrecisionArg {
             PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
         }
     }
-}
-
-/// The mention table's format (`--format`).
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Csv,
-    /// An Excel workbook: sheets `mentions` and `entities`.
-    Xlsx,
 }
 
 #[derive(Args)]
@@ -134,17 +127,25 @@ enum Command {
         /// (searched recursively), or - for JSONL on stdin.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output CSV file (- for stdout).
+        /// Output file (- for stdout).
         #[arg(short, long, default_value = "outputs/knowledge.csv")]
         output: PathBuf,
+        /// Table format [default: by the -o extension: .jsonl → jsonl, .xlsx → xlsx (sheets mentions and
+        /// entities), else csv (stdout included)].
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// No header row (for part files that are concatenated); JSONL never has one.
+        #[arg(long)]
+        no_header: bool,
         #[command(flatten)]
         model: ModelArgs,
         /// Extractors to run, comma-separated.
         #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"],
               value_parser = clap::builder::PossibleValuesParser::new(extract::names()))]
         extractors: Vec<String>,
-        /// Worker threads (rayon and libtorch); default: all cores.
-        #[arg(long)]
+        /// Worker threads (rayon and libtorch) [default: $NERTAB_THREADS, else all cores]. On a cluster, where
+        /// several tasks share a node, pass the cores of one task (Spark's spark.task.cpus).
+        #[arg(long, env = "NERTAB_THREADS")]
         threads: Option<usize>,
         /// Print a throughput summary on stderr.
         #[arg(long)]
@@ -155,9 +156,6 @@ enum Command {
         /// Start the CSV with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
-        /// Output format [default: xlsx for an -o path ending in .xlsx, else csv].
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
         /// Also write the corpus entity table (one row per entity) to FILE: CSV, or JSONL / xlsx by its extension.
         #[arg(long, value_name = "FILE")]
         entities: Option<PathBuf>,
@@ -262,17 +260,30 @@ fn clean_up_on_signals() -> Result<()> {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract { inputs, output, model, extractors, threads, stats, strict, bom, format, entities } => {
+        Command::Extract {
+            inputs,
+            output,
+            format,
+            no_header,
+            model,
+            extractors,
+            threads,
+            stats,
+            strict,
+            bom,
+            entities,
+        } => {
             extract(ExtractArgs {
                 inputs,
                 output,
+                format,
+                no_header,
                 model,
                 extractors,
                 threads,
                 show_stats: stats,
                 strict,
                 bom,
-                format,
                 entities,
             })
         }
@@ -348,7 +359,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Calibrate { conll, model, keep_fp32, threads } => {
             set_threads(threads)?;
-            let dir = model.unwrap_or_else(nertab::default_model_dir);
+            let dir = match model {
+                Some(dir) => dir,
+                None => find_model_dir()?,
+            };
             let written = nertab::train::calibrate(&dir, &conll, keep_fp32)
                 .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
             println!("int8 ranges written to {}", written.display());
@@ -386,8 +400,12 @@ enum DecodingArg {
 impl ModelArgs {
     /// Loads the model; the second value says which precision was chosen and why, for `--stats`.
     fn load(self) -> Result<(NerModel, String)> {
-        let dir = self.model.unwrap_or_else(nertab::default_model_dir);
-        if !dir.join("model.safetensors").is_file() {
+        let dir = match self.model {
+            Some(dir) => dir,
+            None => find_model_dir()?,
+        };
+        tracing::info!("model: {}", dir.display());
+        if !nertab::has_model(&dir) {
             bail!(
                 "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
                  pass --model DIR (extract: or --extractors amounts, to run without NER)",
@@ -416,6 +434,18 @@ impl ModelArgs {
         };
         Ok((model, why))
     }
+}
+
+/// The shipped model, or an error that names every place it was looked for.
+fn find_model_dir() -> Result<PathBuf> {
+    nertab::find_model_dir().map_err(|tried| {
+        let tried: Vec<String> = tried.iter().map(|d| format!("  {}", d.display())).collect();
+        anyhow::anyhow!(
+            "no trained model found (a directory with config.json, tokenizer.json, model.safetensors); looked in:\n{}\n\
+             pass --model DIR or set NERTAB_MODEL (extract: or --extractors amounts, to run without NER)",
+            tried.join("\n")
+        )
+    })
 }
 
 /// The precision asked for, or for `auto` the one [`nertab::model::cpu::choose`] picks for this CPU and model; with
@@ -498,18 +528,24 @@ fn set_threads(threads: Option<usize>) -> Result<usize> {
 struct ExtractArgs {
     inputs: Vec<PathBuf>,
     output: PathBuf,
+    format: Option<Format>,
+    no_header: bool,
     model: ModelArgs,
     extractors: Vec<String>,
     threads: Option<usize>,
     show_stats: bool,
     strict: bool,
     bom: bool,
-    format: Option<FormatArg>,
     entities: Option<PathBuf>,
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let ExtractArgs { inputs, output, model, extractors, threads, show_stats, strict, bom, format, entities } = args;
+    let ExtractArgs { inputs, output, format, no_header, model, extractors, threads, show_stats, strict, bom, entities } =
+        args;
+    let format = format.unwrap_or_else(|| Format::for_path(&output));
+    if format != Format::Csv && bom {
+        bail!("--bom is an option of --format csv");
+    }
     if entities.as_ref().is_some_and(|e| e == &output) {
         bail!("{}: --entities must name another file than -o", output.display());
     }
@@ -525,13 +561,14 @@ fn extract(args: ExtractArgs) -> Result<()> {
         precision_note = Some(note);
     }
     let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
-    let (mut sink, unfinished) = open_sinks(&output, bom, format, entities.as_deref())?;
+    let (mut sink, unfinished) = open_sinks(&output, format, bom, !no_header, entities.as_deref())?;
     *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = unfinished;
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| progress_bar(articles.total_bytes()));
+    let bar = progress.clone();
     let mut count = 0u64;
-    let articles = articles.inspect(|item| {
-        if let (Some(bar), Ok(article)) = (&progress, item) {
+    let articles = articles.inspect(move |item| {
+        if let (Some(bar), Ok(article)) = (&bar, item) {
             // Bytes of text read so far against the inputs' size on disk: decoding can change the count a little.
             let next = bar.position() + article.text.len() as u64;
             bar.set_position(bar.length().map_or(next, |len| next.min(len)));
@@ -539,7 +576,13 @@ fn extract(args: ExtractArgs) -> Result<()> {
             bar.set_message(format!("{count} articles"));
         }
     });
-    pipeline.run(articles, &mut *sink, &mut stats)?;
+    // JSONL on stdin may come from a producer that sends articles over time (`RDD.pipe`, a live feed): rows for
+    // what has arrived are written (and flushed) without waiting for a full chunk or the end of the input.
+    if inputs.iter().any(|i| i.as_os_str() == "-") {
+        pipeline.run_streaming(articles, &mut *sink, &mut stats)?;
+    } else {
+        pipeline.run(articles, &mut *sink, &mut stats)?;
+    }
     let rows = sink.finish()?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -575,24 +618,25 @@ fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
     }
 }
 
-/// The sink for `-o PATH`. Another format (`.xlsx`, `.jsonl`) is a file in `src/output/` and an arm here.
-fn open_sink(path: &Path, bom: bool, format: Option<FormatArg>) -> Result<Box<dyn RowSink>, OutputError> {
-    let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    match format.unwrap_or(if xlsx { FormatArg::Xlsx } else { FormatArg::Csv }) {
-        FormatArg::Csv => Ok(Box::new(CsvSink::create(path, bom)?)),
-        FormatArg::Xlsx => Ok(Box::new(XlsxSink::create(path)?)),
-    }
+/// The sink for `-o PATH`. Another format is a file in `src/output/`, a variant of [`Format`] and an arm here.
+fn open_sink(path: &Path, format: Format, bom: bool, header: bool) -> Result<Box<dyn RowSink>, OutputError> {
+    Ok(match format {
+        Format::Csv => Box::new(CsvSink::create_with(path, bom, header)?),
+        Format::Jsonl => Box::new(JsonlSink::create(path)?),
+        Format::Xlsx => Box::new(XlsxSink::create(path)?),
+    })
 }
 
 /// The table's sink, wrapped in an [`EntitySink`] for `--entities FILE`, and the temporary files a signal must
 /// remove.
 fn open_sinks(
     path: &Path,
+    format: Format,
     bom: bool,
-    format: Option<FormatArg>,
+    header: bool,
     entities: Option<&Path>,
 ) -> Result<(Box<dyn RowSink>, Vec<PathBuf>), OutputError> {
-    let sink = open_sink(path, bom, format)?;
+    let sink = open_sink(path, format, bom, header)?;
     let mut unfinished: Vec<PathBuf> = sink.unfinished().map(Path::to_path_buf).into_iter().collect();
     let Some(entities) = entities else {
         // A workbook always gets the entity table as a sheet of its own; a CSV or JSONL stream has no room for it.

@@ -69,6 +69,12 @@ impl ErrorTarget {
         &self.name
     }
 
+    /// Whether the output is a stream written as the rows come (stdout, a FIFO, a character device), not a temporary
+    /// file: such an output is flushed after every chunk, so its reader sees the rows as they are made.
+    pub fn is_direct(&self) -> bool {
+        self.direct
+    }
+
     /// Whether `e` means that the reader of a direct output closed it.
     pub fn closed_by(&self, e: &io::Error) -> bool {
         self.direct && e.kind() == io::ErrorKind::BrokenPipe

@@ -2,7 +2,9 @@
 //!
 //! Numbers are written as plain decimals (offsets as integers, values with `Decimal`'s exact digits, scores with
 //! four decimals) and missing values as empty cells, so a spreadsheet imports numbers as numbers. Text cells that a
-//! spreadsheet would evaluate as a formula are prefixed with `'` (OWASP CSV injection). The file is written through
+//! spreadsheet would evaluate as a formula are prefixed with `'` (OWASP CSV injection). Text cells are written on one
+//! line ([`one_line`]), so a record never spans lines. The header is optional (`--no-header`, for part files that
+//! are concatenated). The file is written through
 //! [`AtomicWriter`], so it replaces an earlier table only when the run succeeds.
 
 use std::borrow::Cow;
@@ -10,13 +12,21 @@ use std::io::Write;
 use std::path::Path;
 
 use super::atomic::{AtomicWriter, ErrorTarget};
-use super::{OutputError, Row, RowSink, COLUMNS};
+use super::{one_line, OutputError, Row, RowSink, COLUMNS};
 
 /// Prefixes a cell that a spreadsheet would evaluate as a formula.
 pub fn defuse(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
+    }
+}
+
+/// A text cell as written: on one line, then defused.
+fn text_cell(cell: &str) -> Cow<'_, str> {
+    match one_line(cell) {
+        Cow::Borrowed(c) => defuse(c),
+        Cow::Owned(c) => Cow::Owned(defuse(&c).into_owned()),
     }
 }
 
@@ -39,13 +49,20 @@ impl CsvSink {
     /// Opens `path` (`-` is stdout) and writes the header. With `bom`, the file starts with a UTF-8 byte-order mark,
     /// which makes Excel read it as UTF-8.
     pub fn create(path: &Path, bom: bool) -> Result<CsvSink, OutputError> {
-        let mut out = AtomicWriter::create(path, ".csv.tmp")?;
+        CsvSink::create_with(path, bom, true)
+    }
+
+    /// Like [`create`](Self::create), with the header row only if `header`.
+    pub fn create_with(path: &Path, bom: bool, header: bool) -> Result<CsvSink, OutputError> {
+        let mut out = AtomicWriter::create(path, super::Format::Csv.temp_suffix())?;
         let errors = out.errors().clone();
         if bom {
             out.write_all("\u{feff}".as_bytes()).map_err(|e| errors.io(e))?;
         }
         let mut csv = csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 16).from_writer(out);
-        csv.write_record(COLUMNS).map_err(|e| csv_error(&errors, e))?;
+        if header {
+            csv.write_record(COLUMNS).map_err(|e| csv_error(&errors, e))?;
+        }
         Ok(CsvSink { csv, errors, rows: 0 })
     }
 }
@@ -58,18 +75,25 @@ impl RowSink for CsvSink {
             row.sentence.to_string().into(),
             row.start.to_string().into(),
             row.end.to_string().into(),
-            defuse(row.text),
+            text_cell(row.text),
             row.kind.into(),
             number(row.value).into(),
             number(row.value_high).into(),
             row.unit.unwrap_or_default().into(),
             row.score.map(|s| format!("{s:.4}")).unwrap_or_default().into(),
             row.source.into(),
-            defuse(&row.context_entities),
-            defuse(row.sentence_text),
+            text_cell(&row.context_entities),
+            text_cell(row.sentence_text),
         ];
         self.csv.write_record(record.iter().map(|c| c.as_bytes())).map_err(|e| csv_error(&self.errors, e))?;
         self.rows += 1;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), OutputError> {
+        if self.errors.is_direct() {
+            self.csv.flush().map_err(|e| self.errors.io(e))?;
+        }
         Ok(())
     }
 
@@ -122,7 +146,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0][0], "a,b.txt");
         assert_eq!(&rows[0][6], "2000000000");
-        assert_eq!(&rows[0][12], "He said \"hi\",\nthen left");
+        assert_eq!(&rows[0][12], "He said \"hi\", then left", "one record per line");
         assert_eq!(&rows[1][4], "'=HYPERLINK(\"x\")");
         let leftovers = std::fs::read_dir(dir.path().join("out")).unwrap().count();
         assert_eq!(leftovers, 1);
@@ -177,6 +201,27 @@ mod tests {
         assert!(std::fs::read(&path).unwrap().starts_with(b"\xEF\xBB\xBFdoc_id,sentence"));
         Box::new(CsvSink::create(&path, false).unwrap()).finish().unwrap();
         assert!(std::fs::read(&path).unwrap().starts_with(b"doc_id,sentence"));
+    }
+
+    #[test]
+    fn no_header_and_one_line_per_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.csv");
+        let mut w = Box::new(CsvSink::create_with(&path, false, false).unwrap());
+        let wrapped = Row {
+            text: "New\nYork",
+            context_entities: "New\r\nYork|LOC".into(),
+            sentence_text: "In New\r\nYork,\rthey\u{2028}paid $5.",
+            ..row("x")
+        };
+        w.write(&wrapped).unwrap();
+        w.write(&row("$2 billion")).unwrap();
+        w.finish().unwrap();
+        let bytes = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = bytes.lines().collect();
+        assert_eq!(lines.len(), 2, "no header, one line per row: {bytes}");
+        assert!(lines[0].starts_with("\"a,b.txt\",1,3,13,New York,MONEY,"), "{}", lines[0]);
+        assert!(lines[0].ends_with(",New York|LOC,\"In New York, they paid $5.\""), "{}", lines[0]);
     }
 
     #[test]

@@ -2,15 +2,22 @@
 //!
 //! Why typed rows: numbers stay numbers (offsets as integers, values as exact decimals, scores as floats) until a
 //! sink formats them, so a format that has types of its own (a spreadsheet, JSON) gets them without parsing text
-//! back. The pipeline only knows [`RowSink`]; a new format (`.xlsx`, `.jsonl`) is one file beside [`csv`] that
-//! implements it, writing through [`atomic`] like every file sink, plus one arm where the command line picks the
-//! sink.
+//! back. The pipeline only knows [`RowSink`]; a new format is one file beside [`csv`] and [`jsonl`] that implements
+//! it, writing through [`atomic`] like every file sink, one variant of [`Format`] (with its file extension), and one
+//! arm where the command line opens the sink.
+//!
+//! CSV and JSONL hold one record per line: their text cells go through [`one_line`].
 
 pub mod atomic;
 pub mod csv;
 pub mod entities;
+pub mod format;
+pub mod jsonl;
 pub mod xlsx;
 
+pub use format::Format;
+
+use std::borrow::Cow;
 use std::io;
 use std::path::Path;
 
@@ -74,6 +81,13 @@ pub trait RowSink {
     /// Appends one row.
     fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError>;
 
+    /// Called after every chunk of articles: a sink that writes to a stream (stdout, a FIFO) passes on the rows it
+    /// holds, so that a reader downstream (`RDD.pipe`, a shell pipe) sees them now, not when a buffer fills. A sink
+    /// writing a file may keep buffering (the default does nothing).
+    fn flush(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
     /// Flushes and puts the finished table in place; returns the number of rows written.
     fn finish(self: Box<Self>) -> Result<u64, OutputError>;
 
@@ -121,6 +135,17 @@ pub struct Table {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// A text cell on one line: every line break (`\r\n`, `\n`, `\r`, vertical tab, form feed, NEL, U+2028, U+2029)
+/// becomes one space, so that each record of a CSV or JSONL table is one line, as line-oriented engines (Hadoop
+/// Streaming, `RDD.pipe`, `wc -l`) expect. Offsets are unaffected: they refer to the article, not to the cell.
+pub fn one_line(cell: &str) -> Cow<'_, str> {
+    const BREAKS: [char; 7] = ['\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
+    if !cell.contains(BREAKS) {
+        return Cow::Borrowed(cell);
+    }
+    Cow::Owned(cell.replace("\r\n", " ").replace(BREAKS, " "))
+}
+
 /// A table that could not be written, naming the path as given (`-` for stdout), never a temporary file.
 ///
 /// Messages do not repeat their cause: it is the error's [`source`](std::error::Error::source), which a caller
@@ -153,6 +178,15 @@ pub enum OutputError {
         /// Why.
         #[source]
         source: io::Error,
+    },
+    /// The JSON encoder failed.
+    #[error("{path}")]
+    Json {
+        /// The table's path as given.
+        path: String,
+        /// The encoder's error.
+        #[source]
+        source: serde_json::Error,
     },
     /// The CSV writer failed.
     #[error("{path}")]

@@ -1,0 +1,50 @@
+//! The table formats `--format` offers, and which one a path's extension picks: the one place to add a format.
+
+use std::path::Path;
+
+/// A table format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// RFC 4180 CSV with a header row (see [`csv`](super::csv)).
+    Csv,
+    /// One JSON object per mention per line, no header (see [`jsonl`](super::jsonl)).
+    Jsonl,
+    /// An Excel workbook: sheets `mentions` and `entities` (see [`xlsx`](super::xlsx)).
+    Xlsx,
+}
+
+impl Format {
+    /// The format a path asks for by its extension (any case): `.jsonl` is JSONL, `.xlsx` a workbook; anything
+    /// else, stdout (`-`) included, is CSV.
+    pub fn for_path(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("jsonl") => Format::Jsonl,
+            Some("xlsx") => Format::Xlsx,
+            _ => Format::Csv,
+        }
+    }
+
+    /// The suffix of the temporary file a table of this format is written to before its rename.
+    pub fn temp_suffix(self) -> &'static str {
+        match self {
+            Format::Csv => ".csv.tmp",
+            Format::Jsonl => ".jsonl.tmp",
+            Format::Xlsx => ".xlsx.tmp",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_picks_the_format() {
+        assert_eq!(Format::for_path(Path::new("out/k.jsonl")), Format::Jsonl);
+        assert_eq!(Format::for_path(Path::new("K.JSONL")), Format::Jsonl);
+        assert_eq!(Format::for_path(Path::new("k.csv")), Format::Csv);
+        assert_eq!(Format::for_path(Path::new("Book.XLSX")), Format::Xlsx);
+        assert_eq!(Format::for_path(Path::new("k")), Format::Csv);
+        assert_eq!(Format::for_path(Path::new("-")), Format::Csv);
+    }
+}
