@@ -2,20 +2,18 @@
 //! importing a comma-separated UTF-8 file would), and openpyxl reads the cells back with their types.
 //! `scripts/setup.sh spreadsheet` (part of `make test`) installs both.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn venv_python() -> PathBuf {
-    let cache = std::env::var_os("NERTAB_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/nertab"));
-    let python = cache.join("venv/bin/python");
-    assert!(python.is_file(), "{}: run `bash scripts/setup.sh spreadsheet` first", python.display());
-    python
+    common::cached("venv/bin/python")
 }
 
 #[test]
+#[ignore = "needs scripts/setup.sh"]
 fn libreoffice_reads_numbers_as_numbers_text_as_text_and_no_formulas() {
     let python = venv_python();
     let dir = tempfile::tempdir().unwrap();

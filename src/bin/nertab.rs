@@ -272,21 +272,19 @@ fn run(cli: Cli) -> Result<()> {
             strict,
             bom,
             entities,
-        } => {
-            extract(ExtractArgs {
-                inputs,
-                output,
-                format,
-                no_header,
-                model,
-                extractors,
-                threads,
-                show_stats: stats,
-                strict,
-                bom,
-                entities,
-            })
-        }
+        } => extract(ExtractArgs {
+            inputs,
+            output,
+            format,
+            no_header,
+            model,
+            extractors,
+            threads,
+            show_stats: stats,
+            strict,
+            bom,
+            entities,
+        }),
         Command::Train(args) => {
             set_threads(args.threads)?;
             let opts = nertab::train::TrainOptions {
@@ -540,8 +538,19 @@ struct ExtractArgs {
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let ExtractArgs { inputs, output, format, no_header, model, extractors, threads, show_stats, strict, bom, entities } =
-        args;
+    let ExtractArgs {
+        inputs,
+        output,
+        format,
+        no_header,
+        model,
+        extractors,
+        threads,
+        show_stats,
+        strict,
+        bom,
+        entities,
+    } = args;
     let format = format.unwrap_or_else(|| Format::for_path(&output));
     if format != Format::Csv && bom {
         bail!("--bom is an option of --format csv");
