@@ -166,23 +166,32 @@ pub fn context_entities(text: &str, doc: &Tokenized, mentions: &[Mention]) -> Ve
         .collect()
 }
 
+/// A bare mention for unit tests: a span and a label, no value, unit or score.
+#[cfg(test)]
+pub(crate) fn test_mention(
+    source: &'static str,
+    label: &'static str,
+    sentence: usize,
+    start: usize,
+    end: usize,
+) -> Mention {
+    Mention {
+        sentence,
+        start,
+        end,
+        label: label.into(),
+        value: None,
+        value_high: None,
+        unit: None,
+        score: None,
+        source,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_mention as mention;
     use super::*;
-
-    fn mention(source: &'static str, label: &'static str, sentence: usize, start: usize, end: usize) -> Mention {
-        Mention {
-            sentence,
-            start,
-            end,
-            label: label.into(),
-            value: None,
-            value_high: None,
-            unit: None,
-            score: None,
-            source,
-        }
-    }
 
     #[test]
     fn spans_are_code_points() {

@@ -80,19 +80,7 @@ fn has_capitalised_word(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn mention(source: &'static str, label: &'static str, sentence: usize, start: usize, end: usize) -> Mention {
-        Mention {
-            sentence,
-            start,
-            end,
-            label: label.into(),
-            value: None,
-            value_high: None,
-            unit: None,
-            score: None,
-            source,
-        }
-    }
+    use crate::extract::test_mention as mention;
 
     /// A text long enough for every span below, all letters: the spans' text matters only for the letter test.
     const TEXT: &str = "abcdefghij abcdefghij abcdefghij abcdefghij";
