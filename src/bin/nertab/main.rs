@@ -1,49 +1,35 @@
-//! The `nertab` command line: a thin layer over the library.
+//! The `nertab` command line: a thin layer over the library. `model_args` loads the model, `report` shows
+//! progress and `--stats`, `signals` cleans up an interrupted run.
+
+mod model_args;
+mod report;
+mod signals;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Mutex, PoisonError};
+use std::sync::PoisonError;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-use nertab::extract::{self, Extractor, Resources};
-use nertab::ner::NerModel;
+use model_args::{find_model_dir, ModelArgs};
+use nertab::extract::{self, Resources};
 use nertab::output::csv::CsvSink;
 use nertab::output::entities::EntitySink;
 use nertab::output::jsonl::JsonlSink;
 use nertab::output::xlsx::XlsxSink;
 use nertab::output::{Format, OutputError, RowSink};
-use nertab::pipeline::{peak_rss, Pipeline, PipelineError, Stats};
+use nertab::pipeline::{Pipeline, PipelineError, Stats};
+use report::{print_stats, progress_bar};
+use signals::{clean_up_on_signals, UNFINISHED};
 
 #[derive(Parser)]
 #[command(name = "nertab", version, about = "News articles in, a CSV knowledge table of entities and amounts out")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum PrecisionArg {
-    /// The fastest batch-independent path for this CPU and model (see the README).
-    Auto,
-    Fp32,
-    Bf16,
-    Int8,
-}
-
-impl PrecisionArg {
-    /// The precision named, or `None` for `auto`.
-    fn fixed(self) -> Option<nertab::model::Precision> {
-        match self {
-            PrecisionArg::Auto => None,
-            PrecisionArg::Fp32 => Some(nertab::model::Precision::Fp32),
-            PrecisionArg::Bf16 => Some(nertab::model::Precision::Bf16),
-            PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
-        }
-    }
 }
 
 #[derive(Args)]
@@ -232,32 +218,6 @@ fn closed_output(e: &anyhow::Error) -> bool {
     }
 }
 
-/// The temporary file of the table being written, for the signal thread to remove. It is not cleared when the run
-/// ends: by then the file has been renamed into place or removed, and removing a missing file does nothing.
-static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-/// On SIGINT, SIGTERM or SIGHUP: removes the unfinished table's temporary file (the old table is untouched until
-/// the final rename), then exits with 128 + the signal's number, as a shell reports a killed command. A thread
-/// waits for the signals, so no work is done inside a signal handler; it exits with `_exit`, so nothing of the
-/// interrupted run (libtorch's threads, its static destructors) runs on.
-fn clean_up_on_signals() -> Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals =
-        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                for path in std::mem::take(&mut *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner)) {
-                    let _ = std::fs::remove_file(path);
-                }
-                signal_hook::low_level::exit(128 + signal);
-            }
-        })
-        .context("starting the signal thread")?;
-    Ok(())
-}
-
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract {
@@ -369,134 +329,6 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Which NER model to load and how to run it (`extract` and `eval`).
-#[derive(Args)]
-struct ModelArgs {
-    /// Model directory (default: the shipped model, models/nertab-ner).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Number format for the NER model. auto: int8 on CPUs with VNNI when the model has int8_ranges.json, else
-    /// fp32 (--stats says which and why).
-    #[arg(long, value_enum, default_value = "auto")]
-    precision: PrecisionArg,
-    /// Word pieces of document context on each side of the labelled text [default: what the model was trained
-    /// with; any other value costs accuracy, see the README]. 0 labels each sentence alone.
-    #[arg(long)]
-    context: Option<usize>,
-    /// How a sentence's labels are chosen: each word's most probable label (argmax), or the most probable valid
-    /// IOB2 sequence (viterbi).
-    #[arg(long, value_enum, default_value = "viterbi")]
-    decoding: DecodingArg,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DecodingArg {
-    Argmax,
-    Viterbi,
-}
-
-impl ModelArgs {
-    /// Loads the model; the second value says which precision was chosen and why, for `--stats`.
-    fn load(self) -> Result<(NerModel, String)> {
-        let dir = match self.model {
-            Some(dir) => dir,
-            None => find_model_dir()?,
-        };
-        tracing::info!("model: {}", dir.display());
-        if !nertab::has_model(&dir) {
-            bail!(
-                "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
-                 pass --model DIR (extract: or --extractors amounts, to run without NER)",
-                dir.display()
-            );
-        }
-        // libtorch warns once on stderr that fbgemm's int8 ops are deprecated; loading runs them, quietly.
-        let (precision, why) = resolve_precision(self.precision, &dir);
-        let quiet = QuietStderr::new();
-        let model = NerModel::load_with(&dir, precision);
-        drop(quiet);
-        let mut model = model.with_context(|| format!("loading the NER model from {}", dir.display()))?;
-        if let Some(context) = self.context {
-            if context != model.options.context {
-                tracing::warn!(
-                    "--context {context}: the model was trained with {}; a mismatch cost 3.5-3.7 points of CoNLL \
-                     valid F1 in both directions (README, \"The NER model\")",
-                    model.options.context
-                );
-            }
-            model.options.context = context;
-        }
-        model.options.decoding = match self.decoding {
-            DecodingArg::Argmax => nertab::ner::Decoding::Argmax,
-            DecodingArg::Viterbi => nertab::ner::Decoding::Viterbi,
-        };
-        Ok((model, why))
-    }
-}
-
-/// The shipped model, or an error that names every place it was looked for.
-fn find_model_dir() -> Result<PathBuf> {
-    nertab::find_model_dir().map_err(|tried| {
-        let tried: Vec<String> = tried.iter().map(|d| format!("  {}", d.display())).collect();
-        anyhow::anyhow!(
-            "no trained model found (a directory with config.json, tokenizer.json, model.safetensors); looked in:\n{}\n\
-             pass --model DIR or set NERTAB_MODEL (extract: or --extractors amounts, to run without NER)",
-            tried.join("\n")
-        )
-    })
-}
-
-/// The precision asked for, or for `auto` the one [`nertab::model::cpu::choose`] picks for this CPU and model; with
-/// a line saying which and why (the CPU flags it saw), for `--stats`.
-fn resolve_precision(asked: PrecisionArg, model_dir: &Path) -> (nertab::model::Precision, String) {
-    use nertab::model::cpu::{choose, CpuFeatures};
-    if let Some(p) = asked.fixed() {
-        return (p, format!("{}: asked for", p.as_str()));
-    }
-    let cpu = CpuFeatures::detect();
-    let choice = choose(cpu, model_dir.join(nertab::model::RANGES_FILE).is_file());
-    let flags = cpu.names();
-    let flags = if flags.is_empty() { "none of amx_bf16, amx_int8, vnni, avx512_bf16".into() } else { flags.join(" ") };
-    (choice.precision, format!("{} by auto: {} [CPU flags: {flags}]", choice.precision.as_str(), choice.reason))
-}
-
-/// Points file descriptor 2 at /dev/null until dropped (also on panic), for libtorch's one-time warnings while a
-/// model loads. The binary is single-threaded at that point, so nothing else is writing to stderr.
-struct QuietStderr {
-    saved: Option<std::os::fd::OwnedFd>,
-}
-
-impl QuietStderr {
-    fn new() -> QuietStderr {
-        use std::os::fd::{AsRawFd, FromRawFd};
-        let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
-            return QuietStderr { saved: None };
-        };
-        // SAFETY: dup duplicates descriptor 2, which exists for the whole process; the copy is owned from here on.
-        let saved = unsafe { libc::dup(2) };
-        if saved < 0 {
-            return QuietStderr { saved: None };
-        }
-        // SAFETY: `saved` is a fresh descriptor owned by nobody else.
-        let saved = unsafe { std::os::fd::OwnedFd::from_raw_fd(saved) };
-        // SAFETY: dup2 onto descriptor 2 with a valid open descriptor; on failure stderr is left as it was.
-        if unsafe { libc::dup2(null.as_raw_fd(), 2) } < 0 {
-            return QuietStderr { saved: None };
-        }
-        QuietStderr { saved: Some(saved) }
-    }
-}
-
-impl Drop for QuietStderr {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        if let Some(saved) = &self.saved {
-            // SAFETY: restores descriptor 2 from the copy this guard owns.
-            unsafe { libc::dup2(saved.as_raw_fd(), 2) };
-        }
-    }
-}
-
 /// Threads per core beyond which `--threads` is refused.
 const MAX_THREADS_PER_CORE: usize = 4;
 
@@ -603,30 +435,6 @@ fn extract(args: ExtractArgs) -> Result<()> {
     Ok(())
 }
 
-/// A bar with an ETA when the inputs' size is known (files and directories), else a spinner (stdin).
-fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
-    match total_bytes {
-        Some(total) => {
-            let bar = indicatif::ProgressBar::new(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:30} {bytes}/{total_bytes} {msg} [{elapsed}<{eta}, {bytes_per_sec}]",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        }
-        None => {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {bytes} {msg} [{elapsed}, {bytes_per_sec}]")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            bar
-        }
-    }
-}
-
 /// The sink for `-o PATH`. Another format is a file in `src/output/`, a variant of [`Format`] and an arm here.
 fn open_sink(path: &Path, format: Format, bom: bool, header: bool) -> Result<Box<dyn RowSink>, OutputError> {
     Ok(match format {
@@ -658,60 +466,4 @@ fn open_sinks(
     let sink = EntitySink::create(sink, entities)?;
     unfinished.extend(sink.entities_unfinished());
     Ok((Box::new(sink), unfinished))
-}
-
-fn print_stats(
-    s: &Stats,
-    rows: u64,
-    extractors: &[Box<dyn Extractor>],
-    precision: Option<&str>,
-    threads: usize,
-    wall: f64,
-) {
-    let per_s = |n: u64| n as f64 / wall.max(1e-9);
-    eprintln!("nertab stats ({threads} threads)");
-    eprintln!(
-        "  articles {} (skipped {}), sentences {}, words {}, {:.2} MB, rows {rows}",
-        s.articles,
-        s.skipped,
-        s.sentences,
-        s.words,
-        s.bytes as f64 / 1e6
-    );
-    eprintln!(
-        "  wall {wall:.2} s: {:.1} articles/s, {:.0} words/s, {:.2} MB/s",
-        per_s(s.articles),
-        per_s(s.words),
-        per_s(s.bytes) / 1e6
-    );
-    for e in extractors {
-        if let Some(line) = e.summary(s.extract_time(e.name())) {
-            eprintln!("  {line}");
-        }
-    }
-    if let Some(note) = precision {
-        eprintln!("  precision {note}");
-    }
-    // Every registered extractor, run or not (0.00 s), the first one named as the one the others run beside.
-    let first = extract::names().next().unwrap_or_default();
-    let extract_times: Vec<String> = extract::names()
-        .map(|name| {
-            let t = s.extract_time(name).as_secs_f64();
-            if name == first {
-                format!("{name} {t:.2} s")
-            } else {
-                format!("{name} {t:.2} s (beside {first})")
-            }
-        })
-        .collect();
-    eprintln!(
-        "  stages: read {:.2} s, tokenize {:.2} s, {}, write {:.2} s",
-        s.read.as_secs_f64(),
-        s.tokenize.as_secs_f64(),
-        extract_times.join(", "),
-        s.write.as_secs_f64()
-    );
-    if let Some(rss) = peak_rss() {
-        eprintln!("  peak RSS {:.0} MB", rss as f64 / 1e6);
-    }
 }

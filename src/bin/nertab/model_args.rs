@@ -1,0 +1,157 @@
+//! Which NER model `extract` and `eval` load and how it runs: `--model`, `--precision`, `--context`, `--decoding`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+
+use nertab::ner::NerModel;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    /// The fastest batch-independent path for this CPU and model (see the README).
+    Auto,
+    Fp32,
+    Bf16,
+    Int8,
+}
+
+impl PrecisionArg {
+    /// The precision named, or `None` for `auto`.
+    pub fn fixed(self) -> Option<nertab::model::Precision> {
+        match self {
+            PrecisionArg::Auto => None,
+            PrecisionArg::Fp32 => Some(nertab::model::Precision::Fp32),
+            PrecisionArg::Bf16 => Some(nertab::model::Precision::Bf16),
+            PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
+        }
+    }
+}
+
+/// Which NER model to load and how to run it (`extract` and `eval`).
+#[derive(Args)]
+pub struct ModelArgs {
+    /// Model directory (default: the shipped model, models/nertab-ner).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Number format for the NER model. auto: int8 on CPUs with VNNI when the model has int8_ranges.json, else
+    /// fp32 (--stats says which and why).
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: PrecisionArg,
+    /// Word pieces of document context on each side of the labelled text [default: what the model was trained
+    /// with; any other value costs accuracy, see the README]. 0 labels each sentence alone.
+    #[arg(long)]
+    context: Option<usize>,
+    /// How a sentence's labels are chosen: each word's most probable label (argmax), or the most probable valid
+    /// IOB2 sequence (viterbi).
+    #[arg(long, value_enum, default_value = "viterbi")]
+    decoding: DecodingArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DecodingArg {
+    Argmax,
+    Viterbi,
+}
+
+impl ModelArgs {
+    /// Loads the model; the second value says which precision was chosen and why, for `--stats`.
+    pub fn load(self) -> Result<(NerModel, String)> {
+        let dir = match self.model {
+            Some(dir) => dir,
+            None => find_model_dir()?,
+        };
+        tracing::info!("model: {}", dir.display());
+        if !nertab::has_model(&dir) {
+            bail!(
+                "{}: no trained model there (expected config.json, tokenizer.json, model.safetensors); \
+                 pass --model DIR (extract: or --extractors amounts, to run without NER)",
+                dir.display()
+            );
+        }
+        // libtorch warns once on stderr that fbgemm's int8 ops are deprecated; loading runs them, quietly.
+        let (precision, why) = resolve_precision(self.precision, &dir);
+        let quiet = QuietStderr::new();
+        let model = NerModel::load_with(&dir, precision);
+        drop(quiet);
+        let mut model = model.with_context(|| format!("loading the NER model from {}", dir.display()))?;
+        if let Some(context) = self.context {
+            if context != model.options.context {
+                tracing::warn!(
+                    "--context {context}: the model was trained with {}; a mismatch cost 3.5-3.7 points of CoNLL \
+                     valid F1 in both directions (README, \"The NER model\")",
+                    model.options.context
+                );
+            }
+            model.options.context = context;
+        }
+        model.options.decoding = match self.decoding {
+            DecodingArg::Argmax => nertab::ner::Decoding::Argmax,
+            DecodingArg::Viterbi => nertab::ner::Decoding::Viterbi,
+        };
+        Ok((model, why))
+    }
+}
+
+/// The shipped model, or an error that names every place it was looked for.
+pub fn find_model_dir() -> Result<PathBuf> {
+    nertab::find_model_dir().map_err(|tried| {
+        let tried: Vec<String> = tried.iter().map(|d| format!("  {}", d.display())).collect();
+        anyhow::anyhow!(
+            "no trained model found (a directory with config.json, tokenizer.json, model.safetensors); looked in:\n{}\n\
+             pass --model DIR or set NERTAB_MODEL (extract: or --extractors amounts, to run without NER)",
+            tried.join("\n")
+        )
+    })
+}
+
+/// The precision asked for, or for `auto` the one [`nertab::model::cpu::choose`] picks for this CPU and model; with
+/// a line saying which and why (the CPU flags it saw), for `--stats`.
+fn resolve_precision(asked: PrecisionArg, model_dir: &Path) -> (nertab::model::Precision, String) {
+    use nertab::model::cpu::{choose, CpuFeatures};
+    if let Some(p) = asked.fixed() {
+        return (p, format!("{}: asked for", p.as_str()));
+    }
+    let cpu = CpuFeatures::detect();
+    let choice = choose(cpu, model_dir.join(nertab::model::RANGES_FILE).is_file());
+    let flags = cpu.names();
+    let flags = if flags.is_empty() { "none of amx_bf16, amx_int8, vnni, avx512_bf16".into() } else { flags.join(" ") };
+    (choice.precision, format!("{} by auto: {} [CPU flags: {flags}]", choice.precision.as_str(), choice.reason))
+}
+
+/// Points file descriptor 2 at /dev/null until dropped (also on panic), for libtorch's one-time warnings while a
+/// model loads. The binary is single-threaded at that point, so nothing else is writing to stderr.
+struct QuietStderr {
+    saved: Option<std::os::fd::OwnedFd>,
+}
+
+impl QuietStderr {
+    fn new() -> QuietStderr {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+            return QuietStderr { saved: None };
+        };
+        // SAFETY: dup duplicates descriptor 2, which exists for the whole process; the copy is owned from here on.
+        let saved = unsafe { libc::dup(2) };
+        if saved < 0 {
+            return QuietStderr { saved: None };
+        }
+        // SAFETY: `saved` is a fresh descriptor owned by nobody else.
+        let saved = unsafe { std::os::fd::OwnedFd::from_raw_fd(saved) };
+        // SAFETY: dup2 onto descriptor 2 with a valid open descriptor; on failure stderr is left as it was.
+        if unsafe { libc::dup2(null.as_raw_fd(), 2) } < 0 {
+            return QuietStderr { saved: None };
+        }
+        QuietStderr { saved: Some(saved) }
+    }
+}
+
+impl Drop for QuietStderr {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores descriptor 2 from the copy this guard owns.
+            unsafe { libc::dup2(saved.as_raw_fd(), 2) };
+        }
+    }
+}
