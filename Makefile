@@ -15,6 +15,7 @@ run:
 
 test: setup
 	cargo fmt --all -- --check
+	python3 scripts/check_structure.py
 	cargo clippy --release --all-targets -- -D warnings
 	cargo test --release -- --include-ignored
 	bash scripts/dist.sh --check
