@@ -56,7 +56,11 @@ patchelf --set-rpath '$ORIGIN/../lib' "$root/bin/nertab"
 
 # The libraries the binary loads from libtorch's directory, as the loader resolves them (ldd follows NEEDED
 # transitively): everything else of libtorch (headers, the libtorch.so link) stays out.
-mapfile -t libs < <(ldd "$exe" | awk -v dir="$(readlink -f "$libtorch")/" 'index($3, dir) == 1 { print $3 }')
+# Paths are compared resolved: `make` puts `.libtorch/lib` (a link into the cache) on LD_LIBRARY_PATH, so ldd may
+# name a library through the link or through the cache.
+libdir="$(readlink -f "$libtorch")/"
+mapfile -t libs < <(ldd "$exe" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
+  real=$(readlink -f "$lib"); [[ $real == "$libdir"* ]] && echo "$real"; done)
 [[ ${#libs[@]} -gt 0 ]] || { log "ldd found no libtorch library in $exe"; exit 1; }
 for lib in "${libs[@]}"; do install -m 0644 "$lib" "$root/lib/"; done
 cp -r models/nertab-ner "$root/share/nertab/models/nertab-ner"
