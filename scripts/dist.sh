@@ -97,7 +97,9 @@ mkdir "$check"
 tar -C "$check" -xzf "$tarball"
 bin=$check/$name/bin/nertab
 readelf -d "$bin" | grep -q 'R.*PATH.*\[\$ORIGIN/\.\./lib\]' || { log "bin/nertab has no \$ORIGIN/../lib run path"; exit 1; }
-if ldd "$bin" | grep -E 'not found|\.cache/nertab|/\.libtorch/'; then log "bin/nertab resolves a library outside the bundle"; exit 1; fi
+# With an empty environment, as a user's shell on another host would have it (make exports LD_LIBRARY_PATH, which
+# the loader would try before the bundle's RUNPATH).
+if env -i ldd "$bin" | grep -E 'not found|\.cache/nertab|/\.libtorch/'; then log "bin/nertab resolves a library outside the bundle"; exit 1; fi
 (cd "$check" && env -i "$bin" extract "$repo/corpus" -o "$check/bundle.csv" --threads 2)
 # The model came from the bundle, not from the source tree this binary was built in (its last fallback).
 echo '{"id": "x", "text": "Apple paid $5 billion."}' |
