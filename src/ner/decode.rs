@@ -44,6 +44,11 @@ pub fn chunks(tags: &[&str]) -> Vec<Chunk> {
     out
 }
 
+/// The most probable label of one word's distribution (the first of equals).
+pub fn argmax(probs: &[f32]) -> usize {
+    (0..probs.len()).fold(0, |best, c| if probs[c] > probs[best] { c } else { best })
+}
+
 /// The most probable label sequence that is valid IOB2, from each word's label distribution (`probs`: words × labels,
 /// row-major; `labels` the label names by class id): an `I-X` only after `B-X` or `I-X`, never first. The sequence's
 /// score is the sum of its labels' log probabilities (no learned transitions: only the invalid ones are ruled out).

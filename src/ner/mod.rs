@@ -213,56 +213,26 @@ impl NerModel {
         self.inputs.prepare(docs, &self.options)
     }
 
-    /// Labels every word of each document.
+    /// Labels every word of each document: per sentence, the labels [`NerOptions::decoding`] chooses from the
+    /// words' distributions, each with its probability.
     pub fn label_words(&self, docs: &[Doc]) -> Result<Vec<Vec<WordLabel>>, NerError> {
-        if self.options.decoding == Decoding::Viterbi {
-            return self.label_words_viterbi(docs);
-        }
-        let prepared = self.prepare(docs)?;
-        let outside = self.labels.iter().position(|l| l == "O").unwrap_or(0);
-        let unlabelled = WordLabel { class: outside, probability: 1.0 };
-        let mut out: Vec<Vec<WordLabel>> = docs.iter().map(|d| vec![unlabelled; d.tokens.tokens.len()]).collect();
-        for batch in prepared.batches(self.options.batch_pieces, None) {
-            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
-            let probs = self.encoder.forward(&t.ids, &t.mask, &t.types)?.f_softmax(-1, Kind::Float)?;
-            let (best_p, best) = probs.f_max_dim(-1, false)?;
-            let best: Vec<i64> = Vec::<i64>::try_from(best.f_flatten(0, -1)?)?;
-            let best_p: Vec<f32> = Vec::<f32>::try_from(best_p.f_flatten(0, -1)?)?;
-            for w in batch_words(&batch, &prepared.encoded, t.width) {
-                out[w.doc][w.token] = WordLabel { class: best[w.index] as usize, probability: best_p[w.index] };
-            }
-        }
-        let fed: usize = prepared.windows.iter().map(|w| w.len(&prepared.encoded[w.doc])).sum();
-        self.pieces.fetch_add(fed as u64, Ordering::Relaxed);
-        Ok(out)
-    }
-
-    /// [`label_words`](Self::label_words) with [`Decoding::Viterbi`]: the full distribution of every word, then the
-    /// best valid IOB2 sequence per sentence.
-    fn label_words_viterbi(&self, docs: &[Doc]) -> Result<Vec<Vec<WordLabel>>, NerError> {
-        let prepared = self.prepare(docs)?;
         let n = self.labels.len();
         let outside = self.labels.iter().position(|l| l == "O").unwrap_or(0);
         // A word without pieces is certainly outside any entity.
         let mut one_hot = vec![0f32; n];
         one_hot[outside] = 1.0;
-        let mut dists: Vec<Vec<f32>> = docs.iter().map(|d| one_hot.repeat(d.tokens.tokens.len())).collect();
-        for batch in prepared.batches(self.options.batch_pieces, None) {
-            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
-            let probs = self.encoder.forward(&t.ids, &t.mask, &t.types)?.f_softmax(-1, Kind::Float)?;
-            let probs = Vec::<f32>::try_from(probs.f_flatten(0, -1)?)?;
-            for w in batch_words(&batch, &prepared.encoded, t.width) {
-                dists[w.doc][w.token * n..(w.token + 1) * n].copy_from_slice(&probs[w.index * n..(w.index + 1) * n]);
-            }
-        }
-        let fed: usize = prepared.windows.iter().map(|w| w.len(&prepared.encoded[w.doc])).sum();
+        let (dists, fed) = self.word_rows(docs, true, &one_hot)?;
         self.pieces.fetch_add(fed as u64, Ordering::Relaxed);
         let mut out = Vec::with_capacity(docs.len());
         for (doc, dist) in docs.iter().zip(&dists) {
             let mut words = Vec::with_capacity(doc.tokens.tokens.len());
             for s in &doc.tokens.sentences {
                 let sentence = &dist[s.tokens.start * n..s.tokens.end * n];
-                for (i, class) in decode::viterbi(sentence, &self.labels).into_iter().enumerate() {
+                let classes = match self.options.decoding {
+                    Decoding::Viterbi => decode::viterbi(sentence, &self.labels),
+                    Decoding::Argmax => sentence.chunks(n).map(decode::argmax).collect(),
+                };
+                for (i, class) in classes.into_iter().enumerate() {
                     words.push(WordLabel { class, probability: sentence[i * n + class] });
                 }
             }
@@ -275,18 +245,30 @@ impl NerModel {
     /// pieces gets zeros. Distillation reads a teacher's word-level distributions from here, so teacher and student
     /// may use different tokenizers.
     pub fn word_logits(&self, docs: &[Doc]) -> Result<Vec<Vec<f32>>, NerError> {
+        Ok(self.word_rows(docs, false, &vec![0.0; self.labels.len()])?.0)
+    }
+
+    /// Each word's row of the model's output, that of its first piece: label probabilities (`softmax`) or logits,
+    /// `tokens × labels` row-major per document, `empty` for a word without pieces; and the word pieces fed (context
+    /// included, special tokens and padding excluded). [`label_words`](Self::label_words) and
+    /// [`word_logits`](Self::word_logits) read the model through it.
+    fn word_rows(&self, docs: &[Doc], softmax: bool, empty: &[f32]) -> Result<(Vec<Vec<f32>>, usize), NerError> {
         let prepared = self.prepare(docs)?;
         let n = self.labels.len();
-        let mut out: Vec<Vec<f32>> = docs.iter().map(|d| vec![0.0; d.tokens.tokens.len() * n]).collect();
+        let mut out: Vec<Vec<f32>> = docs.iter().map(|d| empty.repeat(d.tokens.tokens.len())).collect();
         for batch in prepared.batches(self.options.batch_pieces, None) {
             let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
-            let logits = self.encoder.forward(&t.ids, &t.mask, &t.types)?;
-            let logits = Vec::<f32>::try_from(logits.f_flatten(0, -1)?)?;
+            let mut rows = self.encoder.forward(&t.ids, &t.mask, &t.types)?;
+            if softmax {
+                rows = rows.f_softmax(-1, Kind::Float)?;
+            }
+            let rows = Vec::<f32>::try_from(rows.f_flatten(0, -1)?)?;
             for w in batch_words(&batch, &prepared.encoded, t.width) {
-                out[w.doc][w.token * n..(w.token + 1) * n].copy_from_slice(&logits[w.index * n..(w.index + 1) * n]);
+                out[w.doc][w.token * n..(w.token + 1) * n].copy_from_slice(&rows[w.index * n..(w.index + 1) * n]);
             }
         }
-        Ok(out)
+        let fed = prepared.windows.iter().map(|w| w.len(&prepared.encoded[w.doc])).sum();
+        Ok((out, fed))
     }
 
     /// Entities of each document; they never cross a sentence boundary.
