@@ -108,44 +108,7 @@ struct TrainArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Extract entities and amounts from articles into one CSV table.
-    Extract {
-        /// Inputs: .txt files (one article each), .jsonl files (fields id, text, optional title), directories
-        /// (searched recursively), or - for JSONL on stdin.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Output file (- for stdout).
-        #[arg(short, long, default_value = "outputs/knowledge.csv")]
-        output: PathBuf,
-        /// Table format [default: by the -o extension: .jsonl → jsonl, .xlsx → xlsx (sheets mentions and
-        /// entities), else csv (stdout included)].
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-        /// No header row (for part files that are concatenated); JSONL never has one.
-        #[arg(long)]
-        no_header: bool,
-        #[command(flatten)]
-        model: ModelArgs,
-        /// Extractors to run, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"],
-              value_parser = clap::builder::PossibleValuesParser::new(extract::names()))]
-        extractors: Vec<String>,
-        /// Worker threads (rayon and libtorch) [default: $NERTAB_THREADS, else all cores]. On a cluster, where
-        /// several tasks share a node, pass the cores of one task (Spark's spark.task.cpus).
-        #[arg(long, env = "NERTAB_THREADS")]
-        threads: Option<usize>,
-        /// Print a throughput summary on stderr.
-        #[arg(long)]
-        stats: bool,
-        /// Fail (exit 1, no output replaced) instead of skipping an unusable file or JSONL line.
-        #[arg(long)]
-        strict: bool,
-        /// Start the CSV with a UTF-8 byte-order mark (for Excel).
-        #[arg(long)]
-        bom: bool,
-        /// Also write the corpus entity table (one row per entity) to FILE: CSV, or JSONL / xlsx by its extension.
-        #[arg(long, value_name = "FILE")]
-        entities: Option<PathBuf>,
-    },
+    Extract(ExtractArgs),
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train(TrainArgs),
     /// Score a model on CoNLL-format data, as conlleval does.
@@ -220,31 +183,7 @@ fn closed_output(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Extract {
-            inputs,
-            output,
-            format,
-            no_header,
-            model,
-            extractors,
-            threads,
-            stats,
-            strict,
-            bom,
-            entities,
-        } => extract(ExtractArgs {
-            inputs,
-            output,
-            format,
-            no_header,
-            model,
-            extractors,
-            threads,
-            show_stats: stats,
-            strict,
-            bom,
-            entities,
-        }),
+        Command::Extract(args) => extract(args),
         Command::Train(args) => {
             set_threads(args.threads)?;
             let opts = nertab::train::TrainOptions {
@@ -355,17 +294,44 @@ fn set_threads(threads: Option<usize>) -> Result<usize> {
     Ok(n)
 }
 
+/// The options of `nertab extract`.
+#[derive(Args)]
 struct ExtractArgs {
+    /// Inputs: .txt files (one article each), .jsonl files (fields id, text, optional title), directories
+    /// (searched recursively), or - for JSONL on stdin.
+    #[arg(required = true)]
     inputs: Vec<PathBuf>,
+    /// Output file (- for stdout).
+    #[arg(short, long, default_value = "outputs/knowledge.csv")]
     output: PathBuf,
+    /// Table format [default: by the -o extension: .jsonl → jsonl, .xlsx → xlsx (sheets mentions and
+    /// entities), else csv (stdout included)].
+    #[arg(long, value_enum)]
     format: Option<Format>,
+    /// No header row (for part files that are concatenated); JSONL never has one.
+    #[arg(long)]
     no_header: bool,
+    #[command(flatten)]
     model: ModelArgs,
+    /// Extractors to run, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"],
+          value_parser = clap::builder::PossibleValuesParser::new(extract::names()))]
     extractors: Vec<String>,
+    /// Worker threads (rayon and libtorch) [default: $NERTAB_THREADS, else all cores]. On a cluster, where
+    /// several tasks share a node, pass the cores of one task (Spark's spark.task.cpus).
+    #[arg(long, env = "NERTAB_THREADS")]
     threads: Option<usize>,
-    show_stats: bool,
+    /// Print a throughput summary on stderr.
+    #[arg(long)]
+    stats: bool,
+    /// Fail (exit 1, no output replaced) instead of skipping an unusable file or JSONL line.
+    #[arg(long)]
     strict: bool,
+    /// Start the CSV with a UTF-8 byte-order mark (for Excel).
+    #[arg(long)]
     bom: bool,
+    /// Also write the corpus entity table (one row per entity) to FILE: CSV, or JSONL / xlsx by its extension.
+    #[arg(long, value_name = "FILE")]
     entities: Option<PathBuf>,
 }
 
@@ -378,7 +344,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         model,
         extractors,
         threads,
-        show_stats,
+        stats: show_stats,
         strict,
         bom,
         entities,
