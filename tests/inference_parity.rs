@@ -140,6 +140,41 @@ fn same_entities(precision: Precision) {
     }
 }
 
+/// A document's word logits are bitwise identical whatever documents share its batches, in every precision: each
+/// window runs in a shape that depends only on its own length (`Shapes::Fixed`). With batches padded to their
+/// longest window, int8 and bf16 scores moved with the neighbours (bf16 in the third decimal).
+#[test]
+fn a_documents_scores_do_not_depend_on_its_neighbours() {
+    let _torch = common::torch_lock();
+    let mut texts: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(common::repo().join("corpus")).unwrap() {
+        texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let news = std::fs::read_to_string(common::repo().join("tests/data/news_ner.jsonl")).unwrap();
+    for line in news.lines().take(12) {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        texts.push(record["text"].as_str().unwrap().to_string());
+    }
+    texts.sort();
+    let docs: Vec<nertab::tokenize::Tokenized> = texts.iter().map(|t| tokenize(t)).collect();
+    let refs: Vec<Doc> = texts.iter().zip(&docs).map(|(text, tokens)| Doc { text, tokens }).collect();
+    for precision in [Precision::Fp32, Precision::Int8, Precision::Bf16] {
+        let model = NerModel::load_with(&nertab::default_model_dir(), precision).unwrap();
+        let together = model.word_logits(&refs).unwrap();
+        let mut reversed: Vec<Doc> = refs.clone();
+        reversed.reverse();
+        let mut backwards = model.word_logits(&reversed).unwrap();
+        backwards.reverse();
+        for (i, doc) in refs.iter().enumerate() {
+            let alone = model.word_logits(std::slice::from_ref(doc)).unwrap();
+            assert!(together[i].iter().any(|&x| x != 0.0));
+            let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+            assert!(same(&together[i], &alone[0]), "{precision:?}: document {i} alone differs");
+            assert!(same(&together[i], &backwards[i]), "{precision:?}: document {i} in another order differs");
+        }
+    }
+}
+
 /// The news check (`eval --news`, hand-annotated ABC articles from the Lee corpus) scores the shipped model as
 /// `extract` reads text; it guards against a model or tokenizer change that loses entities on modern news.
 #[test]

@@ -133,3 +133,37 @@ fn mpnet_trains_and_its_inference_encoder_matches_the_training_network() {
     let agree = ours.argmax(-1, false).eq_tensor(&q.narrow(1, 0, 14).argmax(-1, false)).to_kind(Kind::Float);
     assert!(agree.mean(Kind::Float).double_value(&[]) > 0.8);
 }
+
+/// `--also-train` adds tagged data (a final model trained on train + valid), `--keep-last` keeps the last epoch
+/// whatever `valid` says, and a bad tag in the added file names that file.
+#[test]
+fn also_train_adds_data_and_keep_last_keeps_the_last_epoch() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::tiny_encoder(&dir.path().join("base"));
+    let second = common::CONLL.rfind("-DOCSTART-").unwrap();
+    let (first_doc, rest) = (dir.path().join("first.conll"), dir.path().join("rest.conll"));
+    std::fs::write(&first_doc, &common::CONLL[..second]).unwrap();
+    std::fs::write(&rest, &common::CONLL[second..]).unwrap();
+    let all = dir.path().join("all.conll");
+    std::fs::write(&all, common::CONLL).unwrap();
+    let out = dir.path().join("out");
+    let opts = nertab::train::TrainOptions {
+        valid: all.clone(),
+        also_train: vec![rest.clone()],
+        keep_last: true,
+        ..common::train_options(&first_doc, &base, &out)
+    };
+    let report = nertab::train::train(&opts).unwrap();
+    assert_eq!(report.best_epoch, opts.epochs);
+    assert_eq!(report.data_sha256.len(), 3);
+    // North Korea is only in the added file: without it LOC recall could not pass 50 (Paris alone).
+    assert!(report.valid.per_type["LOC"].recall() > 50.0, "{}", report.valid.report());
+    assert!(std::fs::read_to_string(out.join("TRAINING.md")).unwrap().contains("--keep-last"));
+
+    let bad = dir.path().join("bad.conll");
+    std::fs::write(&bad, "-DOCSTART- -X- -X- O\n\nJohn NNP B-NP B-PERSON\n\n").unwrap();
+    let opts = nertab::train::TrainOptions { also_train: vec![bad.clone()], ..opts };
+    let err = nertab::train::train(&opts).err().unwrap().to_string();
+    assert!(err.contains("bad.conll") && err.contains("B-PERSON"), "{err}");
+}

@@ -3,11 +3,10 @@
 //! The same build meets different CPUs, and the fastest number format differs between them (measured on 2 cores,
 //! README "Performance"): without AMX, bf16 runs on AVX512-BF16 dot products and is 1.7× *slower* than fp32, while
 //! fbgemm's int8 (VNNI) is about 2× faster than fp32; with AMX (`amx_bf16`), oneDNN's bf16 tile kernels beat
-//! fbgemm's int8 by about 1.3×. But a path is only eligible if a sentence's result does not depend on the batch it
-//! shares: int8 (fixed input ranges) and fp32 pass that test, bf16 does not (its scores moved in the third decimal
-//! with the batch size, even with attention in fp32), so `auto` never picks it. So: VNNI (AMX machines have it
-//! too) → int8 when the model has its int8 ranges; else fp32. `--precision bf16` stays available where speed
-//! matters more than byte-identical tables. The CPU's features come from `/proc/cpuinfo`'s `flags` line.
+//! fbgemm's int8 by about 1.3×. A path is only eligible if a sentence's result does not depend on the batch it
+//! shares; since every window runs in a shape fixed by its own length ([`crate::ner::Shapes::Fixed`]), all three are
+//! (bitwise, tested). So: AMX → bf16; VNNI without AMX → int8 when the model has its int8 ranges; else fp32. The
+//! CPU's features come from `/proc/cpuinfo`'s `flags` line.
 
 /// The instruction-set features the choice depends on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -73,14 +72,12 @@ pub struct Choice {
 
 /// The fastest precision for `cpu`; `int8_ready` says whether the model has its int8 ranges.
 pub fn choose(cpu: CpuFeatures, int8_ready: bool) -> Choice {
-    use super::Precision::{Fp32, Int8};
-    let (precision, reason) = match (cpu.vnni, int8_ready, cpu.amx_bf16) {
-        (true, true, true) => {
-            (Int8, "VNNI: fbgemm int8 (AMX too: --precision bf16 is faster on it, but its scores depend on the batch)")
-        }
-        (true, true, false) => (Int8, "VNNI, no AMX: fbgemm int8 is the fastest batch-independent path"),
-        (true, false, _) => (Fp32, "the model has no int8_ranges.json: fp32"),
-        (false, _, _) => (Fp32, "no VNNI: fp32 (MKL) is the fastest batch-independent path"),
+    use super::Precision::{Bf16, Fp32, Int8};
+    let (precision, reason) = match (cpu.amx_bf16, cpu.vnni, int8_ready) {
+        (true, _, _) => (Bf16, "AMX: oneDNN's bf16 tile kernels are the fastest path"),
+        (false, true, true) => (Int8, "VNNI, no AMX: fbgemm int8 is the fastest path"),
+        (false, true, false) => (Fp32, "VNNI, but the model has no int8_ranges.json: fp32"),
+        (false, false, _) => (Fp32, "no AMX, no VNNI: fp32 (MKL) is the fastest path"),
     };
     Choice { precision, reason: reason.to_string() }
 }
@@ -98,10 +95,9 @@ mod tests {
     fn reads_flags_and_chooses_per_cpu() {
         let amx = CpuFeatures::from_cpuinfo(AMX);
         assert_eq!(amx, CpuFeatures { amx_bf16: true, amx_int8: true, vnni: true, avx512_bf16: true });
-        // bf16 is never chosen: not batch-independent (see the module docs).
-        assert_eq!(choose(amx, true).precision, Precision::Int8);
-        assert!(choose(amx, true).reason.contains("bf16"));
-        assert_eq!(choose(amx, false).precision, Precision::Fp32);
+        assert_eq!(choose(amx, true).precision, Precision::Bf16);
+        assert!(choose(amx, true).reason.contains("AMX"));
+        assert_eq!(choose(amx, false).precision, Precision::Bf16);
         let vnni = CpuFeatures::from_cpuinfo(VNNI);
         assert!(!vnni.amx_bf16 && vnni.vnni && vnni.avx512_bf16);
         assert_eq!(choose(vnni, true).precision, Precision::Int8);
@@ -109,6 +105,7 @@ mod tests {
         let none = CpuFeatures::from_cpuinfo("flags : fpu sse2 avx2\n");
         assert_eq!(choose(none, true).precision, Precision::Fp32);
         assert!(choose(none, true).reason.contains("no VNNI"));
+        assert!(choose(vnni, false).reason.contains("int8_ranges.json"));
         assert_eq!(CpuFeatures::from_cpuinfo(""), CpuFeatures::default());
         assert_eq!(vnni.names(), vec!["vnni", "avx512_bf16"]);
     }

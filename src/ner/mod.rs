@@ -24,7 +24,7 @@ use crate::model::encoder::read_weights;
 use crate::model::{Encoder, ModelConfig, ModelError, Precision, Ranges, RangesFile};
 pub use crate::tokenize::Doc;
 use crate::tokenize::{TokenizerError, WordPieceTokenizer};
-pub use windows::{batch_words, BatchTensors, EncodedDoc, Inputs, Prepared, Window, WordSlot};
+pub use windows::{batch_words, Batch, BatchTensors, EncodedDoc, Inputs, Prepared, Shape, Window, WordSlot};
 
 /// Number of casing classes used as token-type ids (see [`casing_class`]).
 pub const CASING_CLASSES: i64 = 5;
@@ -91,6 +91,19 @@ pub struct NerOptions {
     pub batch_pieces: usize,
     /// How each sentence's labels are chosen from the word-level distributions.
     pub decoding: Decoding,
+    /// How windows are shaped into batches.
+    pub shapes: Shapes,
+}
+
+/// How windows are shaped into batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shapes {
+    /// Batches of similar-length windows padded to their longest: the least padding, but a window's scores depend
+    /// in their last bits on its batch.
+    Tight,
+    /// A width and row count that depend only on the window's own length ([`Prepared::batches`]).
+    #[default]
+    Fixed,
 }
 
 /// How a sentence's labels are chosen from its words' label distributions.
@@ -107,7 +120,13 @@ pub enum Decoding {
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions { max_len: 256, context: 0, batch_pieces: 1024, decoding: Decoding::default() }
+        NerOptions {
+            max_len: 256,
+            context: 0,
+            batch_pieces: 1024,
+            decoding: Decoding::default(),
+            shapes: Shapes::default(),
+        }
     }
 }
 
@@ -256,14 +275,14 @@ impl NerModel {
         let prepared = self.prepare(docs)?;
         let n = self.labels.len();
         let mut out: Vec<Vec<f32>> = docs.iter().map(|d| empty.repeat(d.tokens.tokens.len())).collect();
-        for batch in prepared.batches(self.options.batch_pieces, None) {
-            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
+        for batch in prepared.batches(&self.options) {
+            let t = self.inputs.shaped_tensors(&batch.windows, &prepared.encoded, batch.shape)?;
             let mut rows = self.encoder.forward(&t.ids, &t.mask, &t.types)?;
             if softmax {
                 rows = rows.f_softmax(-1, Kind::Float)?;
             }
             let rows = Vec::<f32>::try_from(rows.f_flatten(0, -1)?)?;
-            for w in batch_words(&batch, &prepared.encoded, t.width) {
+            for w in batch_words(&batch.windows, &prepared.encoded, t.width) {
                 out[w.doc][w.token * n..(w.token + 1) * n].copy_from_slice(&rows[w.index * n..(w.index + 1) * n]);
             }
         }
@@ -317,8 +336,8 @@ impl NerModel {
         }
         let prepared = self.prepare(docs)?;
         let mut ranges = Ranges::new();
-        for batch in prepared.batches(self.options.batch_pieces, None) {
-            let t = self.inputs.batch_tensors(&batch, &prepared.encoded)?;
+        for batch in prepared.batches(&self.options) {
+            let t = self.inputs.shaped_tensors(&batch.windows, &prepared.encoded, batch.shape)?;
             self.encoder.observe_ranges(&t.ids, &t.mask, &t.types, &mut ranges)?;
         }
         Ok(ranges)

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use tch::Tensor;
 
-use super::{casing_class, NerError, NerOptions};
+use super::{casing_class, NerError, NerOptions, Shapes};
 use crate::tokenize::{Doc, Tokenized, WordPieceTokenizer};
 
 /// Turns documents into model inputs: the tokenizer and whether token types carry casing. Inference
@@ -61,29 +61,65 @@ impl Inputs {
 
     /// Input tensors for a batch of windows, padded to the longest.
     pub fn batch_tensors(&self, batch: &[&Window], encoded: &[EncodedDoc]) -> Result<BatchTensors, NerError> {
-        let rows = batch.len();
         let width = batch.iter().map(|w| w.len(&encoded[w.doc]) + 2).max().unwrap_or(2);
+        self.shaped_tensors(batch, encoded, Shape { rows: batch.len(), width })
+    }
+
+    /// Input tensors for a batch of windows in a given shape: rows past the windows hold an empty sequence
+    /// (`[CLS] [SEP]`), and every row is padded to `shape.width`.
+    pub fn shaped_tensors(
+        &self,
+        batch: &[&Window],
+        encoded: &[EncodedDoc],
+        shape: Shape,
+    ) -> Result<BatchTensors, NerError> {
+        let Shape { rows, width } = shape;
+        let rows = rows.max(batch.len());
+        let width = width.max(2);
         let mut ids = vec![self.tokenizer.pad_id(); rows * width];
         let mut types = vec![0i64; rows * width];
         let mut mask = vec![0i64; rows * width];
-        for (r, w) in batch.iter().enumerate() {
-            let enc = &encoded[w.doc];
-            let pieces = enc.token_start[w.window.start]..enc.token_start[w.window.end];
-            let row = &mut ids[r * width..(r + 1) * width];
-            row[0] = self.tokenizer.cls_id();
-            row[1..=pieces.len()].copy_from_slice(&enc.ids[pieces.clone()]);
-            row[pieces.len() + 1] = self.tokenizer.sep_id();
-            types[r * width + 1..r * width + 1 + pieces.len()].copy_from_slice(&enc.types[pieces.clone()]);
-            mask[r * width..r * width + pieces.len() + 2].fill(1);
+        for r in 0..rows {
+            let pieces = match batch.get(r) {
+                Some(w) => {
+                    let enc = &encoded[w.doc];
+                    let pieces = enc.token_start[w.window.start]..enc.token_start[w.window.end];
+                    let start = r * width + 1;
+                    ids[start..start + pieces.len()].copy_from_slice(&enc.ids[pieces.clone()]);
+                    types[start..start + pieces.len()].copy_from_slice(&enc.types[pieces.clone()]);
+                    pieces.len()
+                }
+                None => 0,
+            };
+            ids[r * width] = self.tokenizer.cls_id();
+            ids[r * width + pieces + 1] = self.tokenizer.sep_id();
+            mask[r * width..r * width + pieces + 2].fill(1);
         }
-        let shape = [rows as i64, width as i64];
+        let dims = [rows as i64, width as i64];
         Ok(BatchTensors {
-            ids: Tensor::f_from_slice(&ids)?.f_view(shape)?,
-            types: Tensor::f_from_slice(&types)?.f_view(shape)?,
-            mask: Tensor::f_from_slice(&mask)?.f_view(shape)?,
+            ids: Tensor::f_from_slice(&ids)?.f_view(dims)?,
+            types: Tensor::f_from_slice(&types)?.f_view(dims)?,
+            mask: Tensor::f_from_slice(&mask)?.f_view(dims)?,
             width,
         })
     }
+}
+
+/// A batch's shape: rows, and the width of every row (special tokens and padding included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Rows (windows, plus empty rows in a fixed shape).
+    pub rows: usize,
+    /// Pieces per row.
+    pub width: usize,
+}
+
+/// Windows run together, in the shape they are run in.
+pub struct Batch<'a> {
+    /// The windows, one per row from the first.
+    pub windows: Vec<&'a Window>,
+    /// The tensor shape.
+    pub shape: Shape,
 }
 
 /// The first piece of a focus word in a batch: which word of which document, and where its first piece sits in
@@ -161,26 +197,70 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Batches of windows of similar length, each at most `max_pieces` pieces with padding (and at most `max_rows`
-    /// rows). Sorting by length keeps padding small; results do not depend on the order.
-    pub fn batches(&self, max_pieces: usize, max_rows: Option<usize>) -> Vec<Vec<&Window>> {
+    /// The batches the model runs, in `options.shapes`: each at most `options.batch_pieces` pieces with padding.
+    pub fn batches(&self, options: &NerOptions) -> Vec<Batch<'_>> {
+        match options.shapes {
+            Shapes::Tight => self.tight_batches(options.batch_pieces),
+            Shapes::Fixed => self.fixed_batches(options.batch_pieces, options.max_len),
+        }
+    }
+
+    /// Windows of similar length, padded to the longest of each batch. Sorting by length keeps padding small.
+    fn tight_batches(&self, max_pieces: usize) -> Vec<Batch<'_>> {
         let mut order: Vec<&Window> = self.windows.iter().collect();
         order.sort_by_key(|w| w.len(&self.encoded[w.doc]));
-        let mut out: Vec<Vec<&Window>> = Vec::new();
+        let mut out: Vec<Batch> = Vec::new();
         let mut cur: Vec<&Window> = Vec::new();
+        let mut width = 2;
         for w in order {
-            let width = w.len(&self.encoded[w.doc]) + 2;
-            let full = max_rows.is_some_and(|m| cur.len() >= m) || width * (cur.len() + 1) > max_pieces;
-            if !cur.is_empty() && full {
-                out.push(std::mem::take(&mut cur));
+            let w_width = w.len(&self.encoded[w.doc]) + 2;
+            if !cur.is_empty() && w_width * (cur.len() + 1) > max_pieces {
+                out.push(Batch { shape: Shape { rows: cur.len(), width }, windows: std::mem::take(&mut cur) });
             }
+            width = w_width;
             cur.push(w);
         }
         if !cur.is_empty() {
-            out.push(cur);
+            out.push(Batch { shape: Shape { rows: cur.len(), width }, windows: cur });
         }
         out
     }
+
+    /// Windows grouped by a width that depends only on their own length ([`bucket_width`]), each group in batches
+    /// of one fixed row count for that width (`max_pieces / width`; the last batch is filled with empty rows).
+    ///
+    /// Why: the numeric kernels choose their blocking, and so their order of summation, from a tensor's shape. With
+    /// batches padded to their longest window, a sentence's scores depended (in the last bits, and through int8
+    /// rounding and bf16 sometimes in the third decimal) on which other sentences happened to share its batch. Here a
+    /// window always runs in the same shape, whatever the corpus around it.
+    fn fixed_batches(&self, max_pieces: usize, max_len: usize) -> Vec<Batch<'_>> {
+        let width_of = |w: &Window| bucket_width(w.len(&self.encoded[w.doc]) + 2, max_len);
+        let mut order: Vec<(usize, &Window)> = self.windows.iter().map(|w| (width_of(w), w)).collect();
+        order.sort_by_key(|&(width, _)| width);
+        let mut out: Vec<Batch> = Vec::new();
+        for group in order.chunk_by(|a, b| a.0 == b.0) {
+            let width = group[0].0;
+            let rows = (max_pieces / width).max(1);
+            for chunk in group.chunks(rows) {
+                out.push(Batch { windows: chunk.iter().map(|&(_, w)| w).collect(), shape: Shape { rows, width } });
+            }
+        }
+        out
+    }
+}
+
+/// The width a window of `len` pieces (special tokens included) runs at in fixed shapes: rounded up to a multiple of
+/// 4 up to 32 pieces, of 8 up to 64, of 16 up to 128, then of 32; never below `len`, and not above `max_len` unless
+/// `len` is. Coarser steps for longer windows keep the padding near a tenth of the pieces while the number of
+/// distinct shapes (and so of partly filled last batches) stays small.
+pub fn bucket_width(len: usize, max_len: usize) -> usize {
+    let step = match len {
+        0..=32 => 4,
+        33..=64 => 8,
+        65..=128 => 16,
+        _ => 32,
+    };
+    len.div_ceil(step).saturating_mul(step).min(max_len).max(len)
 }
 
 /// Focus groups: each sentence alone without context; with context, consecutive whole sentences packed while they
@@ -358,5 +438,41 @@ mod tests {
         // Without context every sentence is its own window.
         let alone = plan_windows(0, &doc, &enc, &NerOptions { context: 0, ..opts });
         assert_eq!(alone.len(), 40);
+    }
+
+    #[test]
+    fn bucket_widths_grow_in_steps_and_never_cut_a_window() {
+        let widths: Vec<usize> = [1, 3, 4, 5, 32, 33, 40, 65, 129, 250, 256, 300].map(|n| bucket_width(n, 256)).into();
+        assert_eq!(widths, [4, 4, 4, 8, 32, 40, 40, 80, 160, 256, 256, 300]);
+    }
+
+    /// Fixed shapes: every window in exactly one batch, every batch of one width has the same row count, and a
+    /// window's shape does not change when other windows are added.
+    #[test]
+    fn fixed_batches_depend_only_on_each_windows_length() {
+        let lengths = [3, 7, 7, 20, 31, 33, 90, 5, 6, 64, 3];
+        let enc = enc_for(&lengths);
+        let windows: Vec<Window> =
+            (0..lengths.len()).map(|t| Window { doc: 0, window: t..t + 1, focus: t..t + 1 }).collect();
+        let opts = NerOptions { batch_pieces: 64, ..Default::default() };
+        let shape_of = |windows: Vec<Window>| {
+            let prepared = Prepared { encoded: vec![enc_for(&lengths)], windows };
+            let mut seen = std::collections::HashMap::new();
+            for b in prepared.batches(&opts) {
+                assert!(b.windows.len() <= b.shape.rows);
+                assert_eq!(b.shape.rows, (64 / b.shape.width).max(1));
+                for w in &b.windows {
+                    assert!(b.shape.width >= enc.pieces(w.window.clone()) + 2);
+                    assert!(seen.insert(w.window.start, b.shape).is_none(), "window in two batches");
+                }
+            }
+            seen
+        };
+        let all = shape_of(windows.clone());
+        assert_eq!(all.len(), lengths.len());
+        let few = shape_of(windows[..3].to_vec());
+        for (t, shape) in few {
+            assert_eq!(all[&t], shape);
+        }
     }
 }

@@ -28,6 +28,13 @@ impl TrainingSet {
         if let Some(n) = opts.limit_docs {
             tagged.truncate(n);
         }
+        for path in &opts.also_train {
+            let more = conll::read(path)?;
+            if let Some(tag) = more.iter().flat_map(|d| d.tags()).find(|t| !LABELS.contains(t)) {
+                return Err(TrainError::Invalid(format!("{}: tag {tag} is outside {LABELS:?}", path.display())));
+            }
+            tagged.extend(more);
+        }
         if opts.recase > 0.0 {
             recase(&mut tagged, opts.recase, opts.seed);
         }

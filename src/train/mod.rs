@@ -132,8 +132,13 @@ pub enum TrainError {
 pub struct TrainOptions {
     /// Tagged training data (CoNLL).
     pub train: PathBuf,
-    /// Validation data: scored after every epoch; the best epoch is kept.
+    /// More tagged data trained on with `train` (e.g. `valid`, for a final model whose recipe was fixed on `valid`).
+    pub also_train: Vec<PathBuf>,
+    /// Validation data: scored after every epoch; the best epoch is kept (the last with [`keep_last`](Self::keep_last)).
     pub valid: PathBuf,
+    /// Keep the last epoch instead of the best on `valid`: for a model that trains on `valid` too, whose `valid`
+    /// scores cannot choose.
+    pub keep_last: bool,
     /// Scored once, on the final model, for the report.
     pub test: Option<PathBuf>,
     /// Encoder directory: `config.json`, `model.safetensors`, `tokenizer.json`.
@@ -232,7 +237,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         let seconds = t0.elapsed().as_secs_f64();
         eprintln!("epoch {epoch}/{}: mean loss {mean_loss:.4}, valid F1 {f1:.2} ({seconds:.0} s)", opts.epochs);
         epochs.push(EpochReport { epoch, mean_loss, valid_f1: f1, seconds });
-        if f1 > best.0 {
+        if f1 > best.0 || opts.keep_last {
             best = (f1, epoch);
             trainer.save(&weights)?;
         }
@@ -253,7 +258,8 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         None => None,
     };
     let mut data_sha256 = Vec::new();
-    for p in [Some(&opts.train), Some(&opts.valid), opts.test.as_ref()].into_iter().flatten() {
+    let files = std::iter::once(&opts.train).chain(&opts.also_train).chain([&opts.valid]).chain(opts.test.as_ref());
+    for p in files {
         data_sha256.push((p.display().to_string(), report::sha256_file(p)?));
     }
     let report = TrainReport {

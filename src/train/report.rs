@@ -104,7 +104,7 @@ fn report_markdown(r: &TrainReport) -> String {
     let mut s = String::from("# Training report\n\n");
     s += &format!(
         "Base encoder `{}`; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
-         context {}, casing {}, re-cased share {}{}.\n\nMachine: {}. Wall time: {:.0} s. Best epoch on valid: {}.\n\n",
+         context {}, casing {}, re-cased share {}{}{}.\n\nMachine: {}. Wall time: {:.0} s. {}: {}.\n\n",
         o.base.display(),
         o.epochs,
         o.lr,
@@ -124,8 +124,10 @@ fn report_markdown(r: &TrainReport) -> String {
             o.temperature,
             if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) }
         )),
+        if o.also_train.is_empty() { String::new() } else { format!("; also trained on {:?}", o.also_train) },
         r.machine,
         r.wall_seconds,
+        if o.keep_last { "Kept epoch (the last, `--keep-last`)" } else { "Best epoch on valid" },
         r.best_epoch
     );
     s += "## Data (sha256)\n\n";

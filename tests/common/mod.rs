@@ -213,7 +213,9 @@ pub fn conll_swapped() -> String {
 pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::TrainOptions {
     nertab::train::TrainOptions {
         train: data.to_path_buf(),
+        also_train: Vec::new(),
         valid: data.to_path_buf(),
+        keep_last: false,
         test: None,
         base: base.to_path_buf(),
         out: out.to_path_buf(),

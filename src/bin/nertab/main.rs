@@ -37,9 +37,16 @@ struct TrainArgs {
     /// Training data (CoNLL format, IOB2).
     #[arg(long)]
     train: PathBuf,
+    /// More tagged training data (CoNLL), e.g. the valid split for a final model whose recipe was fixed on valid
+    /// beforehand (with --keep-last).
+    #[arg(long, num_args = 1..)]
+    also_train: Vec<PathBuf>,
     /// Validation data: scored after every epoch; the best epoch is kept.
     #[arg(long)]
     valid: PathBuf,
+    /// Keep the last epoch, not the best on --valid (when --valid is also trained on, it cannot choose).
+    #[arg(long)]
+    keep_last: bool,
     /// Test data, scored once on the final model for the report.
     #[arg(long)]
     test: Option<PathBuf>,
@@ -188,7 +195,9 @@ fn run(cli: Cli) -> Result<()> {
             set_threads(args.threads)?;
             let opts = nertab::train::TrainOptions {
                 train: args.train,
+                also_train: args.also_train,
                 valid: args.valid,
+                keep_last: args.keep_last,
                 test: args.test,
                 base: args.base,
                 out: args.out,
@@ -270,6 +279,11 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Threads per core beyond which `--threads` is refused.
 const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Articles per pipeline chunk (fewer when streaming: a chunk is what has arrived). Larger chunks fill the fixed
+/// NER batch shapes better: on 300 BBC articles (bf16, AMX) 256 ran about 8% faster than 64; memory stays bounded
+/// by the chunk either way.
+const CHUNK: usize = 256;
 
 /// Starts rayon's pool and sets libtorch's intra-op threads: `threads`, else `NERTAB_THREADS`, else every core.
 /// More than [`MAX_THREADS_PER_CORE`] threads per core is refused: they only fight over the cores (1,000 threads
@@ -367,7 +381,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         resources.ner_model = Some(loaded);
         precision_note = Some(note);
     }
-    let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: 64, strict };
+    let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: CHUNK, strict };
     let (mut sink, unfinished) = open_sinks(&output, format, bom, !no_header, entities.as_deref())?;
     *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = unfinished;
     let mut stats = Stats::default();

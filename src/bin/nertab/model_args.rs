@@ -1,4 +1,5 @@
-//! Which NER model `extract` and `eval` load and how it runs: `--model`, `--precision`, `--context`, `--decoding`.
+//! Which NER model `extract` and `eval` load and how it runs: `--model`, `--precision`, `--context`, `--decoding`,
+//! `--batch-shapes`.
 
 use std::path::{Path, PathBuf};
 
@@ -34,8 +35,8 @@ pub struct ModelArgs {
     /// Model directory (default: the shipped model, models/nertab-ner).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format for the NER model. auto: int8 on CPUs with VNNI when the model has int8_ranges.json, else
-    /// fp32 (--stats says which and why).
+    /// Number format for the NER model. auto: bf16 on CPUs with AMX, int8 on CPUs with VNNI when the model has
+    /// int8_ranges.json, else fp32 (--stats says which and why).
     #[arg(long, value_enum, default_value = "auto")]
     precision: PrecisionArg,
     /// Word pieces of document context on each side of the labelled text [default: what the model was trained
@@ -46,6 +47,17 @@ pub struct ModelArgs {
     /// IOB2 sequence (viterbi).
     #[arg(long, value_enum, default_value = "viterbi")]
     decoding: DecodingArg,
+    /// How sentences are batched for the model: fixed (a shape set by each sentence's own length, so its result
+    /// never depends on the rest of the corpus) or tight (padded to the longest of similar sentences: less padding,
+    /// but scores then move with the batch; for measuring).
+    #[arg(long, value_enum, default_value = "fixed")]
+    batch_shapes: ShapesArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShapesArg {
+    Fixed,
+    Tight,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +100,10 @@ impl ModelArgs {
         model.options.decoding = match self.decoding {
             DecodingArg::Argmax => nertab::ner::Decoding::Argmax,
             DecodingArg::Viterbi => nertab::ner::Decoding::Viterbi,
+        };
+        model.options.shapes = match self.batch_shapes {
+            ShapesArg::Fixed => nertab::ner::Shapes::Fixed,
+            ShapesArg::Tight => nertab::ner::Shapes::Tight,
         };
         Ok((model, why))
     }
