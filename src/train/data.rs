@@ -28,22 +28,16 @@ impl TrainingSet {
         if let Some(n) = opts.limit_docs {
             tagged.truncate(n);
         }
+        let mut gold = gold_ids(&tagged, &opts.train)?;
         for path in &opts.also_train {
             let more = conll::read(path)?;
-            if let Some(tag) = more.iter().flat_map(|d| d.tags()).find(|t| !LABELS.contains(t)) {
-                return Err(TrainError::Invalid(format!("{}: tag {tag} is outside {LABELS:?}", path.display())));
-            }
+            gold.extend(gold_ids(&more, path)?);
             tagged.extend(more);
         }
         if opts.recase > 0.0 {
             recase(&mut tagged, opts.recase, opts.seed);
         }
         let mut docs: Vec<(String, Tokenized)> = tagged.iter().map(ConllDoc::to_tokenized).collect();
-        let mut gold: Vec<Vec<i64>> = tagged
-            .iter()
-            .map(|d| d.tags().iter().map(|t| LABELS.iter().position(|l| l == t).map(|i| i as i64)).collect())
-            .collect::<Option<_>>()
-            .ok_or_else(|| TrainError::Invalid(format!("{}: a tag outside {:?}", opts.train.display(), LABELS)))?;
         if !opts.unlabelled.is_empty() {
             if opts.teacher.is_none() {
                 return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
@@ -66,6 +60,22 @@ impl TrainingSet {
     pub fn refs(&self) -> Vec<Doc<'_>> {
         self.docs.iter().map(|(text, tokens)| Doc { text, tokens }).collect()
     }
+}
+
+/// Each word's gold label id, per document; a tag outside [`LABELS`] is an error naming the file it came from.
+fn gold_ids(docs: &[ConllDoc], path: &Path) -> Result<Vec<Vec<i64>>, TrainError> {
+    docs.iter()
+        .map(|d| {
+            d.tags()
+                .iter()
+                .map(|t| {
+                    LABELS.iter().position(|l| l == t).map(|i| i as i64).ok_or_else(|| {
+                        TrainError::Invalid(format!("{}: tag {t} is outside {LABELS:?}", path.display()))
+                    })
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Re-cases a share of the training sentences, chosen with `seed`: each chosen one is written in Title Case,
