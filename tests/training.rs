@@ -46,7 +46,7 @@ fn training_continues_from_a_trained_model_classifier_included() {
         tch::manual_seed(99);
         let vs = tch::nn::VarStore::new(tch::Device::Cpu);
         let _net = nertab::train::Net::new(vs.root(), &config).unwrap();
-        nertab::train::init_from_encoder(&vs, config.arch, path).unwrap();
+        nertab::train::init_from_encoder(&vs, config.arch, path, None).unwrap();
         vs
     };
     let continued = fresh(&trained.join("model.safetensors"));
@@ -61,6 +61,55 @@ fn training_continues_from_a_trained_model_classifier_included() {
     let vars = from_encoder.variables();
     let diff = (&vars["classifier.weight"] - &want["classifier.weight"]).abs().max().double_value(&[]);
     assert!(diff > 0.0, "an encoder has no classifier to copy");
+}
+
+/// `--layers` builds a shallower network from chosen layers of a trained model: its layer 0 starts as the model's
+/// layer 1, embeddings and classifier as the model's; it trains, and its config says how deep it is. A layer the
+/// base does not have is refused, naming the base's config.
+#[test]
+fn a_student_is_built_from_chosen_layers_of_a_deeper_model() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (trained, trained_vs, _) = common::tiny_model(&dir.path().join("trained"));
+    assert_eq!(common::TINY_LAYERS, 2);
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(trained.join("config.json")).unwrap()).unwrap();
+    cfg["num_hidden_layers"] = 1.into();
+    let shallow = dir.path().join("shallow.json");
+    std::fs::write(&shallow, cfg.to_string()).unwrap();
+    let config = nertab::model::ModelConfig::read(&shallow).unwrap();
+    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+    let _net = nertab::train::Net::new(vs.root(), &config).unwrap();
+    nertab::train::init_from_encoder(&vs, config.arch, &trained.join("model.safetensors"), Some(&[1])).unwrap();
+    let want = trained_vs.variables();
+    let student = vs.variables();
+    assert!(!student.keys().any(|n| n.contains("encoder.layer.1.")), "the student has one layer");
+    for (name, var) in &student {
+        let source = name.replace("encoder.layer.0.", "encoder.layer.1.");
+        let diff = (var - &want[&source]).abs().max().double_value(&[]);
+        assert_eq!(diff, 0.0, "{name} differs from the base's {source} by {diff}");
+    }
+
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let out = dir.path().join("student");
+    let opts = nertab::train::TrainOptions {
+        layers: Some(vec![1]),
+        ..common::train_options(&data, &common::tiny_encoder(&dir.path().join("base")), &out)
+    };
+    let report = nertab::train::train(&opts).unwrap();
+    assert!(report.valid.overall.f1() >= 80.0, "{}", report.valid.report());
+    let written = nertab::model::ModelConfig::read(&out.join("config.json")).unwrap();
+    assert_eq!(written.layers, 1);
+    let md = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    assert!(md.contains("layers [1] of the base"), "{md}");
+
+    let err =
+        nertab::train::train(&nertab::train::TrainOptions { layers: Some(vec![0, 2]), ..opts.clone() }).err().unwrap();
+    let msg = format!("{err}");
+    assert!(msg.contains("base/config.json") && msg.contains("layer 2"), "{msg}");
+    let err = nertab::train::train(&nertab::train::TrainOptions { layers: Some(vec![1, 0]), ..opts }).err().unwrap();
+    assert!(err.to_string().contains("ascending"), "{err}");
 }
 
 /// int8 without the model's ranges file is a clear error; `calibrate` writes it and int8 then loads and labels.

@@ -143,6 +143,9 @@ pub struct TrainOptions {
     pub test: Option<PathBuf>,
     /// Encoder directory: `config.json`, `model.safetensors`, `tokenizer.json`.
     pub base: PathBuf,
+    /// Build the network from these encoder layers of the base only, in this order (e.g. `[0, 2, 4, 5]`: a 4-layer
+    /// student from a 6-layer model); `None` keeps them all. Fewer layers, less compute per word.
+    pub layers: Option<Vec<usize>>,
     /// Output model directory.
     pub out: PathBuf,
     /// Passes over the training data.
@@ -258,9 +261,19 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         None => None,
     };
     let mut data_sha256 = Vec::new();
-    let files = std::iter::once(&opts.train).chain(&opts.also_train).chain([&opts.valid]).chain(opts.test.as_ref());
+    // Untagged text is recorded too when it is a file (a directory's articles would need a hash per file).
+    let untagged = opts.unlabelled.iter().filter(|p| p.is_file());
+    let files = std::iter::once(&opts.train)
+        .chain(&opts.also_train)
+        .chain([&opts.valid])
+        .chain(opts.test.as_ref())
+        .chain(untagged);
     for p in files {
-        data_sha256.push((p.display().to_string(), report::sha256_file(p)?));
+        let name = p.display().to_string();
+        // `valid` is listed once, also when it is trained on.
+        if !data_sha256.iter().any(|(n, _)| *n == name) {
+            data_sha256.push((name, report::sha256_file(p)?));
+        }
     }
     let report = TrainReport {
         options: opts.clone(),
@@ -289,6 +302,12 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     }
     if !opts.unlabelled.is_empty() && opts.teacher.is_none() {
         return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
+    }
+    if let Some(layers) = &opts.layers {
+        let ascending = layers.windows(2).all(|w| w[0] < w[1]);
+        if layers.is_empty() || !ascending {
+            return Err(TrainError::Invalid("--layers must list at least one layer, in ascending order".into()));
+        }
     }
     Ok(())
 }

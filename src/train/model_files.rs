@@ -33,6 +33,16 @@ pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
     if opts.casing {
         obj.insert("type_vocab_size".into(), CASING_CLASSES.into());
     }
+    if let Some(layers) = &opts.layers {
+        let base_layers = obj.get("num_hidden_layers").and_then(serde_json::Value::as_u64).ok_or_else(|| {
+            TrainError::Mismatch { path: base_cfg.clone(), reason: "no num_hidden_layers to pick --layers from".into() }
+        })?;
+        if let Some(&bad) = layers.iter().find(|&&l| l as u64 >= base_layers) {
+            let reason = format!("--layers names layer {bad}, but the base has {base_layers} (numbered from 0)");
+            return Err(TrainError::Mismatch { path: base_cfg.clone(), reason });
+        }
+        obj.insert("num_hidden_layers".into(), layers.len().into());
+    }
     let out_cfg = opts.out.join("config.json");
     let text =
         serde_json::to_string_pretty(&cfg).map_err(|source| TrainError::Json { path: out_cfg.clone(), source })?;

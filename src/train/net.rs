@@ -52,16 +52,24 @@ pub fn bert_config(config: &ModelConfig) -> Result<BertConfig, TrainError> {
 /// prefix; a token-type table with more rows than the encoder's gets the encoder's row 0 in every row, and MPNet,
 /// which has none, keeps the zero table it was created with. Every other encoder variable must be found. The
 /// classifier starts fresh, unless the base is a trained nertab model (it has a `classifier` of the same shape):
-/// then training continues from it, as a second stage with other options (e.g. `--context`).
-pub fn init_from_encoder(vs: &nn::VarStore, arch: Arch, path: &Path) -> Result<(), TrainError> {
+/// then training continues from it, as a second stage with other options (e.g. `--context`). With `layers`, the
+/// network's layer `i` is the base's layer `layers[i]` and the base's other layers are left out: a shallower
+/// student that starts from a deeper model's weights.
+pub fn init_from_encoder(
+    vs: &nn::VarStore,
+    arch: Arch,
+    path: &Path,
+    layers: Option<&[usize]>,
+) -> Result<(), TrainError> {
     let prefix = arch.prefix();
     let mismatch = |reason: String| TrainError::Mismatch { path: path.to_path_buf(), reason };
     let base: HashMap<String, Tensor> = Tensor::read_safetensors(path)
         .map_err(|source| TrainError::Weights { path: path.to_path_buf(), source })?
         .into_iter()
-        .map(|(n, t)| {
+        .filter_map(|(n, t)| {
             let keep = n.starts_with(&format!("{prefix}.")) || n.starts_with("classifier.");
-            (if keep { n } else { format!("{prefix}.{n}") }, t)
+            let n = if keep { n } else { format!("{prefix}.{n}") };
+            Some((renumber_layer(&n, prefix, layers)?, t))
         })
         .collect();
     tch::no_grad(|| -> Result<(), TrainError> {
@@ -87,6 +95,18 @@ pub fn init_from_encoder(vs: &nn::VarStore, arch: Arch, path: &Path) -> Result<(
         }
         Ok(())
     })
+}
+
+/// `name` under the network's layer numbering: a tensor of base layer `k` becomes layer `i` where `layers[i] == k`,
+/// and `None` when `layers` leaves base layer `k` out. Names outside `….encoder.layer.N.` are kept as they are.
+fn renumber_layer(name: &str, prefix: &str, layers: Option<&[usize]>) -> Option<String> {
+    let Some(layers) = layers else { return Some(name.to_string()) };
+    let head = format!("{prefix}.encoder.layer.");
+    let Some(rest) = name.strip_prefix(&head) else { return Some(name.to_string()) };
+    let (number, tail) = rest.split_once('.')?;
+    let k: usize = number.parse().ok()?;
+    let i = layers.iter().position(|&l| l == k)?;
+    Some(format!("{head}{i}.{tail}"))
 }
 
 /// Saves every variable as fp16 safetensors.
@@ -119,5 +139,36 @@ impl Reference {
     /// fp32 logits `[rows, width, labels]`, without dropout or gradients.
     pub fn forward(&self, ids: &Tensor, mask: &Tensor, types: &Tensor) -> Result<Tensor, TrainError> {
         tch::no_grad(|| self.net.forward_t(ids, mask, types, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumber_layer;
+
+    #[test]
+    fn picked_layers_are_renumbered_and_the_rest_left_out() {
+        let picked: &[usize] = &[0, 2, 5];
+        let name = |n: &str| renumber_layer(n, "bert", Some(picked));
+        assert_eq!(
+            name("bert.encoder.layer.0.output.dense.weight").as_deref(),
+            Some("bert.encoder.layer.0.output.dense.weight")
+        );
+        assert_eq!(
+            name("bert.encoder.layer.2.output.dense.weight").as_deref(),
+            Some("bert.encoder.layer.1.output.dense.weight")
+        );
+        assert_eq!(
+            name("bert.encoder.layer.5.attention.self.query.bias").as_deref(),
+            Some("bert.encoder.layer.2.attention.self.query.bias")
+        );
+        assert_eq!(name("bert.encoder.layer.1.output.dense.weight"), None);
+        assert_eq!(name("bert.encoder.layer.12.output.dense.weight"), None);
+        assert_eq!(
+            name("bert.embeddings.word_embeddings.weight").as_deref(),
+            Some("bert.embeddings.word_embeddings.weight")
+        );
+        assert_eq!(name("classifier.weight").as_deref(), Some("classifier.weight"));
+        assert_eq!(renumber_layer("bert.encoder.layer.3.x", "bert", None).as_deref(), Some("bert.encoder.layer.3.x"));
     }
 }

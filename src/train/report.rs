@@ -103,9 +103,10 @@ fn report_markdown(r: &TrainReport) -> String {
     let o = &r.options;
     let mut s = String::from("# Training report\n\n");
     s += &format!(
-        "Base encoder `{}`; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
+        "Base encoder `{}`{}; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
          context {}, casing {}, re-cased share {}{}{}.\n\nMachine: {}. Wall time: {:.0} s. {}: {}.\n\n",
         o.base.display(),
+        o.layers.as_ref().map_or(String::new(), |l| format!(" (layers {l:?} of the base)")),
         o.epochs,
         o.lr,
         o.batch,

@@ -60,7 +60,7 @@ impl Trainer {
         tch::manual_seed(opts.seed as i64);
         let vs = nn::VarStore::new(Device::Cpu);
         let net = Net::new(vs.root(), &config)?;
-        init_from_encoder(&vs, config.arch, &opts.base.join("model.safetensors"))?;
+        init_from_encoder(&vs, config.arch, &opts.base.join("model.safetensors"), opts.layers.as_deref())?;
         let optimiser = nn::AdamW::default().wd(opts.weight_decay).build(&vs, opts.lr)?;
         let options = NerOptions::of(&config);
         Ok(Trainer {

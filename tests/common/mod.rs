@@ -218,6 +218,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         keep_last: false,
         test: None,
         base: base.to_path_buf(),
+        layers: None,
         out: out.to_path_buf(),
         epochs: 30,
         lr: 3e-3,

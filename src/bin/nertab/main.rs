@@ -54,6 +54,10 @@ struct TrainArgs {
     /// training (classifier included) with new options, e.g. a second stage with --context.
     #[arg(long)]
     base: PathBuf,
+    /// Build the network from these encoder layers of --base only, renumbered in order: e.g. 0,2,4,5 makes a
+    /// 4-layer student from a 6-layer model (with --teacher, it learns the deeper model's labels). Default: all.
+    #[arg(long, value_delimiter = ',')]
+    layers: Option<Vec<usize>>,
     /// Output model directory.
     #[arg(long)]
     out: PathBuf,
@@ -117,7 +121,7 @@ enum Command {
     /// Extract entities and amounts from articles into one CSV table.
     Extract(ExtractArgs),
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Score a model on CoNLL-format data, as conlleval does.
     Eval {
         /// CoNLL file with gold tags.
@@ -200,6 +204,7 @@ fn run(cli: Cli) -> Result<()> {
                 keep_last: args.keep_last,
                 test: args.test,
                 base: args.base,
+                layers: args.layers,
                 out: args.out,
                 epochs: args.epochs,
                 lr: args.lr,
