@@ -14,8 +14,9 @@ import os
 import statistics
 import time
 
-import numpy as np
 import onnxruntime as ort
+
+from onnx_export import random_batch  # the check's batches, so both scripts feed the same inputs
 
 
 def main():
@@ -36,11 +37,8 @@ def main():
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     sess = ort.InferenceSession(args.model, so, providers=["CPUExecutionProvider"])
 
-    rng = np.random.default_rng(args.seed)
-    shape = (args.rows, args.width)
-    feed = {"input_ids": rng.integers(1000, 20000, shape, dtype=np.int64),
-            "attention_mask": np.ones(shape, dtype=np.int64),
-            "token_type_ids": rng.integers(0, args.types, shape, dtype=np.int64)}
+    ids, mask, types = random_batch(args.rows, args.width, args.types, args.seed)
+    feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
     for _ in range(3):  # warm-up: first runs allocate and pack weights
         sess.run(["logits"], feed)
