@@ -83,6 +83,29 @@ fn ner_with_a_model_directory_is_deterministic_across_threads() {
     check_offsets(&corpus, &rows);
 }
 
+/// `calibrate --smooth 3 --keep-fp32` (the flag alone: no layer kept) writes a plan with layer 3 smoothed and
+/// nothing in fp32, which `extract --precision int8` then runs.
+#[test]
+fn calibrate_flags_choose_smoothed_and_fp32_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _, _) = common::tiny_model(&dir.path().join("m"));
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let (m, d) = (model.to_str().unwrap(), data.to_str().unwrap());
+    let o = nertab(&["calibrate", "--conll", d, "--model", m, "--smooth", "3", "--alpha", "0.6", "--keep-fp32"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("int8_ranges.json")).unwrap()).unwrap();
+    assert_eq!(file["keep_fp32"], serde_json::json!([]));
+    assert_eq!((file["smooth"][0]["layer"].as_u64(), file["smooth"][0]["alpha"].as_f64()), (Some(3), Some(0.6)));
+    let corpus = common::repo().join("corpus");
+    let o = nertab(&["extract", corpus.to_str().unwrap(), "--model", m, "--precision", "int8", "-o", "-"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = nertab(&["calibrate", "--conll", d, "--model", m, "--smooth", "3", "--keep-fp32", "3"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("layer 3"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// `--context N` overrides the model's trained context: the stats name it, and the windows carry more of the
 /// document (more pieces fed for the same words).
 #[test]

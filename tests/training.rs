@@ -7,6 +7,7 @@ use nertab::model::Precision;
 use nertab::ner::{Doc, NerModel};
 use nertab::tokenize::tokenize;
 use nertab::train::net::Reference;
+use nertab::train::Int8Plan;
 use tch::Kind;
 
 #[test]
@@ -122,7 +123,7 @@ fn int8_needs_calibration_and_calibrate_provides_it() {
     assert!(err.contains("int8_ranges.json") && err.contains("nertab calibrate"), "{err}");
     let data = dir.path().join("tiny.conll");
     std::fs::write(&data, common::CONLL).unwrap();
-    nertab::train::calibrate(&path, &data, None).unwrap();
+    nertab::train::calibrate(&path, &data, &Int8Plan::of_model(&path)).unwrap();
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path.join("int8_ranges.json")).unwrap()).unwrap();
     let ranges = file["ranges"].as_array().unwrap();
@@ -136,14 +137,47 @@ fn int8_needs_calibration_and_calibrate_provides_it() {
     assert_eq!(words[0].len(), doc.tokens.len());
     assert!(words[0].iter().all(|w| w.class < int8.labels().len() && (0.0..=1.0).contains(&w.probability)));
     // An int8 load keeps no fp32 weights, so it cannot measure fp32 ranges: an error, not a panic.
-    let err = int8.measure_ranges(&[Doc { text, tokens: &doc }]).err().unwrap().to_string();
+    let err = int8.measure_int8(&[Doc { text, tokens: &doc }], &[], 0.5).err().unwrap().to_string();
     assert!(err.contains("load it in fp32"), "{err}");
     // Recalibrating keeps the layers the model keeps in fp32, unless told otherwise.
-    nertab::train::calibrate(&path, &data, Some(vec![1, 3])).unwrap();
-    nertab::train::calibrate(&path, &data, None).unwrap();
-    let file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path.join("int8_ranges.json")).unwrap()).unwrap();
-    assert_eq!(file["keep_fp32"], serde_json::json!([1, 3]));
+    let read = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path.join("int8_ranges.json")).unwrap()).unwrap()
+    };
+    nertab::train::calibrate(&path, &data, &Int8Plan::of_model(&path).with(Some(vec![1, 3]), None, None)).unwrap();
+    nertab::train::calibrate(&path, &data, &Int8Plan::of_model(&path)).unwrap();
+    assert_eq!(read()["keep_fp32"], serde_json::json!([1, 3]));
+
+    // `--smooth 3` moves layer 3 (a feed-forward output) from fp32 to smoothed int8, and a recalibration keeps that.
+    let plan = Int8Plan::of_model(&path).with(None, Some(vec![3]), Some(0.75));
+    assert_eq!(plan, Int8Plan { keep_fp32: vec![1], smooth: vec![3], alpha: 0.75 });
+    nertab::train::calibrate(&path, &data, &plan).unwrap();
+    nertab::train::calibrate(&path, &data, &Int8Plan::of_model(&path)).unwrap();
+    let file = read();
+    assert_eq!(file["keep_fp32"], serde_json::json!([1]));
+    let smooth = file["smooth"].as_array().unwrap();
+    assert_eq!(smooth.len(), 1);
+    assert_eq!((smooth[0]["layer"].as_u64(), smooth[0]["alpha"].as_f64()), (Some(3), Some(0.75)));
+    let divisors = smooth[0]["divisors"].as_array().unwrap();
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path.join("config.json")).unwrap()).unwrap();
+    assert_eq!(Some(divisors.len() as u64), config["intermediate_size"].as_u64());
+    assert!(divisors.iter().all(|d| d.as_f64().unwrap() > 0.0));
+    let smoothed = NerModel::load_with(&path, Precision::Int8).unwrap();
+    let words = smoothed.label_words(&[Doc { text, tokens: &doc }]).unwrap();
+    assert!(words[0].iter().all(|w| w.class < smoothed.labels().len() && (0.0..=1.0).contains(&w.probability)));
+    // The divisors reach the layer: a list of the wrong length is refused at load, naming the layer.
+    let mut broken = file.clone();
+    broken["smooth"][0]["divisors"] = serde_json::json!([1.0, 1.0]);
+    std::fs::write(path.join("int8_ranges.json"), broken.to_string()).unwrap();
+    let err = format!("{:#}", anyhow::Error::from(NerModel::load_with(&path, Precision::Int8).err().unwrap()));
+    assert!(err.contains("layer.0.output.dense") && err.contains("2 smoothing divisors"), "{err}");
+    std::fs::write(path.join("int8_ranges.json"), file.to_string()).unwrap();
+    // Kept in fp32 and smoothed at once is refused, as is an α outside 0..=1.
+    let both = Int8Plan { keep_fp32: vec![3], smooth: vec![3], alpha: 0.5 };
+    let err = nertab::train::calibrate(&path, &data, &both).err().unwrap().to_string();
+    assert!(err.contains("layer 3"), "{err}");
+    let err = nertab::train::calibrate(&path, &data, &Int8Plan { alpha: 1.5, ..plan }).err().unwrap().to_string();
+    assert!(err.contains("--alpha"), "{err}");
 }
 
 /// MPNet (relative position bias, positions from 2, no token types, RoBERTa specials) trains like BERT, and the
@@ -177,7 +211,7 @@ fn mpnet_trains_and_its_inference_encoder_matches_the_training_network() {
     let other = model.forward(&ids, &mask, &types.zeros_like()).unwrap().narrow(1, 0, 14);
     assert!((&ours - other).abs().max().double_value(&[]) > 1e-3);
     // int8 works for MPNet too.
-    nertab::train::calibrate(&out, &data, None).unwrap();
+    nertab::train::calibrate(&out, &data, &Int8Plan::of_model(&out)).unwrap();
     let q = NerModel::load_with(&out, Precision::Int8).unwrap().forward(&ids, &mask, &types).unwrap();
     let agree = ours.argmax(-1, false).eq_tensor(&q.narrow(1, 0, 14).argmax(-1, false)).to_kind(Kind::Float);
     assert!(agree.mean(Kind::Float).double_value(&[]) > 0.8);

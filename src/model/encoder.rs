@@ -12,7 +12,7 @@ use std::path::Path;
 use tch::{Device, Kind, Tensor};
 
 use super::attention::{mask_bias, position_bias};
-use super::quant::{Linear, Ranges, RangesFile};
+use super::quant::{ChannelRange, Int8Input, Linear, Ranges, RangesFile, Smoothing};
 use super::{Arch, ModelConfig, ModelError, Precision};
 
 /// Number of quantized linear layers per encoder layer.
@@ -119,7 +119,7 @@ impl Encoder {
     /// `MPNetForTokenClassification`) checkpoint. The
     /// tensors are shallow copies of the variables (fp32), so the model's memory is not duplicated in fp32 mode.
     /// int8 needs the model's `int8_ranges.json` ([`RangesFile`]): the input ranges measured by
-    /// [`Encoder::observe_ranges`] and the layers that stay fp32.
+    /// [`Encoder::observe_channels`], the layers that stay fp32 and those smoothed.
     pub fn from_variables(
         vars: &HashMap<String, Tensor>,
         config: &ModelConfig,
@@ -155,7 +155,11 @@ impl Encoder {
             let t = vars.get(name).ok_or_else(|| ModelError::Variable { name: name.to_string() })?;
             Ok(t.f_to_kind(Kind::Float)?.f_detach()?)
         };
-        let range = |i: usize| int8.and_then(|f| f.ranges.get(i).copied());
+        let range = |i: usize| {
+            let f = int8?;
+            let divisors = f.smooth.iter().find(|s| s.layer == i).map(|s| s.divisors.as_slice());
+            Some(Int8Input { range: *f.ranges.get(i)?, divisors })
+        };
         let pr = |i: usize| if int8.is_some_and(|f| f.keep_fp32.contains(&i)) { Precision::Fp32 } else { precision };
         let linear = |prefix: &str, i: usize| -> Result<Linear, ModelError> {
             Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i), prefix)
@@ -235,30 +239,64 @@ impl Encoder {
         tch::no_grad(|| self.forward_inner(ids, mask, types, &mut |_, _| Ok(())))
     }
 
-    /// Widens `ranges` (one per quantized layer, in encoder order) to the inputs this batch gives those layers, over
-    /// real pieces only (padding is never read). Run in fp32 over training text to calibrate int8.
-    pub fn observe_ranges(
+    /// Widens `channels` (one per quantized layer, in encoder order) to the inputs this batch gives those layers,
+    /// per input channel, over real pieces only (padding is never read). Run in fp32 over training text to calibrate
+    /// int8 ([`Encoder::int8_settings`]).
+    pub fn observe_channels(
         &self,
         ids: &Tensor,
         mask: &Tensor,
         types: &Tensor,
-        ranges: &mut Ranges,
+        channels: &mut Vec<Option<ChannelRange>>,
     ) -> Result<(), ModelError> {
-        ranges.resize(self.layers.len() * LINEARS_PER_LAYER, (0.0, 0.0));
+        channels.resize_with(self.layers.len() * LINEARS_PER_LAYER, || None);
         let real = mask.f_flatten(0, -1)?.f_nonzero()?.f_squeeze_dim(1)?;
         let _logits = tch::no_grad(|| {
             self.forward_inner(ids, mask, types, &mut |i, x| {
                 let width = x.size().last().copied().unwrap_or(1);
                 let x = x.f_reshape([-1, width])?.f_index_select(0, &real)?;
                 if x.numel() > 0 {
-                    let r = &mut ranges[i];
-                    r.0 = r.0.min(x.f_min()?.f_double_value(&[])?);
-                    r.1 = r.1.max(x.f_max()?.f_double_value(&[])?);
+                    ChannelRange::observe(&mut channels[i], &x)?;
                 }
                 Ok(())
             })
         })?;
         Ok(())
+    }
+
+    /// The int8 input ranges for what [`Encoder::observe_channels`] saw, with the layers in `smooth` smoothed at
+    /// strength `alpha` (their ranges are those of the smoothed inputs). Needs the fp32 weights.
+    pub fn int8_settings(
+        &self,
+        channels: &[Option<ChannelRange>],
+        smooth: &[usize],
+        alpha: f64,
+    ) -> Result<(Ranges, Vec<Smoothing>), ModelError> {
+        let mut ranges = Ranges::new();
+        let mut smoothing = Vec::new();
+        for (i, seen) in channels.iter().enumerate() {
+            let Some(seen) = seen else {
+                ranges.push((0.0, 0.0));
+                continue;
+            };
+            let divisors = if smooth.contains(&i) {
+                let float = self.linear(i).map(Linear::column_max).transpose()?.flatten();
+                let weight_max = float.ok_or(ModelError::NeedsFp32 { precision: self.precision.as_str() })?;
+                let d = seen.divisors(&weight_max, alpha)?;
+                smoothing.push(Smoothing { layer: i, alpha, divisors: Vec::<f32>::try_from(&d)? });
+                Some(d)
+            } else {
+                None
+            };
+            ranges.push(seen.range(divisors.as_ref())?);
+        }
+        Ok((ranges, smoothing))
+    }
+
+    /// Quantizable layer `i` ([`Ranges`] numbering).
+    fn linear(&self, i: usize) -> Option<&Linear> {
+        let layer = self.layers.get(i / LINEARS_PER_LAYER)?;
+        Some([&layer.qkv, &layer.attention_out, &layer.intermediate, &layer.output][i % LINEARS_PER_LAYER])
     }
 
     fn forward_inner(
@@ -314,9 +352,16 @@ impl Encoder {
             observe(n + 1, &context)?;
             let a = layer.attention_norm.forward(&layer.attention_out.forward(&context)?.f_add(&x)?, self.hidden)?;
             observe(n + 2, &a)?;
-            let i = layer.intermediate.forward(&a)?.f_gelu("none")?;
-            observe(n + 3, &i)?;
-            x = layer.output_norm.forward(&layer.output.forward(&i)?.f_add(&a)?, self.hidden)?;
+            let z = layer.intermediate.forward(&a)?;
+            let y = if layer.output.is_int8() {
+                // Never calibrated (calibration runs fp32): GELU goes straight into the buffer the int8 kernel reads.
+                layer.output.forward_gelu(&z)?
+            } else {
+                let i = z.f_gelu("none")?;
+                observe(n + 3, &i)?;
+                layer.output.forward(&i)?
+            };
+            x = layer.output_norm.forward(&y.f_add(&a)?, self.hidden)?;
         }
         Ok(self.classifier.forward(&x)?.f_to_kind(Kind::Float)?)
     }

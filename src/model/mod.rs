@@ -18,7 +18,7 @@ use thiserror::Error;
 
 pub use config::{Arch, ModelConfig};
 pub use encoder::Encoder;
-pub use quant::{Ranges, RangesFile, RANGES_FILE};
+pub use quant::{ChannelRange, Ranges, RangesFile, Smoothing, RANGES_FILE};
 
 /// What can go wrong reading or running a model. Each variant names the file or variable it concerns; the
 /// underlying error is kept as the source (not repeated in the message).

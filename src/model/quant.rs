@@ -3,9 +3,15 @@
 //! int8 uses fbgemm's int8 kernel (VNNI): weights quantized once per tensor (symmetric), int32 accumulation, fp32
 //! out. The kernel quantizes its input from the input's own min/max, which would make a sentence's result depend on
 //! the other sentences in its batch. So each quantized layer has a fixed input range, measured once on training text
-//! ([`crate::model::Encoder::observe_ranges`]): the input is clamped to it and one anchor row holding its two ends is
+//! ([`crate::model::Encoder::observe_channels`]): the input is clamped to it and one anchor row holding its two ends is
 //! appended, so the kernel always sees exactly that range. A sentence then gets the same labels and scores whatever
 //! it is batched with and however many threads run.
+//!
+//! A per-tensor input scale is coarsest where a few input channels run far wider than the rest (the feed-forward
+//! output layers' GELU inputs, up to ~30 here). SmoothQuant (Xiao et al. 2023) divides each input channel j by
+//! `s_j = max|X_j|^α / max|W_j|^(1-α)` and multiplies the weight's column j by it, which leaves `x Wᵀ` unchanged and
+//! moves the range from the activations into the weights ([`Smoothing`]). The division is one multiply in the same
+//! pass that writes the clamped buffer, since a layer's input is not the output of a linear map it could be folded into.
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +37,59 @@ pub struct RangesFile {
     /// model: the shipped model keeps the feed-forward output of its first two layers (3 and 7) in fp32.
     #[serde(default)]
     pub keep_fp32: Vec<usize>,
+    /// Layers (same numbering) whose input channels are smoothed before int8 ([`Smoothing`]); their entry in
+    /// `ranges` is the range of the smoothed input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub smooth: Vec<Smoothing>,
+}
+
+/// SmoothQuant for one quantized layer: its input channel j is divided by `divisors[j]` and its weight's column j
+/// multiplied by it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Smoothing {
+    /// The layer, numbered as in [`Ranges`].
+    pub layer: usize,
+    /// Migration strength α the divisors were computed with (0: none, 1: the whole range into the weights).
+    pub alpha: f64,
+    /// `s_j = max|X_j|^α / max|W_j|^(1-α)`, one per input channel.
+    pub divisors: Vec<f32>,
+}
+
+/// Per input channel of a quantizable layer, the lowest and highest value seen during calibration (`[in]` fp32).
+pub struct ChannelRange {
+    /// Lowest value per channel.
+    pub low: Tensor,
+    /// Highest value per channel.
+    pub high: Tensor,
+}
+
+impl ChannelRange {
+    /// Widens the range to the rows of `x` (`[rows, in]`).
+    pub fn observe(range: &mut Option<ChannelRange>, x: &Tensor) -> Result<(), ModelError> {
+        let (low, high) = (x.f_amin(0, false)?, x.f_amax(0, false)?);
+        *range = Some(match range.take() {
+            None => ChannelRange { low, high },
+            Some(r) => ChannelRange { low: r.low.f_minimum(&low)?, high: r.high.f_maximum(&high)? },
+        });
+        Ok(())
+    }
+
+    /// The per-tensor range of the input, after dividing channel j by `divisors[j]` when given.
+    pub fn range(&self, divisors: Option<&Tensor>) -> Result<(f64, f64), ModelError> {
+        let (low, high) = match divisors {
+            Some(d) => (self.low.f_div(d)?, self.high.f_div(d)?),
+            None => (self.low.shallow_clone(), self.high.shallow_clone()),
+        };
+        Ok((low.f_min()?.f_double_value(&[])?, high.f_max()?.f_double_value(&[])?))
+    }
+
+    /// SmoothQuant's divisors for this input and a weight whose per-input-column `max|W_j|` is `weight_max`:
+    /// `max|X_j|^α / max|W_j|^(1-α)`, floored so a dead channel (never non-zero) is left alone.
+    pub fn divisors(&self, weight_max: &Tensor, alpha: f64) -> Result<Tensor, ModelError> {
+        let x_max = self.low.f_abs()?.f_maximum(&self.high.f_abs()?)?.f_clamp_min(1e-5)?;
+        let w_max = weight_max.f_clamp_min(1e-5)?;
+        Ok(x_max.f_pow_tensor_scalar(alpha)?.f_div(&w_max.f_pow_tensor_scalar(1.0 - alpha)?)?.f_clamp_min(1e-5)?)
+    }
 }
 
 impl RangesFile {
@@ -70,6 +129,23 @@ enum Weight {
     Int8(Int8Weight),
 }
 
+/// What an int8 layer needs besides its weight: the fixed range of its input and, if smoothed, the divisor of each
+/// input channel.
+#[derive(Clone, Copy)]
+pub struct Int8Input<'a> {
+    /// The fixed input range (after smoothing).
+    pub range: (f64, f64),
+    /// `s_j` per input channel, if smoothed.
+    pub divisors: Option<&'a [f32]>,
+}
+
+/// What a layer computes on its input before the product.
+#[derive(Clone, Copy)]
+enum Input {
+    AsIs,
+    Gelu,
+}
+
 /// fbgemm's packed int8 weight and what its kernel needs besides.
 struct Int8Weight {
     quantized: Tensor,
@@ -79,24 +155,29 @@ struct Int8Weight {
     /// The fixed input range: `(low, high)` and a `[1, in]` row holding both, appended to every input.
     range: (f64, f64),
     anchor: Tensor,
+    /// `1 / s_j` per input channel when the layer is smoothed.
+    inverse: Option<Tensor>,
 }
 
 impl Linear {
-    /// A layer in `precision`; `range` is the fixed input range, needed for int8 (`what` names the layer in errors).
+    /// A layer in `precision`; `int8` is its fixed input range and smoothing, needed for int8 (`what` names the
+    /// layer in errors).
     pub fn new(
         weight: Tensor,
         bias: Tensor,
         precision: Precision,
-        range: Option<(f64, f64)>,
+        int8: Option<Int8Input<'_>>,
         what: &str,
     ) -> Result<Linear, ModelError> {
-        Ok(match (precision, range) {
+        Ok(match (precision, int8) {
             (Precision::Fp32, _) => Linear { weight: Weight::Float(weight), bias },
             (Precision::Bf16, _) => Linear {
                 weight: Weight::Float(weight.f_to_kind(Kind::BFloat16)?),
                 bias: bias.f_to_kind(Kind::BFloat16)?,
             },
-            (Precision::Int8, Some(range)) => Linear { weight: Weight::Int8(Int8Weight::new(&weight, range)?), bias },
+            (Precision::Int8, Some(input)) => {
+                Linear { weight: Weight::Int8(Int8Weight::new(&weight, input, what)?), bias }
+            }
             (Precision::Int8, None) => {
                 return Err(ModelError::Shape {
                     what: what.into(),
@@ -106,16 +187,60 @@ impl Linear {
         })
     }
 
+    /// Whether this layer runs in int8.
+    pub fn is_int8(&self) -> bool {
+        matches!(self.weight, Weight::Int8(_))
+    }
+
+    /// `max|W_j|` per input column of a float layer (`[in]` fp32); `None` for an int8 layer, which keeps no float
+    /// weight.
+    pub fn column_max(&self) -> Result<Option<Tensor>, ModelError> {
+        Ok(match &self.weight {
+            Weight::Float(w) => Some(w.f_to_kind(Kind::Float)?.f_abs()?.f_amax(0, false)?),
+            Weight::Int8(_) => None,
+        })
+    }
+
     /// `x Wᵀ + b` over the last dimension of `x`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor, ModelError> {
+        self.forward_of(x, Input::AsIs)
+    }
+
+    /// `gelu(x) Wᵀ + b`: in int8, GELU writes straight into the buffer the kernel reads, which saves a tensor.
+    pub fn forward_gelu(&self, x: &Tensor) -> Result<Tensor, ModelError> {
+        self.forward_of(x, Input::Gelu)
+    }
+
+    fn forward_of(&self, x: &Tensor, input: Input) -> Result<Tensor, ModelError> {
         Ok(match &self.weight {
-            Weight::Float(weight) => x.f_linear(weight, Some(&self.bias))?,
+            Weight::Float(weight) => match input {
+                Input::AsIs => x.f_linear(weight, Some(&self.bias))?,
+                Input::Gelu => x.f_gelu("none")?.f_linear(weight, Some(&self.bias))?,
+            },
             Weight::Int8(q) => {
                 let shape = x.size();
                 let rows = x.numel() as i64 / shape.last().copied().unwrap_or(1).max(1);
-                // One pass: clamp into a buffer that has one more row, then put the anchor there.
+                // A buffer one row longer than the input: the input (after GELU, smoothing) goes into its first rows
+                // and is clamped in place, the anchor into the last.
                 let flat = Tensor::f_empty([rows + 1, q.anchor.size()[1]], (Kind::Float, x.device()))?;
-                let _ = x.f_reshape([rows, -1])?.f_clamp_out(&flat.f_narrow(0, 0, rows)?, q.range.0, q.range.1)?;
+                let mut body = flat.f_narrow(0, 0, rows)?;
+                let x = x.f_reshape([rows, -1])?;
+                match (input, &q.inverse) {
+                    (Input::AsIs, None) => {
+                        let _ = x.f_clamp_out(&body, q.range.0, q.range.1)?;
+                    }
+                    (Input::AsIs, Some(inverse)) => {
+                        let _ = x.f_mul_out(&body, inverse)?;
+                        let _ = body.f_clamp_(q.range.0, q.range.1)?;
+                    }
+                    (Input::Gelu, inverse) => {
+                        let _ = x.f_gelu_out(&body, "none")?;
+                        if let Some(inverse) = inverse {
+                            let _ = body.f_mul_(inverse)?;
+                        }
+                        let _ = body.f_clamp_(q.range.0, q.range.1)?;
+                    }
+                }
                 flat.f_narrow(0, rows, 1)?.f_copy_(&q.anchor)?;
                 let y = flat.f_fbgemm_linear_int8_weight_fp32_activation(
                     &q.quantized,
@@ -139,8 +264,27 @@ impl Linear {
 impl Int8Weight {
     /// Symmetric per-tensor quantization (zero point 0), the layout `fbgemm_linear_int8_weight_fp32_activation` wants:
     /// an `[out, in]` int8 matrix, its packed form, and per output row the sum of its quantized entries.
-    fn new(weight: &Tensor, range: (f64, f64)) -> Result<Int8Weight, ModelError> {
-        let w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
+    fn new(weight: &Tensor, input: Int8Input<'_>, what: &str) -> Result<Int8Weight, ModelError> {
+        let mut w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
+        let inputs = w.size().get(1).copied().unwrap_or(1);
+        let inverse = match input.divisors {
+            None => None,
+            Some(d) if d.len() as i64 != inputs || d.iter().any(|v| !(v.is_finite() && *v > 0.0)) => {
+                return Err(ModelError::Shape {
+                    what: what.into(),
+                    reason: format!(
+                        "{} smoothing divisors for {inputs} inputs in {RANGES_FILE} (each must be positive)",
+                        d.len()
+                    ),
+                })
+            }
+            Some(d) => {
+                let d = Tensor::f_from_slice(d)?;
+                w = w.f_mul(&d.f_view([1, inputs])?)?.f_contiguous()?;
+                Some(d.f_reciprocal()?)
+            }
+        };
+        let range = input.range;
         let max = w.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
         let scale = max / 127.0;
         let quantized = w.f_div_scalar(scale)?.f_round()?.f_clamp(-128, 127)?.f_to_kind(Kind::Int8)?;
@@ -148,12 +292,88 @@ impl Int8Weight {
         let packed = quantized.f_fbgemm_pack_quantized_matrix()?;
         // The kernel widens the range to include 0.
         let range = (range.0.min(0.0), range.1.max(0.0));
-        let inputs = w.size().get(1).copied().unwrap_or(1);
         let mut anchor = vec![range.0 as f32; inputs as usize];
         if let Some(last) = anchor.last_mut() {
             *last = range.1 as f32;
         }
         let anchor = Tensor::f_from_slice(&anchor)?.f_view([1, inputs])?;
-        Ok(Int8Weight { quantized, packed, col_offsets, scale, range, anchor })
+        Ok(Int8Weight { quantized, packed, col_offsets, scale, range, anchor, inverse })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic values in [-1, 1) (no global RNG: tests run in parallel).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut state = seed;
+        (0..n)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    fn max_error(a: &Tensor, b: &Tensor) -> f64 {
+        a.f_sub(b).unwrap().f_abs().unwrap().f_max().unwrap().f_double_value(&[]).unwrap()
+    }
+
+    /// One input channel 40 times wider than the others (as the GELU outputs of the first layers are): smoothing
+    /// gives the same product up to int8 error, with a fraction of the error of plain per-tensor int8; and GELU
+    /// written straight into the kernel's buffer gives bitwise the result of GELU first.
+    #[test]
+    fn smoothing_moves_an_outlier_channel_into_the_weight() {
+        let (rows, inputs, outputs) = (64i64, 48i64, 24i64);
+        let mut x = values((rows * inputs) as usize, 1);
+        for r in 0..rows as usize {
+            x[r * inputs as usize + 5] *= 40.0;
+        }
+        let x = Tensor::from_slice(&x).view([rows, inputs]);
+        let w = Tensor::from_slice(&values((outputs * inputs) as usize, 2)).view([outputs, inputs]) * 0.5;
+        let b = Tensor::from_slice(&values(outputs as usize, 3));
+        let exact = x.linear(&w, Some(&b));
+
+        let mut seen = None;
+        ChannelRange::observe(&mut seen, &x).unwrap();
+        let seen = seen.unwrap();
+        let float = Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Fp32, None, "t").unwrap();
+        let divisors = seen.divisors(&float.column_max().unwrap().unwrap(), 0.5).unwrap();
+        let d: Vec<f32> = Vec::try_from(&divisors).unwrap();
+        assert!(d[5] > 4.0 * d[0], "the wide channel gets the largest divisor: {} vs {}", d[5], d[0]);
+
+        let int8 = |range, divisors| {
+            let input = Int8Input { range, divisors };
+            Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Int8, Some(input), "t").unwrap()
+        };
+        let plain = int8(seen.range(None).unwrap(), None);
+        let smoothed = int8(seen.range(Some(&divisors)).unwrap(), Some(d.as_slice()));
+        let plain_error = max_error(&plain.forward(&x).unwrap(), &exact);
+        let smoothed_error = max_error(&smoothed.forward(&x).unwrap(), &exact);
+        let scale = exact.f_abs().unwrap().f_max().unwrap().f_double_value(&[]).unwrap();
+        assert!(smoothed_error < plain_error / 2.0, "smoothed {smoothed_error} vs plain {plain_error}");
+        assert!(smoothed_error < 0.05 * scale, "smoothed {smoothed_error} against outputs up to {scale}");
+
+        for layer in [&plain, &smoothed] {
+            let fused = layer.forward_gelu(&x).unwrap();
+            let separate = layer.forward(&x.gelu("none")).unwrap();
+            assert!(fused.equal(&separate));
+        }
+    }
+
+    /// Divisors that do not fit the layer are an error naming it, not a panic or a silent mismatch.
+    #[test]
+    fn divisors_must_fit_the_layer() {
+        let w = Tensor::from_slice(&values(12, 4)).view([3, 4]);
+        let b = Tensor::zeros([3], (Kind::Float, tch::Device::Cpu));
+        for bad in [vec![1.0f32; 3], vec![1.0, 0.0, 1.0, 1.0], vec![1.0, f32::NAN, 1.0, 1.0]] {
+            let input = Int8Input { range: (-1.0, 1.0), divisors: Some(bad.as_slice()) };
+            let err = Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Int8, Some(input), "layer.3")
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.contains("layer.3") && err.contains("divisors"), "{err}");
+        }
     }
 }

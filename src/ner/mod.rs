@@ -21,7 +21,7 @@ use tch::{Kind, Tensor};
 use thiserror::Error;
 
 use crate::model::encoder::read_weights;
-use crate::model::{Encoder, ModelConfig, ModelError, Precision, Ranges, RangesFile};
+use crate::model::{Encoder, ModelConfig, ModelError, Precision, Ranges, RangesFile, Smoothing};
 pub use crate::tokenize::Doc;
 use crate::tokenize::{TokenizerError, WordPieceTokenizer};
 pub use windows::{batch_words, Batch, BatchTensors, EncodedDoc, Inputs, Prepared, Shape, Window, WordSlot};
@@ -328,19 +328,25 @@ impl NerModel {
         Ok(self.encoder.forward(ids, mask, types)?)
     }
 
-    /// Measures the input range of every int8-quantizable layer over these documents (see [`crate::model::quant`]).
-    /// Needs a model loaded in fp32: ranges measured through reduced precision would describe another function.
-    pub fn measure_ranges(&self, docs: &[Doc]) -> Result<Ranges, NerError> {
+    /// Measures the input range of every int8-quantizable layer over these documents (see [`crate::model::quant`]),
+    /// smoothing the layers in `smooth` at strength `alpha` first. Needs a model loaded in fp32: ranges measured
+    /// through reduced precision would describe another function.
+    pub fn measure_int8(
+        &self,
+        docs: &[Doc],
+        smooth: &[usize],
+        alpha: f64,
+    ) -> Result<(Ranges, Vec<Smoothing>), NerError> {
         if self.precision() != Precision::Fp32 {
             return Err(ModelError::NeedsFp32 { precision: self.precision().as_str() }.into());
         }
         let prepared = self.prepare(docs)?;
-        let mut ranges = Ranges::new();
+        let mut channels = Vec::new();
         for batch in prepared.batches(&self.options) {
             let t = self.inputs.shaped_tensors(&batch.windows, &prepared.encoded, batch.shape)?;
-            self.encoder.observe_ranges(&t.ids, &t.mask, &t.types, &mut ranges)?;
+            self.encoder.observe_channels(&t.ids, &t.mask, &t.types, &mut channels)?;
         }
-        Ok(ranges)
+        Ok(self.encoder.int8_settings(&channels, smooth, alpha)?)
     }
 }
 

@@ -34,7 +34,7 @@ use crate::eval;
 use crate::model::{ModelConfig, ModelError, Precision};
 use crate::ner::{NerError, NerModel};
 use crate::tokenize::WordPieceTokenizer;
-pub use calibrate::calibrate;
+pub use calibrate::{calibrate, Int8Plan};
 pub use net::{init_from_encoder, save_fp16, Net};
 pub use report::{EpochReport, TrainReport};
 pub use trainer::Trainer;
@@ -250,7 +250,9 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path. The same
     // load measures its int8 ranges.
     let shipped = NerModel::load_with(&opts.out, Precision::Fp32)?;
-    calibrate::calibrate_model(&shipped, &opts.out, &opts.train, opts.keep_fp32.clone())?;
+    let plan =
+        calibrate::Int8Plan { keep_fp32: opts.keep_fp32.clone(), smooth: Vec::new(), alpha: calibrate::DEFAULT_ALPHA };
+    calibrate::calibrate_model(&shipped, &opts.out, &opts.train, &plan)?;
     let score = |path: &PathBuf, docs: &[conll::ConllDoc]| -> Result<eval::Scores, TrainError> {
         eval::score(docs, &eval::predict_tags(&shipped, docs)?, None)
             .map_err(|source| TrainError::Write { path: path.clone(), source })

@@ -151,9 +151,18 @@ enum Command {
         /// Model directory (default: the shipped model).
         #[arg(long)]
         model: Option<PathBuf>,
-        /// Layers to keep in fp32 under int8 [default: those the model's int8_ranges.json already lists, else none].
-        #[arg(long, value_delimiter = ',')]
+        /// Layers to keep in fp32 under int8; the flag alone: none [default: those the model's int8_ranges.json
+        /// already lists, else none].
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
         keep_fp32: Option<Vec<usize>>,
+        /// Layers whose input channels are smoothed (SmoothQuant) so that they can run in int8, e.g. those kept in
+        /// fp32; the flag alone: none [default: those the model's int8_ranges.json already smooths, else none].
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        smooth: Option<Vec<usize>>,
+        /// SmoothQuant's migration strength α: 0 leaves the range in the activations, 1 moves it all into the
+        /// weights [default: the model's, else 0.5].
+        #[arg(long)]
+        alpha: Option<f64>,
         #[arg(long)]
         threads: Option<usize>,
     },
@@ -268,13 +277,14 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Calibrate { conll, model, keep_fp32, threads } => {
+        Command::Calibrate { conll, model, keep_fp32, smooth, alpha, threads } => {
             set_threads(threads)?;
             let dir = match model {
                 Some(dir) => dir,
                 None => find_model_dir()?,
             };
-            let written = nertab::train::calibrate(&dir, &conll, keep_fp32)
+            let plan = nertab::train::Int8Plan::of_model(&dir).with(keep_fp32, smooth, alpha);
+            let written = nertab::train::calibrate(&dir, &conll, &plan)
                 .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
             println!("int8 ranges written to {}", written.display());
             Ok(())
