@@ -49,7 +49,8 @@ pub struct RangesFile {
 pub struct Smoothing {
     /// The layer, numbered as in [`Ranges`].
     pub layer: usize,
-    /// Migration strength α the divisors were computed with (0: none, 1: the whole range into the weights).
+    /// Migration strength α the divisors were computed with (1 moves the whole activation range into the weights;
+    /// 0 scales by the weights alone).
     pub alpha: f64,
     /// `s_j = max|X_j|^α / max|W_j|^(1-α)`, one per input channel.
     pub divisors: Vec<f32>,
@@ -84,7 +85,8 @@ impl ChannelRange {
     }
 
     /// SmoothQuant's divisors for this input and a weight whose per-input-column `max|W_j|` is `weight_max`:
-    /// `max|X_j|^α / max|W_j|^(1-α)`, floored so a dead channel (never non-zero) is left alone.
+    /// `max|X_j|^α / max|W_j|^(1-α)`, both maxima floored at 1e-5 so that a dead channel (always zero) still gets a
+    /// finite, positive divisor.
     pub fn divisors(&self, weight_max: &Tensor, alpha: f64) -> Result<Tensor, ModelError> {
         let x_max = self.low.f_abs()?.f_maximum(&self.high.f_abs()?)?.f_clamp_min(1e-5)?;
         let w_max = weight_max.f_clamp_min(1e-5)?;
