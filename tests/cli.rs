@@ -104,6 +104,17 @@ fn calibrate_flags_choose_smoothed_and_fp32_layers() {
     let o = nertab(&["calibrate", "--conll", d, "--model", m, "--smooth", "3", "--keep-fp32", "3"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("layer 3"), "{}", String::from_utf8_lossy(&o.stderr));
+    // Per-layer α: `--alpha 0.5,3=0.6` gives layer 3 0.6 and every other smoothed layer 0.5.
+    let o = nertab(&["calibrate", "--conll", d, "--model", m, "--smooth", "3,7", "--alpha", "0.5,3=0.6"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("int8_ranges.json")).unwrap()).unwrap();
+    let alphas: Vec<_> = file["smooth"].as_array().unwrap().iter().map(|s| s["alpha"].as_f64()).collect();
+    assert_eq!(alphas, [Some(0.6), Some(0.5)]);
+    for bad in ["3=x", "1.5"] {
+        let o = nertab(&["calibrate", "--conll", d, "--model", m, "--smooth", "3", "--alpha", bad]);
+        assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("alpha"), "{bad}");
+    }
 }
 
 /// `--context N` overrides the model's trained context: the stats name it, and the windows carry more of the

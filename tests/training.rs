@@ -7,7 +7,7 @@ use nertab::model::Precision;
 use nertab::ner::{Doc, NerModel};
 use nertab::tokenize::tokenize;
 use nertab::train::net::Reference;
-use nertab::train::Int8Plan;
+use nertab::train::{AlphaSetting, Int8Plan};
 use tch::Kind;
 
 #[test]
@@ -137,7 +137,7 @@ fn int8_needs_calibration_and_calibrate_provides_it() {
     assert_eq!(words[0].len(), doc.tokens.len());
     assert!(words[0].iter().all(|w| w.class < int8.labels().len() && (0.0..=1.0).contains(&w.probability)));
     // An int8 load keeps no fp32 weights, so it cannot measure fp32 ranges: an error, not a panic.
-    let err = int8.measure_int8(&[Doc { text, tokens: &doc }], &[], 0.5).err().unwrap().to_string();
+    let err = int8.measure_int8(&[Doc { text, tokens: &doc }], &[]).err().unwrap().to_string();
     assert!(err.contains("load it in fp32"), "{err}");
     // Recalibrating keeps the layers the model keeps in fp32, unless told otherwise.
     let read = || -> serde_json::Value {
@@ -148,8 +148,8 @@ fn int8_needs_calibration_and_calibrate_provides_it() {
     assert_eq!(read()["keep_fp32"], serde_json::json!([1, 3]));
 
     // `--smooth 3` moves layer 3 (a feed-forward output) from fp32 to smoothed int8, and a recalibration keeps that.
-    let plan = Int8Plan::of_model(&path).with(None, Some(vec![3]), Some(0.75));
-    assert_eq!(plan, Int8Plan { keep_fp32: vec![1], smooth: vec![3], alpha: 0.75 });
+    let plan = Int8Plan::of_model(&path).with(None, Some(vec![3]), Some(&[AlphaSetting::All(0.75)]));
+    assert_eq!(plan, Int8Plan { keep_fp32: vec![1], smooth: vec![3], alpha: 0.75, ..Default::default() });
     nertab::train::calibrate(&path, &data, &plan).unwrap();
     nertab::train::calibrate(&path, &data, &Int8Plan::of_model(&path)).unwrap();
     let file = read();
@@ -173,11 +173,38 @@ fn int8_needs_calibration_and_calibrate_provides_it() {
     assert!(err.contains("layer.0.output.dense") && err.contains("2 smoothing divisors"), "{err}");
     std::fs::write(path.join("int8_ranges.json"), file.to_string()).unwrap();
     // Kept in fp32 and smoothed at once is refused, as is an α outside 0..=1.
-    let both = Int8Plan { keep_fp32: vec![3], smooth: vec![3], alpha: 0.5 };
+    let both = Int8Plan { keep_fp32: vec![3], smooth: vec![3], alpha: 0.5, ..Default::default() };
     let err = nertab::train::calibrate(&path, &data, &both).err().unwrap().to_string();
     assert!(err.contains("layer 3"), "{err}");
-    let err = nertab::train::calibrate(&path, &data, &Int8Plan { alpha: 1.5, ..plan }).err().unwrap().to_string();
+    let err =
+        nertab::train::calibrate(&path, &data, &Int8Plan { alpha: 1.5, ..plan.clone() }).err().unwrap().to_string();
     assert!(err.contains("--alpha"), "{err}");
+    // A layer beyond the model's is refused, naming the flag and the count, for either list.
+    let layers = 4 * common::TINY_LAYERS;
+    for beyond in [plan.clone().with(None, Some(vec![layers]), None), plan.clone().with(Some(vec![layers]), None, None)]
+    {
+        let err = nertab::train::calibrate(&path, &data, &beyond).err().unwrap().to_string();
+        assert!(err.contains(&format!("layer {layers}")) && err.contains(&format!("{layers} quantizable")), "{err}");
+    }
+
+    // Per-layer α: layer 3 at 0.6 and layer 7 at 0.5 (the rest's α), recorded per layer and read back as such.
+    let (three, seven) = (AlphaSetting::Layer(3, 0.6), AlphaSetting::All(0.5));
+    let per_layer = Int8Plan::of_model(&path).with(Some(vec![]), Some(vec![3, 7]), Some(&[three, seven]));
+    assert_eq!(per_layer.smoothing(), vec![(3, 0.6), (7, 0.5)]);
+    nertab::train::calibrate(&path, &data, &per_layer).unwrap();
+    let alphas: Vec<_> = read()["smooth"].as_array().unwrap().iter().map(|s| s["alpha"].as_f64().unwrap()).collect();
+    assert_eq!(alphas, vec![0.6, 0.5]);
+    assert_eq!(Int8Plan::of_model(&path).smoothing(), vec![(3, 0.6), (7, 0.5)]);
+    // A plain α replaces every smoothed layer's; an α for a layer not smoothed is refused.
+    assert_eq!(
+        Int8Plan::of_model(&path).with(None, None, Some(&[AlphaSetting::All(0.4)])).smoothing(),
+        [(3, 0.4), (7, 0.4)]
+    );
+    let stray = Int8Plan { layer_alpha: [(5, 0.5)].into(), ..per_layer };
+    let err = nertab::train::calibrate(&path, &data, &stray).err().unwrap().to_string();
+    assert!(err.contains("layer 5"), "{err}");
+    assert_eq!("7=0.25".parse::<AlphaSetting>(), Ok(AlphaSetting::Layer(7, 0.25)));
+    assert!("x=0.5".parse::<AlphaSetting>().unwrap_err().contains("\"x\""));
 }
 
 /// MPNet (relative position bias, positions from 2, no token types, RoBERTa specials) trains like BERT, and the

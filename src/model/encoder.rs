@@ -264,13 +264,17 @@ impl Encoder {
         Ok(())
     }
 
-    /// The int8 input ranges for what [`Encoder::observe_channels`] saw, with the layers in `smooth` smoothed at
-    /// strength `alpha` (their ranges are those of the smoothed inputs). Needs the fp32 weights.
+    /// How many linear layers int8 can quantize, numbered as in [`Ranges`].
+    pub fn quantizable_layers(&self) -> usize {
+        self.layers.len() * LINEARS_PER_LAYER
+    }
+
+    /// The int8 input ranges for what [`Encoder::observe_channels`] saw, with each layer in `smooth` smoothed at its
+    /// strength α (their ranges are those of the smoothed inputs). Needs the fp32 weights.
     pub fn int8_settings(
         &self,
         channels: &[Option<ChannelRange>],
-        smooth: &[usize],
-        alpha: f64,
+        smooth: &[(usize, f64)],
     ) -> Result<(Ranges, Vec<Smoothing>), ModelError> {
         let mut ranges = Ranges::new();
         let mut smoothing = Vec::new();
@@ -279,7 +283,7 @@ impl Encoder {
                 ranges.push((0.0, 0.0));
                 continue;
             };
-            let divisors = if smooth.contains(&i) {
+            let divisors = if let Some(&(_, alpha)) = smooth.iter().find(|(l, _)| *l == i) {
                 let float = self.linear(i).map(Linear::column_max).transpose()?.flatten();
                 let weight_max = float.ok_or(ModelError::NeedsFp32 { precision: self.precision.as_str() })?;
                 let d = seen.divisors(&weight_max, alpha)?;

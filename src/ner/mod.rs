@@ -222,6 +222,11 @@ impl NerModel {
         &self.labels
     }
 
+    /// How many linear layers int8 can quantize (four per encoder layer), numbered as in [`Ranges`].
+    pub fn quantizable_layers(&self) -> usize {
+        self.encoder.quantizable_layers()
+    }
+
     /// Precision of the inference path.
     pub fn precision(&self) -> Precision {
         self.encoder.precision()
@@ -329,14 +334,9 @@ impl NerModel {
     }
 
     /// Measures the input range of every int8-quantizable layer over these documents (see [`crate::model::quant`]),
-    /// smoothing the layers in `smooth` at strength `alpha` first. Needs a model loaded in fp32: ranges measured
+    /// smoothing each layer in `smooth` at its strength α first. Needs a model loaded in fp32: ranges measured
     /// through reduced precision would describe another function.
-    pub fn measure_int8(
-        &self,
-        docs: &[Doc],
-        smooth: &[usize],
-        alpha: f64,
-    ) -> Result<(Ranges, Vec<Smoothing>), NerError> {
+    pub fn measure_int8(&self, docs: &[Doc], smooth: &[(usize, f64)]) -> Result<(Ranges, Vec<Smoothing>), NerError> {
         if self.precision() != Precision::Fp32 {
             return Err(ModelError::NeedsFp32 { precision: self.precision().as_str() }.into());
         }
@@ -346,7 +346,7 @@ impl NerModel {
             let t = self.inputs.shaped_tensors(&batch.windows, &prepared.encoded, batch.shape)?;
             self.encoder.observe_channels(&t.ids, &t.mask, &t.types, &mut channels)?;
         }
-        Ok(self.encoder.int8_settings(&channels, smooth, alpha)?)
+        Ok(self.encoder.int8_settings(&channels, smooth)?)
     }
 }
 

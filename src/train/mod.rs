@@ -34,7 +34,7 @@ use crate::eval;
 use crate::model::{ModelConfig, ModelError, Precision};
 use crate::ner::{NerError, NerModel};
 use crate::tokenize::WordPieceTokenizer;
-pub use calibrate::{calibrate, Int8Plan};
+pub use calibrate::{calibrate, AlphaSetting, Int8Plan};
 pub use net::{init_from_encoder, save_fp16, Net};
 pub use report::{EpochReport, TrainReport};
 pub use trainer::Trainer;
@@ -250,8 +250,11 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path. The same
     // load measures its int8 ranges.
     let shipped = NerModel::load_with(&opts.out, Precision::Fp32)?;
-    let plan =
-        calibrate::Int8Plan { keep_fp32: opts.keep_fp32.clone(), smooth: Vec::new(), alpha: calibrate::DEFAULT_ALPHA };
+    let plan = calibrate::Int8Plan {
+        keep_fp32: opts.keep_fp32.clone(),
+        alpha: calibrate::DEFAULT_ALPHA,
+        ..Default::default()
+    };
     calibrate::calibrate_model(&shipped, &opts.out, &opts.train, &plan)?;
     let score = |path: &PathBuf, docs: &[conll::ConllDoc]| -> Result<eval::Scores, TrainError> {
         eval::score(docs, &eval::predict_tags(&shipped, docs)?, None)

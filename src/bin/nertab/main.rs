@@ -160,9 +160,10 @@ enum Command {
         #[arg(long, value_delimiter = ',', num_args = 0..)]
         smooth: Option<Vec<usize>>,
         /// SmoothQuant's migration strength α: 0 leaves the range in the activations, 1 moves it all into the
-        /// weights [default: the model's, else 0.5].
-        #[arg(long)]
-        alpha: Option<f64>,
+        /// weights. `A` sets every smoothed layer's, `L=A` layer L's, e.g. `0.5,3=0.6` [default: the model's, else
+        /// 0.5].
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        alpha: Option<Vec<nertab::train::AlphaSetting>>,
         #[arg(long)]
         threads: Option<usize>,
     },
@@ -283,7 +284,7 @@ fn run(cli: Cli) -> Result<()> {
                 Some(dir) => dir,
                 None => find_model_dir()?,
             };
-            let plan = nertab::train::Int8Plan::of_model(&dir).with(keep_fp32, smooth, alpha);
+            let plan = nertab::train::Int8Plan::of_model(&dir).with(keep_fp32, smooth, alpha.as_deref());
             let written = nertab::train::calibrate(&dir, &conll, &plan)
                 .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
             println!("int8 ranges written to {}", written.display());
