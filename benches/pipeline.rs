@@ -4,6 +4,8 @@
 //! - `forward`: NER forward passes of the shipped model in word pieces/s at a few batch shapes, for rust-bert's fp32
 //!   forward pass (the reference) and nertab's encoder in fp32, int8 and bf16.
 //! - `forward_32x48`: the shipped architecture against a BERT-base-size classifier.
+//! - `linear`: one linear layer of the shipped shapes (1,024 word pieces, 384 → 1,536 and 1,536 → 384) in fp32,
+//!   bf16, fbgemm int8 and oneDNN int8 (input quantized at a fixed scale, bf16 out), in word pieces/s.
 //! - `end_to_end`: the whole pipeline (read → tokenize → NER ∥ amounts → CSV) in articles/s.
 //!
 //! The corpus is `$NERTAB_BENCH_CORPUS`, else the BBC corpus that `scripts/setup.sh bbc` puts in the cache. Without
@@ -78,7 +80,7 @@ fn forward(c: &mut Criterion) {
             return;
         }
     };
-    let models: Vec<NerModel> = [Precision::Fp32, Precision::Int8, Precision::Bf16]
+    let models: Vec<NerModel> = [Precision::Fp32, Precision::Int8, Precision::Bf16, Precision::Int8Onednn]
         .into_iter()
         .filter_map(|p| {
             NerModel::load_with(&dir, p).map_err(|e| eprintln!("forward: skipping {}: {e}", p.as_str())).ok()
@@ -96,6 +98,42 @@ fn forward(c: &mut Criterion) {
         for m in &models {
             g.bench_with_input(BenchmarkId::new(m.precision().as_str(), &shape), &(), |b, _| {
                 b.iter(|| m.forward(&ids, &mask, &types).map(|t| t.size()))
+            });
+        }
+    }
+    g.finish();
+}
+
+/// One linear layer per precision, on random inputs in the range its int8 forms are calibrated for.
+fn linear(c: &mut Criterion) {
+    use nertab::model::quant::{Int8Input, Linear};
+    tch::set_num_threads(threads());
+    tch::manual_seed(2);
+    let rows = 1024i64;
+    let mut g = c.benchmark_group("linear");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(rows as u64));
+    for (inputs, outputs) in [(384i64, 1536i64), (1536, 384)] {
+        let w = Tensor::randn([outputs, inputs], (Kind::Float, Device::Cpu)) * 0.05;
+        let b = Tensor::randn([outputs], (Kind::Float, Device::Cpu)) * 0.1;
+        let x = Tensor::randn([rows, inputs], (Kind::Float, Device::Cpu)).clamp(-4.0, 4.0);
+        let shape = format!("{inputs}to{outputs}");
+        for precision in [Precision::Fp32, Precision::Bf16, Precision::Int8, Precision::Int8Onednn] {
+            let int8 = Some(Int8Input { range: (-4.0, 4.0), divisors: None });
+            let layer = match Linear::new(w.shallow_clone(), b.shallow_clone(), precision, int8, "bench") {
+                Ok(layer) => layer,
+                Err(e) => {
+                    eprintln!("linear: skipping {}: {e}", precision.as_str());
+                    continue;
+                }
+            };
+            let activations = if matches!(precision, Precision::Bf16 | Precision::Int8Onednn) {
+                x.to_kind(Kind::BFloat16)
+            } else {
+                x.shallow_clone()
+            };
+            g.bench_with_input(BenchmarkId::new(precision.as_str(), &shape), &(), |bench, _| {
+                bench.iter(|| layer.forward(&activations).map(|t| t.size()))
             });
         }
     }
@@ -182,6 +220,6 @@ fn setup() -> Criterion {
 criterion_group! {
     name = benches;
     config = setup();
-    targets = stages, forward, against_bert_base, end_to_end
+    targets = stages, forward, linear, against_bert_base, end_to_end
 }
 criterion_main!(benches);

@@ -3,10 +3,12 @@
 //! The same build meets different CPUs, and the fastest number format differs between them (measured on 2 cores,
 //! README "Performance"): without AMX, bf16 runs on AVX512-BF16 dot products and is 1.7× *slower* than fp32, while
 //! fbgemm's int8 (VNNI) is about 2× faster than fp32; with AMX (`amx_bf16`), oneDNN's bf16 tile kernels beat
-//! fbgemm's int8 by about 1.3×. A path is only eligible if a sentence's result does not depend on the batch it
-//! shares; since every window runs in a shape fixed by its own length ([`crate::ner::Shapes::Fixed`]), all three are
-//! (bitwise, tested). So: AMX → bf16; VNNI without AMX → int8 when the model has its int8 ranges; else fp32. The
-//! CPU's features come from `/proc/cpuinfo`'s `flags` line.
+//! fbgemm's int8 by about 1.3×, and oneDNN's int8 tile kernels (`amx_int8`, bf16 around them) took 0.81× bf16's
+//! time on the whole BBC corpus. A path is only eligible if a sentence's result does not depend on the batch it
+//! shares; since every window runs in a shape fixed by its own length ([`crate::ner::Shapes::Fixed`]), all are
+//! (bitwise, tested). So: AMX → oneDNN int8 when the model has its int8 ranges, else bf16; VNNI without AMX →
+//! fbgemm int8 when the model has its int8 ranges; else fp32. The CPU's features come from `/proc/cpuinfo`'s `flags`
+//! line.
 
 /// The instruction-set features the choice depends on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -72,9 +74,13 @@ pub struct Choice {
 
 /// The fastest precision for `cpu`; `int8_ready` says whether the model has its int8 ranges.
 pub fn choose(cpu: CpuFeatures, int8_ready: bool) -> Choice {
-    use super::Precision::{Bf16, Fp32, Int8};
+    use super::Precision::{Bf16, Fp32, Int8, Int8Onednn};
     let (precision, reason) = match (cpu.amx_bf16, cpu.vnni, int8_ready) {
-        (true, _, _) => (Bf16, "AMX: oneDNN's bf16 tile kernels are the fastest path"),
+        (true, _, true) if cpu.amx_int8 => {
+            (Int8Onednn, "AMX: oneDNN's int8 tile kernels (bf16 around them) are the fastest path")
+        }
+        (true, _, false) => (Bf16, "AMX, but the model has no int8_ranges.json: oneDNN's bf16 tile kernels"),
+        (true, _, true) => (Bf16, "AMX without int8 tiles: oneDNN's bf16 tile kernels are the fastest path"),
         (false, true, true) => (Int8, "VNNI, no AMX: fbgemm int8 is the fastest path"),
         (false, true, false) => (Fp32, "VNNI, but the model has no int8_ranges.json: fp32"),
         (false, false, _) => (Fp32, "no AMX, no VNNI: fp32 (MKL) is the fastest path"),
@@ -95,9 +101,11 @@ mod tests {
     fn reads_flags_and_chooses_per_cpu() {
         let amx = CpuFeatures::from_cpuinfo(AMX);
         assert_eq!(amx, CpuFeatures { amx_bf16: true, amx_int8: true, vnni: true, avx512_bf16: true });
-        assert_eq!(choose(amx, true).precision, Precision::Bf16);
+        assert_eq!(choose(amx, true).precision, Precision::Int8Onednn);
         assert!(choose(amx, true).reason.contains("AMX"));
         assert_eq!(choose(amx, false).precision, Precision::Bf16);
+        let bf16_tiles_only = CpuFeatures { amx_int8: false, ..amx };
+        assert_eq!(choose(bf16_tiles_only, true).precision, Precision::Bf16);
         let vnni = CpuFeatures::from_cpuinfo(VNNI);
         assert!(!vnni.amx_bf16 && vnni.vnni && vnni.avx512_bf16);
         assert_eq!(choose(vnni, true).precision, Precision::Int8);

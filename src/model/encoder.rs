@@ -4,7 +4,8 @@
 //! Why not rust-bert's forward pass at inference: its linear layers are private, so they cannot be quantized. Training
 //! keeps rust-bert's network (autograd, dropout, [`crate::train`]); this module reads the same variables by their
 //! Hugging Face names straight from the safetensors file, and a test checks that both give the same logits in fp32.
-//! Layer norms, softmax, GELU, embeddings and the classifier stay fp32 under int8.
+//! Layer norms, softmax, GELU, embeddings and the classifier stay fp32 under fbgemm's int8 and bf16 under oneDNN's
+//! (`int8-onednn`, whose intermediate layer applies GELU inside its kernel).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,12 +32,22 @@ pub fn read_weights(path: &Path) -> Result<HashMap<String, Tensor>, ModelError> 
         .collect()
 }
 
-/// Kind of the activations: bf16 for [`Precision::Bf16`], else fp32 (int8 layers take and give fp32).
+/// Kind of the activations: bf16 for [`Precision::Bf16`] and [`Precision::Int8Onednn`] (whose int8 layers give
+/// bf16), else fp32 (fbgemm's int8 layers take and give fp32).
 fn activation_kind(precision: Precision) -> Kind {
-    if precision == Precision::Bf16 {
-        Kind::BFloat16
-    } else {
-        Kind::Float
+    match precision {
+        Precision::Bf16 | Precision::Int8Onednn => Kind::BFloat16,
+        Precision::Fp32 | Precision::Int8 => Kind::Float,
+    }
+}
+
+/// The precision of the layers int8 leaves out (those in `keep_fp32`, and the classifier): fp32 beside fbgemm's
+/// int8, bf16 beside oneDNN's, whose activations are bf16 already.
+fn unquantized(precision: Precision) -> Precision {
+    match precision {
+        Precision::Int8 => Precision::Fp32,
+        Precision::Int8Onednn => Precision::Bf16,
+        other => other,
     }
 }
 
@@ -127,7 +138,7 @@ impl Encoder {
         int8: Option<&RangesFile>,
     ) -> Result<Encoder, ModelError> {
         let (arch, heads) = (config.arch, config.heads);
-        if precision != Precision::Int8 {
+        if !precision.is_int8() {
             return Self::build(vars, arch, heads, precision, None);
         }
         let Some(int8) = int8 else {
@@ -160,7 +171,8 @@ impl Encoder {
             let divisors = f.smooth.iter().find(|s| s.layer == i).map(|s| s.divisors.as_slice());
             Some(Int8Input { range: *f.ranges.get(i)?, divisors })
         };
-        let pr = |i: usize| if int8.is_some_and(|f| f.keep_fp32.contains(&i)) { Precision::Fp32 } else { precision };
+        let pr =
+            |i: usize| if int8.is_some_and(|f| f.keep_fp32.contains(&i)) { unquantized(precision) } else { precision };
         let linear = |prefix: &str, i: usize| -> Result<Linear, ModelError> {
             Linear::new(get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?, pr(i), range(i), prefix)
         };
@@ -218,7 +230,7 @@ impl Encoder {
             classifier: Linear::new(
                 get("classifier.weight")?,
                 get("classifier.bias")?,
-                if precision == Precision::Int8 { Precision::Fp32 } else { precision },
+                unquantized(precision),
                 None,
                 "classifier",
             )?,
@@ -356,12 +368,15 @@ impl Encoder {
             observe(n + 1, &context)?;
             let a = layer.attention_norm.forward(&layer.attention_out.forward(&context)?.f_add(&x)?, self.hidden)?;
             observe(n + 2, &a)?;
-            let z = layer.intermediate.forward(&a)?;
-            let y = if layer.output.is_int8() {
+            let y = if let Some(z) = layer.intermediate.forward_gelu_for(&a, &layer.output)? {
+                // oneDNN int8 on both: GELU and the quantizing happen inside the first kernel.
+                layer.output.forward(&z)?
+            } else if layer.output.is_int8() {
+                let z = layer.intermediate.forward(&a)?;
                 // Never calibrated (calibration runs fp32): GELU goes straight into the buffer the int8 kernel reads.
                 layer.output.forward_gelu(&z)?
             } else {
-                let i = z.f_gelu("none")?;
+                let i = layer.intermediate.forward(&a)?.f_gelu("none")?;
                 observe(n + 3, &i)?;
                 layer.output.forward(&i)?
             };

@@ -10,6 +10,7 @@ pub mod attention;
 pub mod config;
 pub mod cpu;
 pub mod encoder;
+mod onednn;
 pub mod quant;
 
 use std::path::PathBuf;
@@ -103,6 +104,14 @@ pub enum ModelError {
         /// The precision it was loaded in.
         precision: &'static str,
     },
+    /// oneDNN's int8 kernel (reached through `csrc/onednn_int8.cpp`) refused or failed.
+    #[error("{what}: oneDNN int8 kernel: {message}")]
+    Kernel {
+        /// The layer.
+        what: String,
+        /// libtorch's message.
+        message: String,
+    },
     /// libtorch failed while computing.
     #[error("libtorch")]
     Torch(#[from] tch::TchError),
@@ -119,6 +128,9 @@ pub enum Precision {
     Bf16,
     /// int8 linear layers (fbgemm, VNNI) with fixed calibrated input ranges, everything else fp32.
     Int8,
+    /// int8 linear layers through oneDNN (AMX tiles where the CPU has them) with the same fixed input ranges and
+    /// per-channel weight scales; everything else, and the layers int8 keeps out, in bf16.
+    Int8Onednn,
 }
 
 impl Precision {
@@ -128,6 +140,12 @@ impl Precision {
             Precision::Fp32 => "fp32",
             Precision::Bf16 => "bf16",
             Precision::Int8 => "int8",
+            Precision::Int8Onednn => "int8-onednn",
         }
+    }
+
+    /// Whether this precision runs int8 linear layers (and so needs the model's `int8_ranges.json`).
+    pub fn is_int8(self) -> bool {
+        matches!(self, Precision::Int8 | Precision::Int8Onednn)
     }
 }

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use tch::{Kind, Tensor};
 
+use super::onednn::OnednnWeight;
 use super::{ModelError, Precision};
 
 /// File beside the model that holds the int8 input ranges.
@@ -129,6 +130,7 @@ pub struct Linear {
 enum Weight {
     Float(Tensor),
     Int8(Int8Weight),
+    Onednn(OnednnWeight),
 }
 
 /// What an int8 layer needs besides its weight: the fixed range of its input and, if smoothed, the divisor of each
@@ -180,7 +182,12 @@ impl Linear {
             (Precision::Int8, Some(input)) => {
                 Linear { weight: Weight::Int8(Int8Weight::new(&weight, input, what)?), bias }
             }
-            (Precision::Int8, None) => {
+            (Precision::Int8Onednn, Some(input)) => {
+                let (weight, inverse) = smoothed(&weight, input, what)?;
+                let onednn = OnednnWeight::new(&weight, bias.shallow_clone(), input.range, inverse, what)?;
+                Linear { weight: Weight::Onednn(onednn), bias }
+            }
+            (Precision::Int8 | Precision::Int8Onednn, None) => {
                 return Err(ModelError::Shape {
                     what: what.into(),
                     reason: format!("no int8 input range in {RANGES_FILE}"),
@@ -191,7 +198,7 @@ impl Linear {
 
     /// Whether this layer runs in int8.
     pub fn is_int8(&self) -> bool {
-        matches!(self.weight, Weight::Int8(_))
+        matches!(self.weight, Weight::Int8(_) | Weight::Onednn(_))
     }
 
     /// `max|W_j|` per input column of a float layer (`[in]` fp32); `None` for an int8 layer, which keeps no float
@@ -199,8 +206,19 @@ impl Linear {
     pub fn column_max(&self) -> Result<Option<Tensor>, ModelError> {
         Ok(match &self.weight {
             Weight::Float(w) => Some(w.f_to_kind(Kind::Float)?.f_abs()?.f_amax(0, false)?),
-            Weight::Int8(_) => None,
+            Weight::Int8(_) | Weight::Onednn(_) => None,
         })
+    }
+
+    /// `gelu(x Wᵀ + b)` in the form `next` reads it, when both run on oneDNN's int8: uint8 at `next`'s input scale,
+    /// quantized by the kernel itself. `None` for any other pair (then GELU runs on the float output).
+    pub fn forward_gelu_for(&self, x: &Tensor, next: &Linear) -> Result<Option<Tensor>, ModelError> {
+        match (&self.weight, &next.weight) {
+            (Weight::Onednn(this), Weight::Onednn(next)) if next.takes_quantized() => {
+                Ok(Some(this.forward_gelu_for(x, next)?))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// `x Wᵀ + b` over the last dimension of `x`.
@@ -218,6 +236,10 @@ impl Linear {
             Weight::Float(weight) => match input {
                 Input::AsIs => x.f_linear(weight, Some(&self.bias))?,
                 Input::Gelu => x.f_gelu("none")?.f_linear(weight, Some(&self.bias))?,
+            },
+            Weight::Onednn(q) => match input {
+                Input::AsIs => q.forward(x)?,
+                Input::Gelu => q.forward(&x.f_gelu("none")?)?,
             },
             Weight::Int8(q) => {
                 let shape = x.size();
@@ -263,29 +285,36 @@ impl Linear {
     }
 }
 
+/// The weight (fp32, contiguous) with its columns multiplied by the layer's smoothing divisors, and `1 / s_j` for
+/// the input; unchanged and `None` for a layer not smoothed. Divisors that do not fit are an error naming the layer.
+fn smoothed(weight: &Tensor, input: Int8Input<'_>, what: &str) -> Result<(Tensor, Option<Tensor>), ModelError> {
+    let w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
+    let inputs = w.size().get(1).copied().unwrap_or(1);
+    match input.divisors {
+        None => Ok((w, None)),
+        Some(d) if d.len() as i64 != inputs || d.iter().any(|v| !(v.is_finite() && *v > 0.0)) => {
+            Err(ModelError::Shape {
+                what: what.into(),
+                reason: format!(
+                    "{} smoothing divisors for {inputs} inputs in {RANGES_FILE} (each must be positive)",
+                    d.len()
+                ),
+            })
+        }
+        Some(d) => {
+            let d = Tensor::f_from_slice(d)?;
+            let w = w.f_mul(&d.f_view([1, inputs])?)?.f_contiguous()?;
+            Ok((w, Some(d.f_reciprocal()?)))
+        }
+    }
+}
+
 impl Int8Weight {
     /// Symmetric per-tensor quantization (zero point 0), the layout `fbgemm_linear_int8_weight_fp32_activation` wants:
     /// an `[out, in]` int8 matrix, its packed form, and per output row the sum of its quantized entries.
     fn new(weight: &Tensor, input: Int8Input<'_>, what: &str) -> Result<Int8Weight, ModelError> {
-        let mut w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
+        let (w, inverse) = smoothed(weight, input, what)?;
         let inputs = w.size().get(1).copied().unwrap_or(1);
-        let inverse = match input.divisors {
-            None => None,
-            Some(d) if d.len() as i64 != inputs || d.iter().any(|v| !(v.is_finite() && *v > 0.0)) => {
-                return Err(ModelError::Shape {
-                    what: what.into(),
-                    reason: format!(
-                        "{} smoothing divisors for {inputs} inputs in {RANGES_FILE} (each must be positive)",
-                        d.len()
-                    ),
-                })
-            }
-            Some(d) => {
-                let d = Tensor::f_from_slice(d)?;
-                w = w.f_mul(&d.f_view([1, inputs])?)?.f_contiguous()?;
-                Some(d.f_reciprocal()?)
-            }
-        };
         let range = input.range;
         let max = w.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
         let scale = max / 127.0;
@@ -304,11 +333,11 @@ impl Int8Weight {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Deterministic values in [-1, 1) (no global RNG: tests run in parallel).
-    fn values(n: usize, seed: u64) -> Vec<f32> {
+    pub(in crate::model) fn values(n: usize, seed: u64) -> Vec<f32> {
         let mut state = seed;
         (0..n)
             .map(|_| {

@@ -191,7 +191,7 @@ impl NerModel {
             return Err(ModelError::Missing { path: tokenizer_path }.into());
         }
         let tokenizer = WordPieceTokenizer::from_file(&tokenizer_path)?;
-        let int8 = if precision == Precision::Int8 { Some(RangesFile::read(dir)?) } else { None };
+        let int8 = if precision.is_int8() { Some(RangesFile::read(dir)?) } else { None };
         let vars = read_weights(&dir.join("model.safetensors"))?;
         Self::from_variables(&vars, &config, tokenizer, precision, int8.as_ref())
     }

@@ -15,6 +15,9 @@ pub enum PrecisionArg {
     Fp32,
     Bf16,
     Int8,
+    /// int8 through oneDNN (AMX tiles where the CPU has them), bf16 around it.
+    #[value(name = "int8-onednn")]
+    Int8Onednn,
 }
 
 impl PrecisionArg {
@@ -25,6 +28,7 @@ impl PrecisionArg {
             PrecisionArg::Fp32 => Some(nertab::model::Precision::Fp32),
             PrecisionArg::Bf16 => Some(nertab::model::Precision::Bf16),
             PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
+            PrecisionArg::Int8Onednn => Some(nertab::model::Precision::Int8Onednn),
         }
     }
 }
@@ -35,8 +39,9 @@ pub struct ModelArgs {
     /// Model directory (default: the shipped model, models/nertab-ner).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format for the NER model. auto: bf16 on CPUs with AMX, int8 on CPUs with VNNI when the model has
-    /// int8_ranges.json, else fp32 (--stats says which and why).
+    /// Number format for the NER model. auto: on CPUs with AMX, oneDNN int8 (int8-onednn) when the model has
+    /// int8_ranges.json, else bf16; on CPUs with VNNI, fbgemm int8 when the model has int8_ranges.json; else fp32
+    /// (--stats says which and why). bf16 is the most accurate fast path on AMX.
     #[arg(long, value_enum, default_value = "auto")]
     precision: PrecisionArg,
     /// Word pieces of document context on each side of the labelled text [default: what the model was trained
