@@ -43,13 +43,14 @@ char* guarded(F f) {
 
 // Calls a registered operator through the boxed (signature-free) path and returns its one output.
 at::Tensor call(const char* name, std::vector<c10::IValue> args) {
-  static std::mutex lock;
-  static std::unordered_map<std::string, c10::OperatorHandle> handles;
+  // Leaked on purpose: never destroyed at exit while another thread may still call in.
+  static auto* lock = new std::mutex;
+  static auto* handles = new std::unordered_map<std::string, c10::OperatorHandle>;
   c10::OperatorHandle handle = [&] {
-    std::lock_guard<std::mutex> guard(lock);
-    auto found = handles.find(name);
-    if (found == handles.end()) {
-      found = handles.emplace(name, c10::Dispatcher::singleton().findSchemaOrThrow(name, "")).first;
+    std::lock_guard<std::mutex> guard(*lock);
+    auto found = handles->find(name);
+    if (found == handles->end()) {
+      found = handles->emplace(name, c10::Dispatcher::singleton().findSchemaOrThrow(name, "")).first;
     }
     return found->second;
   }();
@@ -62,8 +63,14 @@ at::Tensor call(const char* name, std::vector<c10::IValue> args) {
 // One row: u8 = clamp(round_half_even(x_c · inverse_c / scale) + zero_point, 0, 255). Written so the compiler
 // vectorizes it (no branches; adding and subtracting 1.5 · 2^23 rounds half to even in float without a libm call),
 // and built for AVX-512 and AVX2 as well as the x86-64 baseline, the CPU choosing at load.
+#if defined(__x86_64__) && defined(__ELF__)
+#define NERTAB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NERTAB_CLONES
+#endif
+
 template <class In, bool Smoothed>
-__attribute__((target_clones("avx512f", "avx2", "default")))
+NERTAB_CLONES
 void quantize_row(const In* in, const float* inverse, float inv_scale, float zp, int64_t cols, uint8_t* out) {
   const float magic = 12582912.0f;
   for (int64_t c = 0; c < cols; ++c) {
@@ -75,9 +82,13 @@ void quantize_row(const In* in, const float* inverse, float inv_scale, float zp,
       v = in[c];
     }
     if constexpr (Smoothed) v *= inverse[c];
-    float y = std::min(std::max(v * inv_scale, -512.0f), 512.0f);
+    // Written so that a NaN input saturates to -512 (then 0) instead of reaching the int cast.
+    float y = v * inv_scale;
+    y = y > -512.0f ? y : -512.0f;
+    y = y < 512.0f ? y : 512.0f;
     y = ((y + magic) - magic) + zp;
-    y = std::min(std::max(y, 0.0f), 255.0f);
+    y = y > 0.0f ? y : 0.0f;
+    y = y < 255.0f ? y : 255.0f;
     out[c] = static_cast<uint8_t>(static_cast<int32_t>(y));
   }
 }

@@ -15,7 +15,7 @@ use std::ffi::{c_char, CStr};
 use tch::{Kind, Tensor};
 use torch_sys::C_tensor;
 
-use super::ModelError;
+use super::{ModelError, RANGES_FILE};
 
 extern "C" {
     fn nertab_onednn_free_error(error: *mut c_char);
@@ -84,8 +84,15 @@ impl OnednnWeight {
         inverse: Option<Tensor>,
         what: &str,
     ) -> Result<OnednnWeight, ModelError> {
+        if !(range.0.is_finite() && range.1.is_finite() && range.0 <= range.1) {
+            return Err(ModelError::Shape {
+                what: what.into(),
+                reason: format!("input range {range:?} in {RANGES_FILE} is not a finite low..=high pair"),
+            });
+        }
         let w = weight.f_to_kind(Kind::Float)?.f_contiguous()?;
-        let scales = w.f_abs()?.f_amax(1, false)?.f_clamp_min(f64::MIN_POSITIVE)?.f_div_scalar(127.0)?;
+        // An all-zero row keeps a positive scale (its quantized entries are 0 either way).
+        let scales = w.f_abs()?.f_amax(1, false)?.f_div_scalar(127.0)?.f_clamp_min(1e-12)?;
         let quantized =
             w.f_div(&scales.f_unsqueeze(1)?)?.f_round()?.f_clamp(-128, 127)?.f_to_kind(Kind::Int8)?.f_contiguous()?;
         let mut packed = std::ptr::null_mut();
@@ -95,7 +102,8 @@ impl OnednnWeight {
         let zero_points = scales.f_zeros_like()?.f_to_kind(Kind::Int64)?;
         // The range must hold 0 for a zero point within 0..=255.
         let (low, high) = (range.0.min(0.0), range.1.max(0.0));
-        let x_scale = ((high - low) / 255.0).max(f64::MIN_POSITIVE);
+        // A zero-width range (a layer whose input was always 0) still needs a scale oneDNN can hold in f32.
+        let x_scale = ((high - low) / 255.0).max(1e-8);
         let x_zero_point = ((-low / x_scale).round() as i64).clamp(0, 255);
         let bias = bias.f_to_kind(Kind::Float)?.f_contiguous()?;
         Ok(OnednnWeight { packed, scales, zero_points, bias, x_scale, x_zero_point, inverse, what: what.into() })
@@ -227,6 +235,13 @@ mod tests {
         assert_eq!(next.forward(&q).unwrap().size(), vec![rows, 8]);
         let float = Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Bf16, None, "f").unwrap();
         assert!(float.forward_gelu_for(&x, &float).unwrap().is_none());
+
+        // A range that is not low..=high is refused, naming the layer; a zero-width one works (zeros in, bias out).
+        let err = OnednnWeight::new(&w, b.shallow_clone(), (1.0, -1.0), None, "layer.1.output.dense").err().unwrap();
+        assert!(err.to_string().contains("layer.1.output.dense"), "{err}");
+        let flat = OnednnWeight::new(&w, b.shallow_clone(), (0.0, 0.0), None, "z").unwrap();
+        let zeros = flat.forward(&Tensor::zeros([2, inputs], (Kind::Float, tch::Device::Cpu))).unwrap();
+        assert!(max_abs(&(zeros.to_kind(Kind::Float) - b.unsqueeze(0))) < 0.02);
 
         // A wrong input width: an error naming the layer.
         let err = layer.forward(&Tensor::ones([4, inputs + 1], (Kind::Float, tch::Device::Cpu))).err().unwrap();
