@@ -111,7 +111,7 @@ fn calibrate_flags_choose_smoothed_and_fp32_layers() {
         serde_json::from_str(&std::fs::read_to_string(model.join("int8_ranges.json")).unwrap()).unwrap();
     let alphas: Vec<_> = file["smooth"].as_array().unwrap().iter().map(|s| s["alpha"].as_f64()).collect();
     assert_eq!(alphas, [Some(0.6), Some(0.5)]);
-    for bad in ["3=x", "1.5"] {
+    for bad in ["3=x", "1.5", "0.5,7=0.6"] {
         let o = nertab(&["calibrate", "--conll", d, "--model", m, "--smooth", "3", "--alpha", bad]);
         assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("alpha"), "{bad}");
     }

@@ -104,6 +104,7 @@ impl Int8Plan {
             (None, None) => {}
         }
         if let Some(settings) = alpha {
+            // Given α's are kept as given: one for a layer not smoothed is refused by `check`, not dropped.
             self.layer_alpha.clear();
             for setting in settings {
                 match *setting {
@@ -113,8 +114,10 @@ impl Int8Plan {
                     }
                 }
             }
+        } else {
+            // α's read from the model for layers no longer smoothed are stale.
+            self.layer_alpha.retain(|l, _| self.smooth.contains(l));
         }
-        self.layer_alpha.retain(|l, _| self.smooth.contains(l));
         self
     }
 
