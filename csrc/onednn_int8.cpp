@@ -154,21 +154,21 @@ char* nertab_onednn_quantize(const at::Tensor* x, const at::Tensor* inverse, dou
   });
 }
 
-// y = (scale_x · (xq − zp_x)) · (w_scales ⊙ Wq)ᵀ + bias, then GELU if `gelu`; written as bf16 (`out_kind` 1), fp32
-// (0), or uint8 at `out_scale`/`out_zero_point` (2: the next int8 layer's input, quantized by the kernel itself).
+// y = (scale_x · (xq − zp_x)) · (w_scales ⊙ Wq)ᵀ + bias, written as bf16; or, with `gelu_uint8`, GELU of it written
+// as uint8 at `out_scale`/`out_zero_point` (the next int8 layer's input, quantized by the kernel itself).
 char* nertab_onednn_linear(const at::Tensor* xq, double x_scale, int64_t x_zero_point, const at::Tensor* packed,
                            const at::Tensor* w_scales, const at::Tensor* w_zero_points, const at::Tensor* bias,
-                           int32_t out_kind, double out_scale, int64_t out_zero_point, bool gelu, at::Tensor** out) {
+                           bool gelu_uint8, double out_scale, int64_t out_zero_point, at::Tensor** out) {
   return guarded([&] {
     c10::List<c10::optional<at::Scalar>> no_args;
     c10::IValue b = bias != nullptr ? c10::IValue(*bias) : c10::IValue();
-    c10::IValue kind = out_kind == 0 ? c10::IValue(at::kFloat)
-                                     : (out_kind == 1 ? c10::IValue(at::kBFloat16) : c10::IValue());
-    if (out_kind != 2) out_scale = 1.0, out_zero_point = 0;
+    // No output dtype means uint8 at out_scale/out_zero_point; bf16 ignores them (1 and 0).
+    c10::IValue kind = gelu_uint8 ? c10::IValue() : c10::IValue(at::kBFloat16);
+    if (!gelu_uint8) out_scale = 1.0, out_zero_point = 0;
     *out = new at::Tensor(call("onednn::qlinear_pointwise",
                                {*xq, x_scale, x_zero_point, *packed, *w_scales, *w_zero_points, b, out_scale,
-                                out_zero_point, kind, std::string(gelu ? "gelu" : "none"), no_args,
-                                std::string(gelu ? "none" : "")}));
+                                out_zero_point, kind, std::string(gelu_uint8 ? "gelu" : "none"), no_args,
+                                std::string(gelu_uint8 ? "none" : "")}));
   });
 }
 

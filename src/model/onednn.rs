@@ -36,10 +36,9 @@ extern "C" {
         w_scales: *const C_tensor,
         w_zero_points: *const C_tensor,
         bias: *const C_tensor,
-        out_kind: i32,
+        gelu_uint8: bool,
         out_scale: f64,
         out_zero_point: i64,
-        gelu: bool,
         out: *mut *mut C_tensor,
     ) -> *mut c_char;
 }
@@ -59,13 +58,13 @@ fn take(error: *mut c_char, out: *mut C_tensor, what: &str) -> Result<Tensor, Mo
     Ok(unsafe { Tensor::from_ptr(out) })
 }
 
-/// A layer's weight packed for oneDNN's int8 kernel, with what the kernel needs besides.
+/// A layer's weight packed for oneDNN's int8 kernel, with what the kernel needs besides (the bias stays with the
+/// [`super::quant::Linear`] that owns this, as for its other kinds of weight).
 pub(super) struct OnednnWeight {
     packed: Tensor,
     /// Per output channel: `max|W_row| / 127`.
     scales: Tensor,
     zero_points: Tensor,
-    bias: Tensor,
     /// The input's fixed quantization: `x ≈ scale · (q − zero_point)`, `q` in 0..=255.
     x_scale: f64,
     x_zero_point: i64,
@@ -79,7 +78,6 @@ impl OnednnWeight {
     /// `range` is the layer's calibrated input range (after smoothing).
     pub(super) fn new(
         weight: &Tensor,
-        bias: Tensor,
         range: (f64, f64),
         inverse: Option<Tensor>,
         what: &str,
@@ -105,20 +103,24 @@ impl OnednnWeight {
         // A zero-width range (a layer whose input was always 0) still needs a scale oneDNN can hold in f32.
         let x_scale = ((high - low) / 255.0).max(1e-8);
         let x_zero_point = ((-low / x_scale).round() as i64).clamp(0, 255);
-        let bias = bias.f_to_kind(Kind::Float)?.f_contiguous()?;
-        Ok(OnednnWeight { packed, scales, zero_points, bias, x_scale, x_zero_point, inverse, what: what.into() })
+        Ok(OnednnWeight { packed, scales, zero_points, x_scale, x_zero_point, inverse, what: what.into() })
     }
 
     /// `x Wᵀ + b` in bf16 over the last dimension of `x`: fp32 or bf16, quantized here at the fixed scale, or uint8
-    /// already quantized at it (what [`OnednnWeight::forward_gelu_for`] gives).
-    pub(super) fn forward(&self, x: &Tensor) -> Result<Tensor, ModelError> {
-        self.run(x, Output::Bf16, false)
+    /// already quantized at it (what [`OnednnWeight::forward_gelu_for`] gives). `bias`: fp32 `[out]`.
+    pub(super) fn forward(&self, x: &Tensor, bias: &Tensor) -> Result<Tensor, ModelError> {
+        self.run(x, bias, Output::Bf16)
     }
 
     /// `gelu(x Wᵀ + b)` as uint8 quantized at `next`'s input scale: the kernel applies GELU and quantizes its own
     /// output, so the wide feed-forward activations never exist in bf16.
-    pub(super) fn forward_gelu_for(&self, x: &Tensor, next: &OnednnWeight) -> Result<Tensor, ModelError> {
-        self.run(x, Output::Uint8 { scale: next.x_scale, zero_point: next.x_zero_point }, true)
+    pub(super) fn forward_gelu_for(
+        &self,
+        x: &Tensor,
+        bias: &Tensor,
+        next: &OnednnWeight,
+    ) -> Result<Tensor, ModelError> {
+        self.run(x, bias, Output::GeluUint8 { scale: next.x_scale, zero_point: next.x_zero_point })
     }
 
     /// Whether this layer's input can come straight from [`OnednnWeight::forward_gelu_for`] (not when smoothed: its
@@ -127,7 +129,7 @@ impl OnednnWeight {
         self.inverse.is_none()
     }
 
-    fn run(&self, x: &Tensor, output: Output, gelu: bool) -> Result<Tensor, ModelError> {
+    fn run(&self, x: &Tensor, bias: &Tensor, output: Output) -> Result<Tensor, ModelError> {
         let shape = x.size();
         let inputs = shape.last().copied().unwrap_or(1).max(1);
         let flat = x.f_reshape([-1, inputs])?;
@@ -141,9 +143,9 @@ impl OnednnWeight {
                 unsafe { nertab_onednn_quantize(flat.as_ptr(), inverse, self.x_scale, self.x_zero_point, &mut xq) };
             take(error, xq, &self.what)?
         };
-        let (kind, out_scale, out_zero_point) = match output {
-            Output::Bf16 => (1, 1.0, 0),
-            Output::Uint8 { scale, zero_point } => (2, scale, zero_point),
+        let (gelu_uint8, out_scale, out_zero_point) = match output {
+            Output::Bf16 => (false, 1.0, 0),
+            Output::GeluUint8 { scale, zero_point } => (true, scale, zero_point),
         };
         let mut y = std::ptr::null_mut();
         // SAFETY: as above.
@@ -155,11 +157,10 @@ impl OnednnWeight {
                 self.packed.as_ptr(),
                 self.scales.as_ptr(),
                 self.zero_points.as_ptr(),
-                self.bias.as_ptr(),
-                kind,
+                bias.as_ptr(),
+                gelu_uint8,
                 out_scale,
                 out_zero_point,
-                gelu,
                 &mut y,
             )
         };
@@ -172,11 +173,11 @@ impl OnednnWeight {
     }
 }
 
-/// What the kernel writes.
+/// What the kernel writes: `x Wᵀ + b` in bf16, or GELU of it as uint8 at the next layer's input quantization.
 #[derive(Clone, Copy)]
 enum Output {
     Bf16,
-    Uint8 { scale: f64, zero_point: i64 },
+    GeluUint8 { scale: f64, zero_point: i64 },
 }
 
 #[cfg(test)]
@@ -201,8 +202,8 @@ mod tests {
         let w = Tensor::from_slice(&values((outputs * inputs) as usize, 2)).view([outputs, inputs]) * 0.2;
         let b = Tensor::from_slice(&values(outputs as usize, 3));
         let exact = x.linear(&w, Some(&b));
-        let layer = OnednnWeight::new(&w, b.shallow_clone(), (-3.0, 3.0), None, "layer.0.intermediate.dense").unwrap();
-        let y = layer.forward(&x).unwrap();
+        let layer = OnednnWeight::new(&w, (-3.0, 3.0), None, "layer.0.intermediate.dense").unwrap();
+        let y = layer.forward(&x, &b).unwrap();
         assert_eq!((y.kind(), y.size()), (Kind::BFloat16, vec![rows, outputs]));
         let error = max_abs(&(y.to_kind(Kind::Float) - &exact));
         assert!(
@@ -212,39 +213,39 @@ mod tests {
         );
 
         // The same from bf16 input, and from a 3-d input.
-        let y3 = layer.forward(&x.to_kind(Kind::BFloat16).view([2, rows / 2, inputs])).unwrap();
+        let y3 = layer.forward(&x.to_kind(Kind::BFloat16).view([2, rows / 2, inputs]), &b).unwrap();
         assert_eq!(y3.size(), vec![2, rows / 2, outputs]);
         assert!(max_abs(&(y3.view([rows, outputs]).to_kind(Kind::Float) - &exact)) < 0.05 * max_abs(&exact));
 
         // Halves of the batch give bitwise the whole batch's rows.
-        let top = layer.forward(&x.narrow(0, 0, rows / 2)).unwrap();
+        let top = layer.forward(&x.narrow(0, 0, rows / 2), &b).unwrap();
         assert!(top.equal(&y.narrow(0, 0, rows / 2)));
 
         // GELU, quantized for a next layer whose input range is [-0.5, 2.5].
         let next_in = (-0.5, 2.5);
         let next_w = Tensor::from_slice(&values((8 * outputs) as usize, 4)).view([8, outputs]);
-        let next = OnednnWeight::new(&next_w, Tensor::zeros([8], (Kind::Float, tch::Device::Cpu)), next_in, None, "n")
-            .unwrap();
-        let q = layer.forward_gelu_for(&x, &next).unwrap();
+        let next_b = Tensor::zeros([8], (Kind::Float, tch::Device::Cpu));
+        let next = OnednnWeight::new(&next_w, next_in, None, "n").unwrap();
+        let q = layer.forward_gelu_for(&x, &b, &next).unwrap();
         assert_eq!(q.kind(), Kind::Uint8);
         let decoded = (q.to_kind(Kind::Float) - next.x_zero_point as f64) * next.x_scale;
         let gelu = exact.gelu("none").clamp(-0.5, 2.5);
         let step = next.x_scale;
         assert!(max_abs(&(decoded - gelu)) < step + 0.03 * max_abs(&exact));
         // The next layer takes that uint8 as it is; through `Linear` the pair is fused only for oneDNN on both.
-        assert_eq!(next.forward(&q).unwrap().size(), vec![rows, 8]);
+        assert_eq!(next.forward(&q, &next_b).unwrap().size(), vec![rows, 8]);
         let float = Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Bf16, None, "f").unwrap();
         assert!(float.forward_gelu_for(&x, &float).unwrap().is_none());
 
         // A range that is not low..=high is refused, naming the layer; a zero-width one works (zeros in, bias out).
-        let err = OnednnWeight::new(&w, b.shallow_clone(), (1.0, -1.0), None, "layer.1.output.dense").err().unwrap();
+        let err = OnednnWeight::new(&w, (1.0, -1.0), None, "layer.1.output.dense").err().unwrap();
         assert!(err.to_string().contains("layer.1.output.dense"), "{err}");
-        let flat = OnednnWeight::new(&w, b.shallow_clone(), (0.0, 0.0), None, "z").unwrap();
-        let zeros = flat.forward(&Tensor::zeros([2, inputs], (Kind::Float, tch::Device::Cpu))).unwrap();
+        let flat = OnednnWeight::new(&w, (0.0, 0.0), None, "z").unwrap();
+        let zeros = flat.forward(&Tensor::zeros([2, inputs], (Kind::Float, tch::Device::Cpu)), &b).unwrap();
         assert!(max_abs(&(zeros.to_kind(Kind::Float) - b.unsqueeze(0))) < 0.02);
 
         // A wrong input width: an error naming the layer.
-        let err = layer.forward(&Tensor::ones([4, inputs + 1], (Kind::Float, tch::Device::Cpu))).err().unwrap();
+        let err = layer.forward(&Tensor::ones([4, inputs + 1], (Kind::Float, tch::Device::Cpu)), &b).err().unwrap();
         assert!(err.to_string().contains("layer.0.intermediate.dense"), "{err}");
     }
 }

@@ -184,8 +184,8 @@ impl Linear {
             }
             (Precision::Int8Onednn, Some(input)) => {
                 let (weight, inverse) = smoothed(&weight, input, what)?;
-                let onednn = OnednnWeight::new(&weight, bias.shallow_clone(), input.range, inverse, what)?;
-                Linear { weight: Weight::Onednn(onednn), bias }
+                let onednn = OnednnWeight::new(&weight, input.range, inverse, what)?;
+                Linear { weight: Weight::Onednn(onednn), bias: bias.f_to_kind(Kind::Float)?.f_contiguous()? }
             }
             (Precision::Int8 | Precision::Int8Onednn, None) => {
                 return Err(ModelError::Shape {
@@ -215,7 +215,7 @@ impl Linear {
     pub fn forward_gelu_for(&self, x: &Tensor, next: &Linear) -> Result<Option<Tensor>, ModelError> {
         match (&self.weight, &next.weight) {
             (Weight::Onednn(this), Weight::Onednn(next)) if next.takes_quantized() => {
-                Ok(Some(this.forward_gelu_for(x, next)?))
+                Ok(Some(this.forward_gelu_for(x, &self.bias, next)?))
             }
             _ => Ok(None),
         }
@@ -238,8 +238,8 @@ impl Linear {
                 Input::Gelu => x.f_gelu("none")?.f_linear(weight, Some(&self.bias))?,
             },
             Weight::Onednn(q) => match input {
-                Input::AsIs => q.forward(x)?,
-                Input::Gelu => q.forward(&x.f_gelu("none")?)?,
+                Input::AsIs => q.forward(x, &self.bias)?,
+                Input::Gelu => q.forward(&x.f_gelu("none")?, &self.bias)?,
             },
             Weight::Int8(q) => {
                 let shape = x.size();
