@@ -17,25 +17,31 @@ fn distillation_teaches_the_student_the_teachers_labels() {
     nertab::train::train(&common::train_options(&swapped, &mpnet, &teacher)).unwrap();
 
     let bert = common::tiny_encoder(&dir.path().join("bert"));
-    let student = |name: &str, distill: f64| {
+    let student = |name: &str, distill: f64, teachers: Vec<std::path::PathBuf>| {
         let out = dir.path().join(name);
-        let opts = nertab::train::TrainOptions {
-            teacher: Some(teacher.clone()),
-            distill,
-            ..common::train_options(&gold, &bert, &out)
-        };
+        let opts = nertab::train::TrainOptions { teachers, distill, ..common::train_options(&gold, &bert, &out) };
         let report = nertab::train::train(&opts).unwrap();
         (report, out)
     };
     // Scored against the gold file: the distilled student gets PER and LOC "wrong" the teacher's way.
-    let (taught, out) = student("taught", 1.0);
-    let (own, _) = student("own", 0.0);
+    let (taught, out) = student("taught", 1.0, vec![teacher.clone()]);
+    let (own, _) = student("own", 0.0, vec![teacher.clone()]);
     // Four of five entities of the tiny file (F1 80) is learning it; the teacher's way gets PER wrong throughout.
     assert!(own.valid.overall.f1() >= 80.0, "{}", own.valid.report());
     let per = |r: &nertab::train::TrainReport| r.valid.per_type.get("PER").map_or(0.0, |c| c.f1());
     assert!(per(&taught) < 20.0 && per(&own) > 80.0, "PER F1: taught {}, own {}", per(&taught), per(&own));
     let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
     assert!(text.contains("distilled from") && text.contains("weight 1"), "{text}");
+
+    // An ensemble of two teachers with different tokenizers, both trained the swapped way: the student learns
+    // their (shared) view, and its report names both.
+    let second = dir.path().join("teacher2");
+    nertab::train::train(&common::train_options(&swapped, &bert, &second)).unwrap();
+    let (ensemble, out) = student("ensemble", 1.0, vec![teacher.clone(), second.clone()]);
+    assert!(per(&ensemble) < 20.0, "PER F1 from the ensemble: {}", per(&ensemble));
+    let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    let both = format!("`{}` + `{}`", teacher.display(), second.display());
+    assert!(text.contains(&both), "{text}");
 }
 
 /// `--unlabelled` text alone (no tagged training document at all) teaches the student what the teacher says on it.
@@ -61,7 +67,7 @@ fn untagged_text_labelled_by_the_teacher_trains_the_student() {
     }
     let out = dir.path().join("student");
     let opts = nertab::train::TrainOptions {
-        teacher: Some(teacher),
+        teachers: vec![teacher],
         distill: 1.0,
         unlabelled: vec![text_dir],
         limit_docs: Some(0),
@@ -73,6 +79,7 @@ fn untagged_text_labelled_by_the_teacher_trains_the_student() {
     let md = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
     assert!(md.contains("and on untagged"), "{md}");
     // Untagged text without a teacher is refused.
-    let err = nertab::train::train(&nertab::train::TrainOptions { teacher: None, ..opts }).err().unwrap().to_string();
+    let err =
+        nertab::train::train(&nertab::train::TrainOptions { teachers: Vec::new(), ..opts }).err().unwrap().to_string();
     assert!(err.contains("--teacher"), "{err}");
 }

@@ -17,7 +17,8 @@ pub struct TrainingSet {
     pub docs: Vec<(String, Tokenized)>,
     /// Gold label id per word ([`IGNORE_INDEX`] for untagged text).
     pub gold: Vec<Vec<i64>>,
-    /// The teacher's logits per word (`words × labels`, row-major), when distilling.
+    /// The teacher's logits per word (`words × labels`, row-major), when distilling; for an ensemble of teachers,
+    /// logits whose distribution at the training temperature is the mean of theirs (see [`ensemble`]).
     pub teacher: Option<Vec<Vec<f32>>>,
 }
 
@@ -39,7 +40,7 @@ impl TrainingSet {
         }
         let mut docs: Vec<(String, Tokenized)> = tagged.iter().map(ConllDoc::to_tokenized).collect();
         if !opts.unlabelled.is_empty() {
-            if opts.teacher.is_none() {
+            if opts.teachers.is_empty() {
                 return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
             }
             for article in crate::corpus::read(&opts.unlabelled)? {
@@ -50,8 +51,10 @@ impl TrainingSet {
             }
         }
         let mut set = TrainingSet { docs, gold, teacher: None };
-        if let Some(dir) = &opts.teacher {
-            set.teacher = Some(teacher_logits(dir, &set.refs())?);
+        if !opts.teachers.is_empty() {
+            let docs = set.refs();
+            let each = opts.teachers.iter().map(|dir| teacher_logits(dir, &docs)).collect::<Result<Vec<_>, _>>()?;
+            set.teacher = Some(ensemble(each, opts.temperature));
         }
         Ok(set)
     }
@@ -133,6 +136,40 @@ fn teacher_logits(dir: &Path, docs: &[Doc]) -> Result<Vec<Vec<f32>>, TrainError>
     Ok(logits)
 }
 
+/// One teacher's logits as they are; for several, `T · ln(mean_k softmax(logits_k / T))` per word, so that the
+/// distillation loss, which reads `softmax(row / T)`, sees exactly the mean of the teachers' distributions at `T`.
+///
+/// Why the mean of probabilities and not of logits: it is the ensemble's own predictive distribution (where one
+/// teacher is sure and another unsure, the mean keeps both views), the usual form of multi-teacher distillation.
+/// The teachers may have different tokenizers: each row is one word's, read from its first piece.
+pub fn ensemble(mut teachers: Vec<Vec<Vec<f32>>>, temperature: f64) -> Vec<Vec<f32>> {
+    if teachers.len() <= 1 {
+        return teachers.pop().unwrap_or_default();
+    }
+    let n = LABELS.len();
+    let k = teachers.len() as f64;
+    let t = temperature;
+    let mut out = teachers[0].clone();
+    for (d, doc) in out.iter_mut().enumerate() {
+        for (w, row) in doc.chunks_mut(n).enumerate() {
+            let mut mean = vec![0.0f64; n];
+            for teacher in &teachers {
+                let logits = &teacher[d][w * n..(w + 1) * n];
+                let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l as f64 / t));
+                let z: f64 = logits.iter().map(|&l| (l as f64 / t - max).exp()).sum();
+                for (m, &l) in mean.iter_mut().zip(logits) {
+                    *m += (l as f64 / t - max).exp() / z / k;
+                }
+            }
+            for (r, m) in row.iter_mut().zip(mean) {
+                // A label every teacher rules out entirely underflows to 0: keep its logit finite.
+                *r = (t * m.max(f64::MIN_POSITIVE).ln()) as f32;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +193,42 @@ mod tests {
         assert!(forms.contains("NORTH KOREA SAID OF THE UN"));
         assert!(forms.contains("north korea said of the un"));
         assert_eq!(title_case("the", true), "The");
+    }
+
+    /// Softmax of a row at temperature `t`.
+    fn probs(row: &[f32], t: f64) -> Vec<f64> {
+        let e: Vec<f64> = row.iter().map(|&l| (l as f64 / t).exp()).collect();
+        let z: f64 = e.iter().sum();
+        e.iter().map(|x| x / z).collect()
+    }
+
+    #[test]
+    fn an_ensemble_of_teachers_is_the_mean_of_their_distributions_at_the_temperature() {
+        let n = LABELS.len();
+        let a: Vec<f32> = (0..2 * n).map(|i| (i % 4) as f32 * 1.5).collect();
+        let b: Vec<f32> = (0..2 * n).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
+        // One teacher: its logits untouched.
+        assert_eq!(ensemble(vec![vec![a.clone()]], 2.0), vec![a.clone()]);
+        for t in [1.0, 2.0] {
+            let out = ensemble(vec![vec![a.clone()], vec![b.clone()]], t);
+            for w in 0..2 {
+                let got = probs(&out[0][w * n..(w + 1) * n], t);
+                let pa = probs(&a[w * n..(w + 1) * n], t);
+                let pb = probs(&b[w * n..(w + 1) * n], t);
+                for i in 0..n {
+                    let want = (pa[i] + pb[i]) / 2.0;
+                    assert!((got[i] - want).abs() < 1e-6, "T {t}, word {w}, label {i}: {} against {want}", got[i]);
+                }
+            }
+            // Two copies of one teacher are that teacher.
+            let same = ensemble(vec![vec![a.clone()], vec![a.clone()]], t);
+            let (p, q) = (probs(&same[0][..n], t), probs(&a[..n], t));
+            assert!(p.iter().zip(&q).all(|(x, y)| (x - y).abs() < 1e-6));
+        }
+        // A label all teachers rule out stays finite.
+        let mut sure = vec![0.0f32; n];
+        sure[0] = 1e4;
+        let out = ensemble(vec![vec![sure.clone()], vec![sure]], 1.0);
+        assert!(out[0].iter().all(|x| x.is_finite()), "{:?}", out[0]);
     }
 }

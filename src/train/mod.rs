@@ -172,8 +172,9 @@ pub struct TrainOptions {
     pub recase: f64,
     /// Use only the first N training documents (smoke tests).
     pub limit_docs: Option<usize>,
-    /// A trained nertab model whose word-level label distributions the model also learns from (distillation).
-    pub teacher: Option<PathBuf>,
+    /// Trained nertab models whose word-level label distributions the model also learns from (distillation). With
+    /// more than one, it learns their ensemble: the mean of their distributions at `temperature`.
+    pub teachers: Vec<PathBuf>,
     /// Weight of the teacher's distributions in the loss (the gold labels get 1 − this).
     pub distill: f64,
     /// Softening temperature of both distributions in the distillation term.
@@ -305,7 +306,7 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
         return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));
     }
-    if !opts.unlabelled.is_empty() && opts.teacher.is_none() {
+    if !opts.unlabelled.is_empty() && opts.teachers.is_empty() {
         return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
     }
     if let Some(layers) = &opts.layers {

@@ -232,7 +232,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         casing: true,
         recase: 0.0,
         limit_docs: None,
-        teacher: None,
+        teachers: Vec::new(),
         distill: 0.5,
         temperature: 1.0,
         unlabelled: Vec::new(),

@@ -94,18 +94,19 @@ struct TrainArgs {
     #[arg(long)]
     limit_docs: Option<usize>,
     /// A trained nertab model (any size, any tokenizer) to distil: the student also learns its word-level label
-    /// distributions on the training text.
-    #[arg(long)]
-    teacher: Option<PathBuf>,
+    /// distributions on the training text. Given more than once, an ensemble: the student learns the mean of the
+    /// teachers' distributions.
+    #[arg(long = "teacher", value_name = "DIR")]
+    teachers: Vec<PathBuf>,
     /// Weight of the teacher's distributions in the loss; the gold labels get the rest.
-    #[arg(long, default_value_t = 0.5, requires = "teacher")]
+    #[arg(long, default_value_t = 0.5, requires = "teachers")]
     distill: f64,
     /// Temperature that softens teacher and student distributions in the distillation term.
-    #[arg(long, default_value_t = 1.0, requires = "teacher")]
+    #[arg(long, default_value_t = 1.0, requires = "teachers")]
     temperature: f64,
     /// Untagged articles (files or directories, as `extract` reads them) that the teacher labels for the student:
     /// more text to learn the teacher from than the tagged training split.
-    #[arg(long, num_args = 1.., requires = "teacher")]
+    #[arg(long, num_args = 1.., requires = "teachers")]
     unlabelled: Vec<PathBuf>,
     /// Layers int8 keeps in fp32, recorded in the model's int8_ranges.json (4 per encoder layer: query/key/value,
     /// attention output, intermediate, output). The default is what CoNLL-2003 valid chose for the shipped MiniLM
@@ -228,7 +229,7 @@ fn run(cli: Cli) -> Result<()> {
                 casing: !args.no_casing,
                 recase: args.recase,
                 limit_docs: args.limit_docs,
-                teacher: args.teacher,
+                teachers: args.teachers,
                 distill: args.distill,
                 temperature: args.temperature,
                 unlabelled: args.unlabelled,
