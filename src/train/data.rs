@@ -154,11 +154,12 @@ pub fn ensemble(mut teachers: Vec<Vec<Vec<f32>>>, temperature: f64) -> Vec<Vec<f
         for (w, row) in doc.chunks_mut(n).enumerate() {
             let mut mean = vec![0.0f64; n];
             for teacher in &teachers {
-                let logits = &teacher[d][w * n..(w + 1) * n];
-                let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l as f64 / t));
-                let z: f64 = logits.iter().map(|&l| (l as f64 / t - max).exp()).sum();
-                for (m, &l) in mean.iter_mut().zip(logits) {
-                    *m += (l as f64 / t - max).exp() / z / k;
+                let scaled: Vec<f64> = teacher[d][w * n..(w + 1) * n].iter().map(|&l| l as f64 / t).collect();
+                let max = scaled.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x));
+                let e: Vec<f64> = scaled.iter().map(|x| (x - max).exp()).collect();
+                let z: f64 = e.iter().sum();
+                for (m, x) in mean.iter_mut().zip(e) {
+                    *m += x / z / k;
                 }
             }
             for (r, m) in row.iter_mut().zip(mean) {

@@ -101,9 +101,19 @@ fn tilde(text: &str, home: &str) -> String {
 
 fn report_markdown(r: &TrainReport) -> String {
     let o = &r.options;
+    let distilled = if o.teachers.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; distilled from {} (weight {}, temperature {}{})",
+            o.teachers.iter().map(|t| format!("`{}`", t.display())).collect::<Vec<_>>().join(" + "),
+            o.distill,
+            o.temperature,
+            if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) }
+        )
+    };
     let mut s = String::from("# Training report\n\n");
-    s +=
-        &format!(
+    s += &format!(
         "Base encoder `{}`{}; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
          context {}, casing {}, re-cased share {}{}{}.\n\nMachine: {}. Wall time: {:.0} s. {}: {}.\n\n",
         o.base.display(),
@@ -119,13 +129,7 @@ fn report_markdown(r: &TrainReport) -> String {
         o.context,
         o.casing,
         o.recase,
-        if o.teachers.is_empty() { String::new() } else { format!(
-            "; distilled from {} (weight {}, temperature {}{})",
-            o.teachers.iter().map(|t| format!("`{}`", t.display())).collect::<Vec<_>>().join(" + "),
-            o.distill,
-            o.temperature,
-            if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) }
-        ) },
+        distilled,
         if o.also_train.is_empty() { String::new() } else { format!("; also trained on {:?}", o.also_train) },
         r.machine,
         r.wall_seconds,
