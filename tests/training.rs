@@ -277,3 +277,59 @@ fn also_train_adds_data_and_keep_last_keeps_the_last_epoch() {
     let err = nertab::train::train(&opts).err().unwrap().to_string();
     assert!(err.contains("bad.conll") && err.contains("B-PERSON"), "{err}");
 }
+
+/// `--headlines` on a casing model: the network gains the headline token type, whose row starts as the Capitalized
+/// one (the others as the base's); the config records `nertab_headline`; and the trained model reads a headline's
+/// Capitalized words through that row (its logits differ from the same model reading them as plain Capitalized).
+#[test]
+fn headlines_add_a_casing_class_that_starts_as_capitalized_and_is_used() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (trained, trained_vs, _) = common::tiny_model(&dir.path().join("trained"));
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(trained.join("config.json")).unwrap()).unwrap();
+    (cfg["nertab_headline"], cfg["type_vocab_size"]) = (true.into(), (nertab::ner::HEADLINE_CLASS + 1).into());
+    let grown_cfg = dir.path().join("grown.json");
+    std::fs::write(&grown_cfg, cfg.to_string()).unwrap();
+    let config = nertab::model::ModelConfig::read(&grown_cfg).unwrap();
+    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+    let _net = nertab::train::Net::new(vs.root(), &config).unwrap();
+    nertab::train::init_from_encoder(&vs, config.arch, &trained.join("model.safetensors"), None).unwrap();
+    let name = "bert.embeddings.token_type_embeddings.weight";
+    let (grown, base) = (&vs.variables()[name], &trained_vs.variables()[name]);
+    assert_eq!(grown.size(), [6, 32]);
+    assert_eq!((grown.narrow(0, 0, 5) - base).abs().max().double_value(&[]), 0.0);
+    assert_eq!((grown.get(5) - base.get(2)).abs().max().double_value(&[]), 0.0);
+
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let out = dir.path().join("out");
+    let opts = nertab::train::TrainOptions {
+        headlines: 1.0,
+        epochs: 5,
+        ..common::train_options(&data, &common::tiny_encoder(&dir.path().join("base")), &out)
+    };
+    nertab::train::train(&opts).unwrap();
+    let raw = std::fs::read_to_string(out.join("config.json")).unwrap();
+    let cfg: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!((cfg["nertab_headline"].as_bool(), cfg["type_vocab_size"].as_i64()), (Some(true), Some(6)));
+    let text = "John Said in Paris";
+    let doc = tokenize(text);
+    let logits = |dir: &std::path::Path| {
+        NerModel::load_with(dir, Precision::Fp32).unwrap().word_logits(&[Doc { text, tokens: &doc }]).unwrap()
+    };
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    for f in ["tokenizer.json", "model.safetensors"] {
+        std::fs::copy(out.join(f), plain.join(f)).unwrap();
+    }
+    std::fs::write(plain.join("config.json"), raw.replace("\"nertab_headline\": true", "\"nertab_headline\": false"))
+        .unwrap();
+    let (headline, capitalized) = (logits(&out), logits(&plain));
+    let differ = headline[0].iter().zip(&capitalized[0]).any(|(a, b)| (a - b).abs() > 1e-4);
+    assert!(differ, "the headline row is not read: {headline:?}");
+    // A headline model refuses a config without the row for it.
+    std::fs::write(plain.join("config.json"), raw.replace("\"type_vocab_size\": 6", "\"type_vocab_size\": 5")).unwrap();
+    let err = NerModel::load_with(&plain, Precision::Fp32).err().unwrap().to_string();
+    assert!(err.contains("config.json") && err.contains("nertab_headline needs"), "{err}");
+}

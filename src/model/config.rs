@@ -95,6 +95,9 @@ pub struct ModelConfig {
     pub labels: Vec<String>,
     /// `nertab_casing`: token-type ids carry each word's casing class.
     pub casing: bool,
+    /// `nertab_headline`: with `casing`, a Capitalized word in a headline has a casing class of its own
+    /// ([`crate::ner::HEADLINE_CLASS`]).
+    pub headline: bool,
     /// `nertab_max_len`: the longest window the model was trained on.
     pub max_len: Option<usize>,
     /// `nertab_context`: pieces of document context the model was trained with.
@@ -120,6 +123,8 @@ struct Raw {
     id2label: BTreeMap<String, String>,
     #[serde(default)]
     nertab_casing: bool,
+    #[serde(default)]
+    nertab_headline: bool,
     nertab_max_len: Option<usize>,
     nertab_context: Option<usize>,
 }
@@ -160,6 +165,10 @@ impl ModelConfig {
         if raw.nertab_casing && type_vocab_size < crate::ner::CASING_CLASSES {
             return Err(bad(format!("nertab_casing needs type_vocab_size >= {}", crate::ner::CASING_CLASSES)));
         }
+        if raw.nertab_headline && !(raw.nertab_casing && type_vocab_size > crate::ner::HEADLINE_CLASS) {
+            let rows = crate::ner::HEADLINE_CLASS + 1;
+            return Err(bad(format!("nertab_headline needs nertab_casing and type_vocab_size >= {rows}")));
+        }
         let sizes = [raw.vocab_size, raw.hidden_size, raw.num_hidden_layers, raw.num_attention_heads];
         if sizes.iter().any(|&s| s < 1) || raw.hidden_size % raw.num_attention_heads != 0 {
             return Err(bad(format!(
@@ -181,6 +190,7 @@ impl ModelConfig {
             attention_dropout: raw.attention_probs_dropout_prob,
             labels,
             casing: raw.nertab_casing,
+            headline: raw.nertab_headline,
             max_len: raw.nertab_max_len,
             context: raw.nertab_context,
         })

@@ -10,19 +10,19 @@ use std::ops::Range;
 
 use tch::Tensor;
 
-use super::{casing_class, NerError, NerOptions, Shapes};
+use super::{Casing, NerError, NerOptions, Shapes};
 use crate::tokenize::{Doc, Tokenized, WordPieceTokenizer};
 
-/// Turns documents into model inputs: the tokenizer and whether token types carry casing. Inference
+/// Turns documents into model inputs: the tokenizer and what token types carry. Inference
 /// ([`super::NerModel`]) and training both use it.
 pub struct Inputs {
     tokenizer: WordPieceTokenizer,
-    casing: bool,
+    casing: Casing,
 }
 
 impl Inputs {
-    /// Inputs for a model with this tokenizer; `casing` as the model's `nertab_casing`.
-    pub fn new(tokenizer: WordPieceTokenizer, casing: bool) -> Inputs {
+    /// Inputs for a model with this tokenizer; `casing` as the model's config says ([`Casing::of`]).
+    pub fn new(tokenizer: WordPieceTokenizer, casing: Casing) -> Inputs {
         Inputs { tokenizer, casing }
     }
 
@@ -44,10 +44,10 @@ impl Inputs {
         for s in &doc.sentences {
             let words: Vec<&str> = doc.tokens[s.tokens.clone()].iter().map(|t| t.text(text)).collect();
             let pieces = self.tokenizer.encode_words(&words)?;
+            let classes = self.casing.classes(&words);
             let mut p = 0;
-            for (w, word) in words.iter().enumerate() {
+            for (w, &class) in classes.iter().enumerate() {
                 enc.token_start[s.tokens.start + w] = enc.ids.len();
-                let class = if self.casing { casing_class(word) } else { 0 };
                 while p < pieces.ids.len() && pieces.word_of[p] == w {
                     enc.ids.push(pieces.ids[p]);
                     enc.types.push(class);

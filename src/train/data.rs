@@ -56,6 +56,17 @@ impl TrainingSet {
             let each = opts.teachers.iter().map(|dir| teacher_logits(dir, &docs)).collect::<Result<Vec<_>, _>>()?;
             set.teacher = Some(ensemble(each, opts.temperature));
         }
+        if opts.headlines > 0.0 {
+            // After the teacher: it labels the sentences as written, the student learns those labels on headlines.
+            let dropped = headlines(&mut tagged, opts.headlines, opts.seed);
+            for (d, (doc, dropped)) in tagged.iter().zip(dropped).enumerate() {
+                set.docs[d] = doc.to_tokenized();
+                set.gold[d] = drop_words(&set.gold[d], &dropped, 1);
+                if let Some(teacher) = &mut set.teacher {
+                    teacher[d] = drop_words(&teacher[d], &dropped, LABELS.len());
+                }
+            }
+        }
         Ok(set)
     }
 
@@ -106,6 +117,50 @@ pub fn recase(docs: &mut [ConllDoc], share: f64, seed: u64) {
             }
         }
     }
+}
+
+/// Rewrites a share of the training sentences, chosen with `seed`, as Title-Case headlines: words as
+/// [`title_case`] writes them and the final stop dropped, tags unchanged. Returns, per document, the indices of the
+/// words dropped (counted over the whole document, ascending), so that per-word data can follow.
+///
+/// Why: CoNLL's headlines are UPPER CASE, so a model never sees the Title-Case headlines of today's news, where
+/// every content word is Capitalized. Written without a stop, they are what [`crate::ner::is_headline`] flags, and a
+/// model with the headline casing class learns its meaning from them.
+pub fn headlines(docs: &mut [ConllDoc], share: f64, seed: u64) -> Vec<Vec<usize>> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0x4ead11e);
+    let mut dropped = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let (mut gone, mut start) = (Vec::new(), 0);
+        for sentence in &mut doc.sentences {
+            if rng.random_bool(share.clamp(0.0, 1.0)) && !sentence.words.is_empty() {
+                let n = sentence.words.len();
+                if n > 1 && matches!(sentence.words[n - 1].as_str(), "." | "!" | "?") {
+                    sentence.words.pop();
+                    sentence.tags.pop();
+                    gone.push(start + n - 1);
+                }
+                for (i, word) in sentence.words.iter_mut().enumerate() {
+                    *word = title_case(word, i == 0);
+                }
+                start += n;
+            } else {
+                start += sentence.words.len();
+            }
+        }
+        dropped.push(gone);
+    }
+    dropped
+}
+
+/// Per-word rows (`width` values each) without the rows of the words in `dropped` (ascending).
+fn drop_words<T: Copy>(rows: &[T], dropped: &[usize], width: usize) -> Vec<T> {
+    rows.chunks(width)
+        .enumerate()
+        .filter(|(w, _)| dropped.binary_search(w).is_err())
+        .flat_map(|(_, r)| r)
+        .copied()
+        .collect()
 }
 
 /// A word as a headline writes it: first letter capitalized, except short function words inside the line.
@@ -175,12 +230,17 @@ pub fn ensemble(mut teachers: Vec<Vec<Vec<f32>>>, temperature: f64) -> Vec<Vec<f
 mod tests {
     use super::*;
 
+    /// One document of `sentence` (CoNLL lines) `n` times.
+    fn repeated(sentence: &str, n: usize) -> Vec<ConllDoc> {
+        crate::conll::parse(&("-DOCSTART- -X- -X- O\n\n".to_string() + &sentence.repeat(n)), "x").unwrap()
+    }
+
     #[test]
     fn recasing_changes_words_not_tags_and_is_seeded() {
-        let raw = "-DOCSTART- -X- -X- O\n\n".to_string()
-            + &"North NNP B-NP B-LOC\nKorea NNP I-NP I-LOC\nsaid VBD B-VP O\nof IN B-PP O\nthe DT B-NP O\nUN NNP B-NP B-ORG\n\n"
-                .repeat(60);
-        let docs = crate::conll::parse(&raw, "x").unwrap();
+        let docs = repeated(
+            "North NNP B-NP B-LOC\nKorea NNP I-NP I-LOC\nsaid VBD B-VP O\nof IN B-PP O\nthe DT B-NP O\nUN NNP B-NP B-ORG\n\n",
+            60,
+        );
         let mut a = docs.clone();
         recase(&mut a, 0.5, 7);
         let mut b = docs.clone();
@@ -194,6 +254,36 @@ mod tests {
         assert!(forms.contains("NORTH KOREA SAID OF THE UN"));
         assert!(forms.contains("north korea said of the un"));
         assert_eq!(title_case("the", true), "The");
+    }
+
+    #[test]
+    fn headlines_drop_the_stop_and_its_rows() {
+        let docs = repeated(
+            "Shares NNS B-NP O\nin IN B-PP O\nbritish JJ B-NP B-MISC\nbanks NNS I-NP O\nfell VBD B-VP O\n. . O O\n\n",
+            40,
+        );
+        let mut a = docs.clone();
+        let dropped = headlines(&mut a, 0.5, 7);
+        let mut b = docs.clone();
+        assert_eq!(headlines(&mut b, 0.5, 7), dropped, "seeded");
+        let (before, after) = (&docs[0].sentences, &a[0].sentences);
+        let changed: Vec<usize> = (0..40).filter(|&i| after[i].words != before[i].words).collect();
+        assert!((8..=32).contains(&changed.len()), "{} of 40 rewritten", changed.len());
+        assert_eq!(dropped[0], changed.iter().map(|&i| i * 6 + 5).collect::<Vec<_>>());
+        for &i in &changed {
+            assert_eq!(after[i].words.join(" "), "Shares in British Banks Fell");
+            assert_eq!(after[i].tags, ["O", "O", "B-MISC", "O", "O"]);
+            assert!(crate::ner::is_headline(&after[i].words.iter().map(String::as_str).collect::<Vec<_>>()));
+        }
+        // Per-word rows follow: word 5 of sentence 0, if dropped, leaves the rows of words 0-4 and 6-.
+        let rows: Vec<u32> = (0..240 * 2).collect();
+        let kept = drop_words(&rows, &dropped[0], 2);
+        assert_eq!(kept.len(), (240 - dropped[0].len()) * 2);
+        let first_gone = dropped[0][0];
+        assert_eq!(
+            &kept[first_gone * 2..first_gone * 2 + 2],
+            &[(first_gone as u32 + 1) * 2, (first_gone as u32 + 1) * 2 + 1]
+        );
     }
 
     /// Softmax of a row at temperature `t`.

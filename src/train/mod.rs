@@ -170,6 +170,9 @@ pub struct TrainOptions {
     pub casing: bool,
     /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each), for robustness to headlines.
     pub recase: f64,
+    /// Share of tagged training sentences rewritten as Title-Case headlines without a stop ([`data::headlines`]);
+    /// above 0 the model also gets the headline casing class (`nertab_headline`, [`crate::ner::HEADLINE_CLASS`]).
+    pub headlines: f64,
     /// Use only the first N training documents (smoke tests).
     pub limit_docs: Option<usize>,
     /// Trained nertab models whose word-level label distributions the model also learns from (distillation). With
@@ -302,6 +305,9 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     }
     if !(0.0..=1.0).contains(&opts.recase) {
         return Err(TrainError::Invalid("--recase must be within 0..=1".into()));
+    }
+    if !(0.0..=1.0).contains(&opts.headlines) || (opts.headlines > 0.0 && !opts.casing) {
+        return Err(TrainError::Invalid("--headlines must be within 0..=1, and needs the casing input".into()));
     }
     if !(0.0..=1.0).contains(&opts.distill) || opts.temperature <= 0.0 {
         return Err(TrainError::Invalid("--distill must be within 0..=1 and --temperature above 0".into()));

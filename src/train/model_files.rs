@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{TrainError, TrainOptions, LABELS};
 use crate::model::ModelConfig;
-use crate::ner::CASING_CLASSES;
+use crate::ner::{CASING_CLASSES, HEADLINE_CLASS};
 
 /// Writes `config.json` (encoder config + labels + nertab's options) and a `tokenizer.json` without truncation or
 /// padding into the output directory.
@@ -28,10 +28,12 @@ pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
     let arch = ModelConfig::read(&base_cfg)?.arch.token_classifier_name();
     obj.insert("architectures".into(), serde_json::json!([arch]));
     obj.insert("nertab_casing".into(), opts.casing.into());
+    obj.insert("nertab_headline".into(), (opts.headlines > 0.0).into());
     obj.insert("nertab_max_len".into(), opts.max_len.into());
     obj.insert("nertab_context".into(), opts.context.into());
     if opts.casing {
-        obj.insert("type_vocab_size".into(), CASING_CLASSES.into());
+        let rows = if opts.headlines > 0.0 { HEADLINE_CLASS + 1 } else { CASING_CLASSES };
+        obj.insert("type_vocab_size".into(), rows.into());
     }
     if let Some(layers) = &opts.layers {
         let base_layers = obj.get("num_hidden_layers").and_then(serde_json::Value::as_u64).ok_or_else(|| {

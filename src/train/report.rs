@@ -115,7 +115,7 @@ fn report_markdown(r: &TrainReport) -> String {
     let mut s = String::from("# Training report\n\n");
     s += &format!(
         "Base encoder `{}`{}; epochs {}, lr {}, batch {}, seed {}, warm-up {}, weight decay {}, clip {}, max_len {}, \
-         context {}, casing {}, re-cased share {}{}{}.\n\nMachine: {}. Wall time: {:.0} s. {}: {}.\n\n",
+         context {}, casing {}, re-cased share {}, headline share {}{}{}.\n\nMachine: {}. Wall time: {:.0} s. {}: {}.\n\n",
         o.base.display(),
         o.layers.as_ref().map_or(String::new(), |l| format!(" (layers {l:?} of the base)")),
         o.epochs,
@@ -129,6 +129,7 @@ fn report_markdown(r: &TrainReport) -> String {
         o.context,
         o.casing,
         o.recase,
+        o.headlines,
         distilled,
         if o.also_train.is_empty() { String::new() } else { format!("; also trained on {:?}", o.also_train) },
         r.machine,

@@ -231,6 +231,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         context: 8,
         casing: true,
         recase: 0.0,
+        headlines: 0.0,
         limit_docs: None,
         teachers: Vec::new(),
         distill: 0.5,

@@ -90,6 +90,10 @@ struct TrainArgs {
     /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each) for robustness to headlines.
     #[arg(long, default_value_t = 0.0)]
     recase: f64,
+    /// Share of tagged training sentences rewritten as Title-Case headlines without a stop (the teacher labels them
+    /// as written); above 0 the model also gets the headline casing class.
+    #[arg(long, default_value_t = 0.0)]
+    headlines: f64,
     /// Train on the first N documents only (quick checks).
     #[arg(long)]
     limit_docs: Option<usize>,
@@ -228,6 +232,7 @@ fn run(cli: Cli) -> Result<()> {
                 context: args.context,
                 casing: !args.no_casing,
                 recase: args.recase,
+                headlines: args.headlines,
                 limit_docs: args.limit_docs,
                 teachers: args.teachers,
                 distill: args.distill,
