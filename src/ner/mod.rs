@@ -30,6 +30,9 @@ pub use windows::{batch_words, Batch, BatchTensors, EncodedDoc, Inputs, Prepared
 /// Number of casing classes used as token-type ids (see [`casing_class`]).
 pub const CASING_CLASSES: i64 = 5;
 
+/// The casing class of a Capitalized word (see [`casing_class`]).
+pub const CAPITALIZED: i64 = 2;
+
 /// The casing class of a Capitalized word in a headline (see [`is_headline`]): one past [`CASING_CLASSES`], so a
 /// model with it has `CASING_CLASSES + 1` token types.
 pub const HEADLINE_CLASS: i64 = CASING_CLASSES;
@@ -65,7 +68,7 @@ impl Casing {
                 words
                     .iter()
                     .map(|w| match casing_class(w) {
-                        2 if headline => HEADLINE_CLASS,
+                        CAPITALIZED if headline => HEADLINE_CLASS,
                         class => class,
                     })
                     .collect()
@@ -204,7 +207,7 @@ pub fn casing_class(word: &str) -> i64 {
     match (first.is_uppercase(), rest_lower, rest_upper) {
         (false, true, _) => 1,
         (true, _, true) if !rest.is_empty() => 3,
-        (true, true, _) => 2,
+        (true, true, _) => CAPITALIZED,
         _ => 4,
     }
 }
@@ -234,7 +237,7 @@ pub fn is_headline(words: &[&str]) -> bool {
             continue;
         }
         match casing_class(word) {
-            2 => capitalized += 1,
+            CAPITALIZED => capitalized += 1,
             3 => {}
             _ => return false,
         }

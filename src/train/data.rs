@@ -107,13 +107,10 @@ pub fn recase(docs: &mut [ConllDoc], share: f64, seed: u64) {
             if !rng.random_bool(share.clamp(0.0, 1.0)) {
                 continue;
             }
-            let style = rng.random_range(0..3);
-            for (i, word) in sentence.words.iter_mut().enumerate() {
-                *word = match style {
-                    0 => title_case(word, i == 0),
-                    1 => word.to_uppercase(),
-                    _ => word.to_lowercase(),
-                };
+            match rng.random_range(0..3) {
+                0 => title_case_words(&mut sentence.words),
+                1 => sentence.words.iter_mut().for_each(|w| *w = w.to_uppercase()),
+                _ => sentence.words.iter_mut().for_each(|w| *w = w.to_lowercase()),
             }
         }
     }
@@ -133,20 +130,16 @@ pub fn headlines(docs: &mut [ConllDoc], share: f64, seed: u64) -> Vec<Vec<usize>
     for doc in docs {
         let (mut gone, mut start) = (Vec::new(), 0);
         for sentence in &mut doc.sentences {
-            if rng.random_bool(share.clamp(0.0, 1.0)) && !sentence.words.is_empty() {
-                let n = sentence.words.len();
+            let n = sentence.words.len();
+            if rng.random_bool(share.clamp(0.0, 1.0)) && n > 0 {
                 if n > 1 && matches!(sentence.words[n - 1].as_str(), "." | "!" | "?") {
                     sentence.words.pop();
                     sentence.tags.pop();
                     gone.push(start + n - 1);
                 }
-                for (i, word) in sentence.words.iter_mut().enumerate() {
-                    *word = title_case(word, i == 0);
-                }
-                start += n;
-            } else {
-                start += sentence.words.len();
+                title_case_words(&mut sentence.words);
             }
+            start += n;
         }
         dropped.push(gone);
     }
@@ -161,6 +154,13 @@ fn drop_words<T: Copy>(rows: &[T], dropped: &[usize], width: usize) -> Vec<T> {
         .flat_map(|(_, r)| r)
         .copied()
         .collect()
+}
+
+/// A sentence's words as a headline writes them ([`title_case`], the first word always capitalized).
+fn title_case_words(words: &mut [String]) {
+    for (i, word) in words.iter_mut().enumerate() {
+        *word = title_case(word, i == 0);
+    }
 }
 
 /// A word as a headline writes it: first letter capitalized, except short function words inside the line.

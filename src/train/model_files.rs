@@ -28,11 +28,12 @@ pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
     let arch = ModelConfig::read(&base_cfg)?.arch.token_classifier_name();
     obj.insert("architectures".into(), serde_json::json!([arch]));
     obj.insert("nertab_casing".into(), opts.casing.into());
-    obj.insert("nertab_headline".into(), (opts.headlines > 0.0).into());
+    let headline = opts.headlines > 0.0;
+    obj.insert("nertab_headline".into(), headline.into());
     obj.insert("nertab_max_len".into(), opts.max_len.into());
     obj.insert("nertab_context".into(), opts.context.into());
     if opts.casing {
-        let rows = if opts.headlines > 0.0 { HEADLINE_CLASS + 1 } else { CASING_CLASSES };
+        let rows = if headline { HEADLINE_CLASS + 1 } else { CASING_CLASSES };
         obj.insert("type_vocab_size".into(), rows.into());
     }
     if let Some(layers) = &opts.layers {

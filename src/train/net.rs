@@ -11,7 +11,7 @@ use tch::{nn, Kind, Tensor};
 use super::mpnet::MpnetForTokenClassification;
 use super::TrainError;
 use crate::model::{Arch, ModelConfig};
-use crate::ner::{CASING_CLASSES, HEADLINE_CLASS};
+use crate::ner::{CAPITALIZED, CASING_CLASSES, HEADLINE_CLASS};
 
 /// A trainable token classifier.
 pub enum Net {
@@ -88,8 +88,8 @@ pub fn init_from_encoder(
             if src.size() == var.size() {
                 var.f_copy_(&src)?;
             } else if types && src.size() == [CASING_CLASSES, var.size()[1]] && var.size()[0] == HEADLINE_CLASS + 1 {
-                // A casing model gaining the headline class: that row starts as the Capitalized one (class 2).
-                var.f_copy_(&Tensor::f_cat(&[&src, &src.f_narrow(0, 2, 1)?], 0)?)?;
+                // A casing model gaining the headline class: that row starts as the Capitalized one.
+                var.f_copy_(&Tensor::f_cat(&[&src, &src.f_narrow(0, CAPITALIZED, 1)?], 0)?)?;
             } else if types && src.size()[1..] == var.size()[1..] {
                 let row = src.f_get(0)?;
                 var.f_copy_(&row.f_unsqueeze(0)?.f_expand_as(&var)?)?;
