@@ -18,6 +18,7 @@ test: setup
 	python3 scripts/check_structure.py
 	cargo clippy --release --all-targets -- -D warnings
 	cargo test --release -- --include-ignored
+	bash scripts/test_cpu_ceiling.sh
 	bash scripts/dist.sh --check
 
 dist:

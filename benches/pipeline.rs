@@ -119,7 +119,11 @@ fn linear(c: &mut Criterion) {
         let x = Tensor::randn([rows, inputs], (Kind::Float, Device::Cpu)).clamp(-4.0, 4.0);
         let shape = format!("{inputs}to{outputs}");
         for precision in [Precision::Fp32, Precision::Bf16, Precision::Int8, Precision::Int8Onednn] {
-            let int8 = Some(Int8Input { range: (-4.0, 4.0), divisors: None });
+            let int8 = Some(Int8Input {
+                range: (-4.0, 4.0),
+                divisors: None,
+                scheme: nertab::model::cpu::Cpu::detect().int8_scheme(),
+            });
             let layer = match Linear::new(w.shallow_clone(), b.shallow_clone(), precision, int8, "bench") {
                 Ok(layer) => layer,
                 Err(e) => {

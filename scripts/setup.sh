@@ -306,6 +306,17 @@ setup_spark() {
   log "spark ok ($venv, pyspark 3.5.9)"
 }
 
+# --- an emulated AVX2-only CPU for scripts/test_cpu_ceiling.sh: qemu-user (Debian; user-mode, no kernel) --------------
+setup_qemu() {
+  if ! command -v qemu-x86_64 >/dev/null; then
+    if [[ $(id -u) -ne 0 ]]; then log "qemu-x86_64 missing: install Debian's qemu-user (needs root)"; exit 1; fi
+    log "installing qemu-user"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user >/dev/null
+  fi
+  log "qemu ok ($(qemu-x86_64 --version | head -1))"
+}
+
 what=${1:-all}
 case $what in
   libtorch) setup_libtorch ;;
@@ -316,6 +327,7 @@ case $what in
   spark) setup_spark ;;
   lee) setup_lee ;;
   e5) setup_e5 ;;
-  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5]" >&2; exit 2 ;;
+  qemu) setup_qemu ;;
+  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark; setup_qemu ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5|qemu]" >&2; exit 2 ;;
 esac

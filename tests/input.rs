@@ -115,3 +115,56 @@ fn stats_name_the_chosen_precision_and_a_context_mismatch_is_warned() {
     let o = nertab(&["extract", corpus.to_str().unwrap(), "-o", "-", "--stats", "--precision", "fp32"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("precision fp32: asked for"));
 }
+
+/// Every `--precision` either runs or is refused before any work with exit 2, naming the missing CPU feature and
+/// the precision to use instead; `auto` only picks what the CPU runs. Checked on this CPU as it is, and with oneDNN
+/// capped to AVX2 (`ONEDNN_MAX_CPU_ISA`, set for the child only), under which oneDNN's bf16 and int8 are refused on
+/// every CPU and `auto` falls back to fbgemm's int8.
+#[test]
+fn a_precision_the_cpu_cannot_run_well_is_refused_and_auto_never_picks_one() {
+    use nertab::model::cpu::Cpu;
+    use nertab::model::Precision::{Bf16, Fp32, Int8, Int8Onednn};
+    let corpus = common::repo().join("corpus");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("k.csv");
+    for (cap, cpu) in
+        [(None, Cpu::detect()), (Some("AVX2"), Cpu::with_onednn_cap(Cpu::detect().features, Some("AVX2")))]
+    {
+        let run = |precision: &str| {
+            let mut c = Command::new(common::nertab_bin());
+            c.args(["extract", corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats", "--precision"]);
+            c.arg(precision);
+            if let Some(cap) = cap {
+                c.env("ONEDNN_MAX_CPU_ISA", cap);
+            }
+            c.output().unwrap()
+        };
+        for precision in [Fp32, Int8, Bf16, Int8Onednn] {
+            let _ = std::fs::remove_file(&out);
+            let o = run(precision.as_str());
+            let err = String::from_utf8_lossy(&o.stderr);
+            match cpu.supports(precision) {
+                Ok(()) => {
+                    assert_eq!(o.status.code(), Some(0), "{precision:?} cap {cap:?}: {err}");
+                    assert!(err.contains(&format!("precision {}: asked for", precision.as_str())), "{err}");
+                }
+                Err(why) => {
+                    assert_eq!(o.status.code(), Some(2), "{precision:?} cap {cap:?}: {err}");
+                    assert!(
+                        err.contains(why.missing) && err.contains(&format!("--precision {}", why.instead.as_str()))
+                    );
+                    assert!(!out.exists(), "a refused run wrote {}", out.display());
+                }
+            }
+        }
+        let o = run("auto");
+        assert_eq!(o.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&o.stderr);
+        let chosen = nertab::model::cpu::choose(&cpu, true).precision;
+        assert_eq!(cpu.supports(chosen), Ok(()));
+        assert!(err.contains(&format!("precision {} by auto", chosen.as_str())), "cap {cap:?}: {err}");
+    }
+    // Under the cap, oneDNN's paths are refused whatever the CPU.
+    let capped = Cpu::with_onednn_cap(Cpu::detect().features, Some("AVX2"));
+    assert!(capped.supports(Bf16).is_err() && capped.supports(Int8Onednn).is_err());
+}

@@ -130,7 +130,8 @@ impl Encoder {
     /// `MPNetForTokenClassification`) checkpoint. The
     /// tensors are shallow copies of the variables (fp32), so the model's memory is not duplicated in fp32 mode.
     /// int8 needs the model's `int8_ranges.json` ([`RangesFile`]): the input ranges measured by
-    /// [`Encoder::observe_channels`], the layers that stay fp32 and those smoothed.
+    /// [`Encoder::observe_channels`], the layers that stay fp32 and those smoothed. A precision this CPU cannot run
+    /// well ([`super::cpu::Cpu::supports`]) is refused.
     pub fn from_variables(
         vars: &HashMap<String, Tensor>,
         config: &ModelConfig,
@@ -138,6 +139,7 @@ impl Encoder {
         int8: Option<&RangesFile>,
     ) -> Result<Encoder, ModelError> {
         let (arch, heads) = (config.arch, config.heads);
+        super::cpu::Cpu::detect().supports(precision)?;
         if !precision.is_int8() {
             return Self::build(vars, arch, heads, precision, None);
         }
@@ -166,10 +168,11 @@ impl Encoder {
             let t = vars.get(name).ok_or_else(|| ModelError::Variable { name: name.to_string() })?;
             Ok(t.f_to_kind(Kind::Float)?.f_detach()?)
         };
+        let scheme = super::cpu::Int8Scheme::for_this_cpu();
         let range = |i: usize| {
             let f = int8?;
             let divisors = f.smooth.iter().find(|s| s.layer == i).map(|s| s.divisors.as_slice());
-            Some(Int8Input { range: *f.ranges.get(i)?, divisors })
+            Some(Int8Input { range: *f.ranges.get(i)?, divisors, scheme })
         };
         let pr =
             |i: usize| if int8.is_some_and(|f| f.keep_fp32.contains(&i)) { unquantized(precision) } else { precision };

@@ -115,6 +115,9 @@ pub enum ModelError {
     /// libtorch failed while computing.
     #[error("libtorch")]
     Torch(#[from] tch::TchError),
+    /// A precision this CPU cannot run well (it would run many times slower than fp32, or wrongly).
+    #[error(transparent)]
+    Unsupported(#[from] cpu::Unsupported),
 }
 
 /// Number format of the weights and activations at inference.

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use tch::{Kind, Tensor};
 
+use super::cpu::Int8Scheme;
 use super::onednn::OnednnWeight;
 use super::{ModelError, Precision};
 
@@ -141,6 +142,8 @@ pub struct Int8Input<'a> {
     pub range: (f64, f64),
     /// `s_j` per input channel, if smoothed.
     pub divisors: Option<&'a [f32]>,
+    /// How fbgemm's weights are quantized (8 bits, or 7 where the CPU's int8 products would saturate).
+    pub scheme: Int8Scheme,
 }
 
 /// What a layer computes on its input before the product.
@@ -155,7 +158,13 @@ struct Int8Weight {
     quantized: Tensor,
     packed: Tensor,
     col_offsets: Tensor,
+    /// The weight scale the kernel applies: the per-tensor scale, or 1 when each output row has its own.
     scale: f64,
+    /// Per output row: its scale ([`Int8Scheme::Reduced`]), applied to the kernel's output; `None` per tensor.
+    row_scales: Option<Tensor>,
+    /// The bias the kernel adds: the layer's, or divided by `row_scales` (so one multiply after the kernel gives
+    /// `x Wᵀ + b`).
+    kernel_bias: Tensor,
     /// The fixed input range: `(low, high)` and a `[1, in]` row holding both, appended to every input.
     range: (f64, f64),
     anchor: Tensor,
@@ -180,7 +189,7 @@ impl Linear {
                 bias: bias.f_to_kind(Kind::BFloat16)?,
             },
             (Precision::Int8, Some(input)) => {
-                Linear { weight: Weight::Int8(Int8Weight::new(&weight, input, what)?), bias }
+                Linear { weight: Weight::Int8(Int8Weight::new(&weight, &bias, input, what)?), bias }
             }
             (Precision::Int8Onednn, Some(input)) => {
                 let (weight, inverse) = smoothed(&weight, input, what)?;
@@ -272,9 +281,12 @@ impl Linear {
                     &q.col_offsets,
                     tch::Scalar::float(q.scale),
                     tch::Scalar::int(0),
-                    &self.bias,
+                    &q.kernel_bias,
                 )?;
-                let y = y.f_narrow(0, 0, rows)?;
+                let mut y = y.f_narrow(0, 0, rows)?; // a view of the kernel's own output: scaled in place
+                if let Some(row_scales) = &q.row_scales {
+                    let _ = y.f_mul_(row_scales)?;
+                }
                 let mut out_shape = shape.clone();
                 if let Some(last) = out_shape.last_mut() {
                     *last = q.quantized.size()[0];
@@ -310,15 +322,32 @@ fn smoothed(weight: &Tensor, input: Int8Input<'_>, what: &str) -> Result<(Tensor
 }
 
 impl Int8Weight {
-    /// Symmetric per-tensor quantization (zero point 0), the layout `fbgemm_linear_int8_weight_fp32_activation` wants:
-    /// an `[out, in]` int8 matrix, its packed form, and per output row the sum of its quantized entries.
-    fn new(weight: &Tensor, input: Int8Input<'_>, what: &str) -> Result<Int8Weight, ModelError> {
+    /// Symmetric quantization (zero point 0), the layout `fbgemm_linear_int8_weight_fp32_activation` wants: an
+    /// `[out, in]` int8 matrix, its packed form, and per output row the sum of its quantized entries.
+    /// [`Int8Scheme::Full`]: one scale for the tensor, ±127. [`Int8Scheme::Reduced`]: ±63, one scale per output row
+    /// (the kernel takes only one, so it runs with scale 1 and the bias divided by the row's scale, and the output
+    /// is multiplied by the row scales): per-row scales win back much of the bit that 7 bits give up.
+    fn new(weight: &Tensor, bias: &Tensor, input: Int8Input<'_>, what: &str) -> Result<Int8Weight, ModelError> {
         let (w, inverse) = smoothed(weight, input, what)?;
         let inputs = w.size().get(1).copied().unwrap_or(1);
         let range = input.range;
-        let max = w.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
-        let scale = max / 127.0;
-        let quantized = w.f_div_scalar(scale)?.f_round()?.f_clamp(-128, 127)?.f_to_kind(Kind::Int8)?;
+        let levels = input.scheme.max_weight();
+        let (quantized, scale, row_scales, kernel_bias) = match input.scheme {
+            Int8Scheme::Full => {
+                let max = w.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
+                let scale = max / levels;
+                let quantized = w.f_div_scalar(scale)?.f_round()?.f_clamp(-levels, levels)?;
+                (quantized, scale, None, bias.shallow_clone())
+            }
+            Int8Scheme::Reduced => {
+                // An all-zero row keeps a positive scale (its quantized entries are 0 either way).
+                let rows = w.f_abs()?.f_amax(1, false)?.f_div_scalar(levels)?.f_clamp_min(1e-12)?;
+                let quantized = w.f_div(&rows.f_unsqueeze(1)?)?.f_round()?.f_clamp(-levels, levels)?;
+                let kernel_bias = bias.f_to_kind(Kind::Float)?.f_div(&rows)?;
+                (quantized, 1.0, Some(rows), kernel_bias)
+            }
+        };
+        let quantized = quantized.f_to_kind(Kind::Int8)?;
         let col_offsets = quantized.f_to_kind(Kind::Int)?.f_sum_dim_intlist(1, false, Kind::Int)?;
         let packed = quantized.f_fbgemm_pack_quantized_matrix()?;
         // The kernel widens the range to include 0.
@@ -328,7 +357,7 @@ impl Int8Weight {
             *last = range.1 as f32;
         }
         let anchor = Tensor::f_from_slice(&anchor)?.f_view([1, inputs])?;
-        Ok(Int8Weight { quantized, packed, col_offsets, scale, range, anchor, inverse })
+        Ok(Int8Weight { quantized, packed, col_offsets, scale, row_scales, kernel_bias, range, anchor, inverse })
     }
 }
 
@@ -375,7 +404,7 @@ pub(super) mod tests {
         assert!(d[5] > 4.0 * d[0], "the wide channel gets the largest divisor: {} vs {}", d[5], d[0]);
 
         let int8 = |range, divisors| {
-            let input = Int8Input { range, divisors };
+            let input = Int8Input { range, divisors, scheme: Int8Scheme::Full };
             Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Int8, Some(input), "t").unwrap()
         };
         let plain = int8(seen.range(None).unwrap(), None);
@@ -393,13 +422,46 @@ pub(super) mod tests {
         }
     }
 
+    /// Inputs at the top of their range times weights of one sign: a full-range int8 pair sum reaches about
+    /// 2 · 240 · 95, past the 32,767 that AVX2's `vpmaddubsw` holds. The reduced scheme (7-bit weights) stays within
+    /// 2% of the exact product on every CPU. The full scheme does on a CPU with VNNI and saturates on one without:
+    /// that is what the reduced scheme is for, and it shows that the CPU this runs on (or emulates, as CI's
+    /// `qemu-x86_64 -cpu Haswell` run does) really has AVX2's int8 arithmetic.
+    #[test]
+    fn reduced_int8_never_saturates_and_full_int8_needs_vnni() {
+        let (rows, inputs, outputs) = (8i64, 64i64, 16i64);
+        let to = |v: Vec<f32>, low: f32, high: f32| -> Vec<f32> {
+            v.into_iter().map(|u| low + (u + 1.0) / 2.0 * (high - low)).collect()
+        };
+        let x = Tensor::from_slice(&to(values((rows * inputs) as usize, 7), 2.5, 3.0)).view([rows, inputs]);
+        let w = Tensor::from_slice(&to(values((outputs * inputs) as usize, 8), 0.5, 1.0)).view([outputs, inputs]);
+        let b = Tensor::from_slice(&values(outputs as usize, 9));
+        let exact = x.linear(&w, Some(&b));
+        let scale = exact.f_abs().unwrap().f_max().unwrap().f_double_value(&[]).unwrap();
+        let error = |scheme| {
+            let input = Int8Input { range: (-1.0, 3.0), divisors: None, scheme };
+            let layer = Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Int8, Some(input), "t").unwrap();
+            max_error(&layer.forward(&x).unwrap(), &exact) / scale
+        };
+        let reduced = error(Int8Scheme::Reduced);
+        assert!(reduced < 0.02, "reduced int8: relative error {reduced}");
+        let full = error(Int8Scheme::Full);
+        let cpu = crate::model::cpu::Cpu::detect();
+        if cpu.features.vnni {
+            assert!(full < 0.02, "full int8 on VNNI: relative error {full}");
+        } else {
+            assert!(full > 0.1, "full int8 without VNNI should saturate: relative error {full} [{}]", cpu.describe());
+        }
+        eprintln!("int8 relative error: reduced {reduced:.4}, full {full:.4} [CPU flags: {}]", cpu.describe());
+    }
+
     /// Divisors that do not fit the layer are an error naming it, not a panic or a silent mismatch.
     #[test]
     fn divisors_must_fit_the_layer() {
         let w = Tensor::from_slice(&values(12, 4)).view([3, 4]);
         let b = Tensor::zeros([3], (Kind::Float, tch::Device::Cpu));
         for bad in [vec![1.0f32; 3], vec![1.0, 0.0, 1.0, 1.0], vec![1.0, f32::NAN, 1.0, 1.0]] {
-            let input = Int8Input { range: (-1.0, 1.0), divisors: Some(bad.as_slice()) };
+            let input = Int8Input { range: (-1.0, 1.0), divisors: Some(bad.as_slice()), scheme: Int8Scheme::Full };
             let err = Linear::new(w.shallow_clone(), b.shallow_clone(), Precision::Int8, Some(input), "layer.3")
                 .err()
                 .unwrap()

@@ -34,6 +34,19 @@ pub fn nertab_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_nertab"))
 }
 
+/// Whether this CPU runs `precision` well. If not, the test that asked skips that precision, saying why on stderr,
+/// and checks what the precision promises there instead: loading the model in it is refused, naming the missing
+/// CPU feature and the precision to use.
+#[allow(dead_code)]
+pub fn runs_here(precision: nertab::model::Precision, model: &std::path::Path) -> bool {
+    let Err(why) = nertab::model::cpu::Cpu::detect().supports(precision) else { return true };
+    eprintln!("skipped {}: {why}", precision.as_str());
+    let err = nertab::ner::NerModel::load_with(model, precision).err().expect("a refused precision must not load");
+    let msg = err.to_string();
+    assert!(msg.contains("needs") && msg.contains(why.instead.as_str()) && msg.contains(why.missing), "{msg}");
+    false
+}
+
 use nertab::train::LABELS;
 use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use tch::{nn, Device, Kind, Tensor};

@@ -87,7 +87,7 @@ impl ModelArgs {
             );
         }
         // libtorch warns once on stderr that fbgemm's int8 ops are deprecated; loading runs them, quietly.
-        let (precision, why) = resolve_precision(self.precision, &dir);
+        let (precision, why) = resolve_precision(self.precision, &dir)?;
         let quiet = QuietStderr::new();
         let model = NerModel::load_with(&dir, precision);
         drop(quiet);
@@ -127,17 +127,20 @@ pub fn find_model_dir() -> Result<PathBuf> {
 }
 
 /// The precision asked for, or for `auto` the one [`nertab::model::cpu::choose`] picks for this CPU and model; with
-/// a line saying which and why (the CPU flags it saw), for `--stats`.
-fn resolve_precision(asked: PrecisionArg, model_dir: &Path) -> (nertab::model::Precision, String) {
-    use nertab::model::cpu::{choose, CpuFeatures};
+/// a line saying which and why (the CPU flags it saw), for `--stats`. A precision this CPU cannot run well is refused
+/// here, before the model loads, naming the missing feature and the precision to use instead.
+fn resolve_precision(asked: PrecisionArg, model_dir: &Path) -> Result<(nertab::model::Precision, String)> {
+    use nertab::model::cpu::{choose, Cpu};
+    let cpu = Cpu::detect();
     if let Some(p) = asked.fixed() {
-        return (p, format!("{}: asked for", p.as_str()));
+        cpu.supports(p)?;
+        return Ok((p, format!("{}: asked for [CPU flags: {}]", p.as_str(), cpu.describe())));
     }
-    let cpu = CpuFeatures::detect();
-    let choice = choose(cpu, model_dir.join(nertab::model::RANGES_FILE).is_file());
-    let flags = cpu.names();
-    let flags = if flags.is_empty() { "none of amx_bf16, amx_int8, vnni, avx512_bf16".into() } else { flags.join(" ") };
-    (choice.precision, format!("{} by auto: {} [CPU flags: {flags}]", choice.precision.as_str(), choice.reason))
+    let choice = choose(&cpu, model_dir.join(nertab::model::RANGES_FILE).is_file());
+    Ok((
+        choice.precision,
+        format!("{} by auto: {} [CPU flags: {}]", choice.precision.as_str(), choice.reason, cpu.describe()),
+    ))
 }
 
 /// Points file descriptor 2 at /dev/null until dropped (also on panic), for libtorch's one-time warnings while a
