@@ -537,3 +537,53 @@ fn a_config_that_does_not_describe_its_weights_is_refused_naming_both() {
     std::fs::write(&config, good.to_string()).unwrap();
     NerModel::load(&path).unwrap();
 }
+
+/// `nertab train` interrupted (SIGINT, SIGTERM) removes the model it was making, inside an existing `--out` or beside
+/// a new one, exits with 128 + the signal's number, and leaves the model at `--out` byte-identical.
+#[test]
+fn an_interrupted_training_run_removes_its_temporary_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, model) = {
+        let _torch = common::torch_lock();
+        (common::tiny_encoder(&dir.path().join("base")), common::tiny_model(&dir.path().join("model")).0)
+    };
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let before = files_under(dir.path());
+    for (out, signal, number) in [(model.clone(), "INT", 2), (dir.path().join("new"), "TERM", 15)] {
+        let mut child = std::process::Command::new(common::nertab_bin())
+            .args(["train", "--epochs", "100000", "--batch", "2", "--max-len", "64", "--threads", "1"])
+            .arg("--train")
+            .arg(&data)
+            .arg("--valid")
+            .arg(&data)
+            .arg("--base")
+            .arg(&base)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the model being made has its weights: training is under way.
+        let start = std::time::Instant::now();
+        let staged = |d: &std::path::Path| {
+            std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).find(|p| {
+                p.file_name().unwrap().to_string_lossy().starts_with(".nertab-train-") && p.join("config.json").exists()
+            })
+        };
+        while staged(out.parent().unwrap()).or_else(|| out.is_dir().then(|| staged(&out)).flatten()).is_none() {
+            assert!(child.try_wait().unwrap().is_none(), "train ended early");
+            if start.elapsed() > std::time::Duration::from_secs(120) {
+                child.kill().unwrap();
+                panic!("no temporary model appeared");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let kill = std::process::Command::new("kill").args(["-s", signal, &child.id().to_string()]).status();
+        assert!(kill.unwrap().success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(128 + number), "SIG{signal}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(files_under(dir.path()), before, "SIG{signal} left files");
+    }
+}

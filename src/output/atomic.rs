@@ -46,15 +46,35 @@ fn live() -> MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Removes the temporary file of every table this process has not finished: for a signal handler (a thread that
-/// received SIGINT or SIGTERM), just before the process exits. Nothing is renamed into place afterwards: the lock it
-/// keeps stops any writer from creating or committing more.
+/// Removes the temporary file of every table this process has not finished (and every directory given to
+/// [`track`]): for a signal handler (a thread that received SIGINT or SIGTERM), just before the process exits.
+/// Nothing is renamed into place afterwards: the lock it keeps stops any writer from creating or committing more.
 pub fn remove_unfinished() -> MutexGuard<'static, Vec<PathBuf>> {
     let mut files = live();
     for path in files.drain(..) {
-        let _ = fs::remove_file(path);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let _ = fs::remove_dir_all(path);
+        } else {
+            let _ = fs::remove_file(path);
+        }
     }
     files
+}
+
+/// Lists another temporary file or directory (a model being made) for [`remove_unfinished`], until [`untrack`].
+pub fn track(path: &Path) {
+    live().push(path.to_path_buf());
+}
+
+/// Takes a path given to [`track`] off the list (it was renamed into place or removed).
+pub fn untrack(path: &Path) {
+    live().retain(|p| p != path);
+}
+
+/// The list [`remove_unfinished`] works from, locked: while this is held, a signal's clean-up waits (for a commit
+/// that must not be cut in half). Call nothing else of this module's while holding it.
+pub fn hold() -> MutexGuard<'static, Vec<PathBuf>> {
+    live()
 }
 
 /// The path of a temporary file, removed when dropped unless [renamed into place](TempPath::rename_onto).

@@ -11,6 +11,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::{TrainError, TrainOptions};
+use crate::output::atomic;
 
 /// How the temporary directory's name starts (`.nertab-train-XXXXXX`).
 const PREFIX: &str = ".nertab-train-";
@@ -45,6 +46,9 @@ pub fn check_out(opts: &TrainOptions) -> Result<(), TrainError> {
 /// before.
 pub struct Staging {
     dir: tempfile::TempDir,
+    /// Listed for removal on a signal ([`atomic::track`]) while it exists; declared after `dir`, so dropped after
+    /// it is removed.
+    _tracked: Tracked,
     out: PathBuf,
     /// Whether `out` existed: its files are then replaced one by one, else the directory is renamed.
     existed: bool,
@@ -67,7 +71,8 @@ impl Staging {
             parent
         };
         let dir = tempfile::Builder::new().prefix(PREFIX).tempdir_in(&parent).map_err(write_err)?;
-        Ok(Staging { dir, out: out.to_path_buf(), existed })
+        atomic::track(dir.path());
+        Ok(Staging { _tracked: Tracked(dir.path().to_path_buf()), dir, out: out.to_path_buf(), existed })
     }
 
     /// Where the model is written until it is complete.
@@ -75,26 +80,40 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Puts the complete model in place at `out`.
+    /// Puts the complete model in place at `out`. If that fails, the model is kept where it was made, and the
+    /// error says where.
     pub fn commit(self) -> Result<(), TrainError> {
-        let Staging { dir, out, existed } = self;
-        let write_err = |source| TrainError::Write { path: out.clone(), source };
+        let Staging { _tracked, dir, out, existed } = self;
+        // Made with mode 0777 less the umask, as `mkdir` makes a directory.
+        let staged = dir.keep();
+        // A signal now waits until the model is in place, and then has nothing to remove.
+        let mut signal_list = atomic::hold();
+        signal_list.retain(|p| *p != staged);
+        let kept = |source: io::Error| {
+            TrainError::Invalid(format!(
+                "{}: cannot put the new model in place ({source}); it is complete in {}",
+                out.display(),
+                staged.display()
+            ))
+        };
         if !existed {
-            // Made with mode 0777 less the umask, as `mkdir` makes a directory.
-            let staged = dir.keep();
-            return fs::rename(&staged, &out).map_err(|source| {
-                let _ = fs::remove_dir_all(&staged);
-                TrainError::Write { path: out.clone(), source }
-            });
+            return fs::rename(&staged, &out).map_err(kept);
         }
-        let mut names: Vec<fs::DirEntry> =
-            fs::read_dir(dir.path()).and_then(|entries| entries.collect()).map_err(write_err)?;
+        let mut names: Vec<fs::DirEntry> = fs::read_dir(&staged).and_then(|entries| entries.collect()).map_err(kept)?;
         // The weights last: a reader that sees them finds the config they were trained with.
         names.sort_by_key(|e| e.file_name() == "model.safetensors");
         for entry in names {
-            let target = out.join(entry.file_name());
-            fs::rename(entry.path(), &target).map_err(|source| TrainError::Write { path: target, source })?;
+            fs::rename(entry.path(), out.join(entry.file_name())).map_err(kept)?;
         }
-        Ok(())
+        fs::remove_dir(&staged).map_err(kept)
+    }
+}
+
+/// A path listed with [`atomic::track`], taken off the list when dropped.
+struct Tracked(PathBuf);
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        atomic::untrack(&self.0);
     }
 }

@@ -210,6 +210,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Train(args) => {
+            // Interrupted, the run removes the model it was making; a model already at --out is untouched.
+            clean_up_on_signals()?;
             set_threads(args.threads)?;
             let opts = nertab::train::TrainOptions {
                 train: args.train,

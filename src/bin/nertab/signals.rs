@@ -1,4 +1,5 @@
-//! What an interrupted `extract` does: remove its temporary files, then exit as a killed command would.
+//! What an interrupted `extract` or `train` does: remove its temporary files (the unfinished tables, the model being
+//! made), then exit as a killed command would.
 
 use anyhow::{Context, Result};
 
