@@ -99,6 +99,8 @@ pub struct Articles {
     seen: std::collections::HashSet<String>,
     /// Where each id was first seen, for that warning.
     first_seen: std::collections::HashMap<String, String>,
+    /// Every directory searched for articles (the inputs given and their subdirectories, as walked).
+    searched: Vec<PathBuf>,
 }
 
 struct JsonlLines {
@@ -120,6 +122,7 @@ struct JsonArticle {
 /// exist or cannot be opened.
 pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
     let mut sources = VecDeque::new();
+    let mut searched = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             sources.push_back(Source::Stdin);
@@ -147,6 +150,7 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
                 let rel = path.strip_prefix(input).unwrap_or(path);
                 let file_type = entry.file_type();
                 if file_type.is_dir() {
+                    searched.push(path.to_path_buf());
                     continue;
                 }
                 match source_for(path, rel.to_string_lossy().into_owned(), false) {
@@ -172,10 +176,24 @@ pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
             sources.push_back(source);
         }
     }
-    Ok(Articles { sources, current: None, seen: Default::default(), first_seen: Default::default() })
+    Ok(Articles { sources, current: None, seen: Default::default(), first_seen: Default::default(), searched })
 }
 
 impl Articles {
+    /// Every file that will be read (named on the command line or found in a directory), stdin aside.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.sources.iter().filter_map(|s| match s {
+            Source::Text { path, .. } | Source::Jsonl { path, .. } => Some(path.as_path()),
+            Source::Stdin | Source::Broken { .. } => None,
+        })
+    }
+
+    /// Every directory searched for articles: the directories given and, recursively, those inside them (symlinked
+    /// ones included). A file named like an article ([`is_article_name`]) in one of them is read by the next run.
+    pub fn searched_dirs(&self) -> &[PathBuf] {
+        &self.searched
+    }
+
     /// The size on disk of every input still to read, for a progress bar with an ETA; `None` when stdin is one of
     /// them (its size is unknown).
     pub fn total_bytes(&self) -> Option<u64> {
@@ -191,6 +209,11 @@ impl Articles {
         }
         Some(total)
     }
+}
+
+/// Whether a file of this name found in a directory is read as articles: `.txt` or `.jsonl`, any case.
+pub fn is_article_name(path: &Path) -> bool {
+    source_for(path, String::new(), false).is_some()
 }
 
 /// The source for a file by its extension: `.txt` or `.jsonl` (any case); other names are not articles when found in

@@ -333,3 +333,257 @@ fn headlines_add_a_casing_class_that_starts_as_capitalized_and_is_used() {
     let err = NerModel::load_with(&plain, Precision::Fp32).err().unwrap().to_string();
     assert!(err.contains("config.json") && err.contains("nertab_headline needs"), "{err}");
 }
+
+/// Every file under `dir` with its bytes: what a failed run must leave as it was.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let bytes = if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+            (e.path().to_path_buf(), bytes)
+        })
+        .collect()
+}
+
+/// A run that fails, early (missing, empty or bad data) or late (a teacher that is no model, after the model's files
+/// are made), leaves an existing model at `--out` byte-identical and no half-made directory anywhere; a run that
+/// succeeds replaces the model's files and leaves the directory's other files alone.
+#[test]
+fn a_failed_training_run_leaves_the_model_at_out_as_it_was() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::tiny_encoder(&dir.path().join("base"));
+    let (model, _, _) = common::tiny_model(&dir.path().join("model"));
+    std::fs::write(model.join("NOTES.md"), "the user's own file\n").unwrap();
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let empty = dir.path().join("empty.conll");
+    std::fs::write(&empty, "").unwrap();
+    let only_docstart = dir.path().join("docstart.conll");
+    std::fs::write(&only_docstart, "-DOCSTART- -X- -X- O\n\n").unwrap();
+    let bad = dir.path().join("bad.conll");
+    std::fs::write(&bad, "-DOCSTART- -X- -X- O\n\nJohn NNP B-NP B-PERSON\n\n").unwrap();
+    let opts = nertab::train::TrainOptions {
+        epochs: 1,
+        layers: Some(vec![0]),
+        context: 0,
+        ..common::train_options(&data, &base, &model)
+    };
+    let before = files_under(dir.path());
+    let failing = [
+        (nertab::train::TrainOptions { train: dir.path().join("missing.conll"), ..opts.clone() }, "missing.conll"),
+        (nertab::train::TrainOptions { train: empty.clone(), ..opts.clone() }, "empty.conll: no tagged words"),
+        (
+            nertab::train::TrainOptions { valid: only_docstart.clone(), ..opts.clone() },
+            "docstart.conll: no tagged words",
+        ),
+        (nertab::train::TrainOptions { also_train: vec![empty.clone()], ..opts.clone() }, "empty.conll"),
+        (nertab::train::TrainOptions { test: Some(empty.clone()), ..opts.clone() }, "empty.conll"),
+        (nertab::train::TrainOptions { train: bad.clone(), ..opts.clone() }, "B-PERSON"),
+        (nertab::train::TrainOptions { teachers: vec![base.clone()], ..opts.clone() }, "base"),
+    ];
+    for (failing, expect) in failing {
+        let err = format!("{:#}", anyhow::Error::from(nertab::train::train(&failing).err().unwrap()));
+        assert!(err.contains(expect), "{expect}: {err}");
+        assert_eq!(files_under(dir.path()), before, "{expect}: the run changed files");
+    }
+    // A success replaces the model's files (1 layer now, no context) and keeps the user's own.
+    nertab::train::train(&opts).unwrap();
+    let cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("config.json")).unwrap()).unwrap();
+    assert_eq!((cfg["num_hidden_layers"].as_u64(), cfg["nertab_context"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(std::fs::read_to_string(model.join("NOTES.md")).unwrap(), "the user's own file\n");
+    NerModel::load(&model).unwrap();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&model).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let want = [
+        "NOTES.md",
+        "TRAINING.md",
+        "config.json",
+        "int8_ranges.json",
+        "model.safetensors",
+        "report.json",
+        "tokenizer.json",
+    ];
+    assert_eq!(names, want);
+    let mut top: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    top.sort();
+    assert_eq!(top, ["bad.conll", "base", "docstart.conll", "empty.conll", "model", "tiny.conll"]);
+    // The report names --out as given, not the temporary directory the model was made in.
+    let report = std::fs::read_to_string(model.join("report.json")).unwrap();
+    assert!(!report.contains(".nertab-train-"), "{report}");
+    // A new --out appears only at the end, whole; a failed run into a new --out leaves nothing.
+    let new_out = dir.path().join("new/model");
+    let err = nertab::train::train(&nertab::train::TrainOptions {
+        train: empty.clone(),
+        out: new_out.clone(),
+        ..opts.clone()
+    });
+    assert!(err.is_err());
+    assert!(!new_out.exists());
+    nertab::train::train(&nertab::train::TrainOptions { out: new_out.clone(), ..opts.clone() }).unwrap();
+    NerModel::load(&new_out).unwrap();
+}
+
+/// `--out` naming the `--base` or a `--teacher`, by any spelling, is refused before anything is read or written.
+#[test]
+fn out_equal_to_base_or_a_teacher_is_refused_by_any_spelling() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _, _) = common::tiny_model(&dir.path().join("model"));
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink(&model, dir.path().join("link")).unwrap();
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let before = files_under(dir.path());
+    let spellings = [model.clone(), model.join("."), dir.path().join("sub/../model"), dir.path().join("link")];
+    for out in spellings {
+        let opts = common::train_options(&data, &model, &out);
+        let err = nertab::train::train(&opts).err().unwrap().to_string();
+        assert!(err.contains("--base") && err.contains(&out.display().to_string()), "{err}");
+        let base = common::tiny_encoder(&dir.path().join("base"));
+        let opts =
+            nertab::train::TrainOptions { teachers: vec![model.clone()], ..common::train_options(&data, &base, &out) };
+        let err = nertab::train::train(&opts).err().unwrap().to_string();
+        assert!(err.contains("--teacher"), "{err}");
+        std::fs::remove_dir_all(&base).unwrap();
+        assert_eq!(files_under(dir.path()), before, "{}", out.display());
+    }
+}
+
+/// `calibrate` on an empty file is refused, naming it, and leaves the model's ranges as they were.
+#[test]
+fn calibrate_refuses_empty_data_and_keeps_the_ranges() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    nertab::train::calibrate(&path, &data, &Int8Plan::of_model(&path)).unwrap();
+    let before = files_under(dir.path());
+    for text in ["", "-DOCSTART- -X- -X- O\n\n", "\n\n\n"] {
+        let empty = dir.path().join("empty.conll");
+        std::fs::write(&empty, text).unwrap();
+        let err = nertab::train::calibrate(&path, &empty, &Int8Plan::of_model(&path)).err().unwrap().to_string();
+        assert!(err.contains("empty.conll") && err.contains("no tagged words"), "{err}");
+        std::fs::remove_file(&empty).unwrap();
+        assert_eq!(files_under(dir.path()), before);
+    }
+    NerModel::load_with(&path, Precision::Int8).unwrap();
+}
+
+/// A `config.json` that does not describe its weights is refused at load, naming the config file, the key with its
+/// value and the tensor with its shape; `nertab_max_len` outside what a window can hold is refused too.
+#[test]
+fn a_config_that_does_not_describe_its_weights_is_refused_naming_both() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = common::tiny_model(&dir.path().join("m"));
+    let config = path.join("config.json");
+    let good: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let vocab = common::vocab().len();
+    let cases: Vec<(&str, serde_json::Value, Vec<String>)> = vec![
+        (
+            "num_hidden_layers",
+            3.into(),
+            vec!["num_hidden_layers is 3".into(), "2 layers".into(), "bert.encoder.layer.".into()],
+        ),
+        ("num_hidden_layers", 1.into(), vec!["num_hidden_layers is 1".into(), "2 layers".into()]),
+        (
+            "hidden_size",
+            64.into(),
+            vec!["hidden_size is 64".into(), format!("word_embeddings.weight has shape [{vocab}, 32]")],
+        ),
+        (
+            "intermediate_size",
+            128.into(),
+            vec!["intermediate_size is 128".into(), "intermediate.dense.weight has shape [64, 32]".into()],
+        ),
+        ("vocab_size", 10.into(), vec!["vocab_size is 10".into(), format!("[{vocab}, 32]")]),
+        (
+            "max_position_embeddings",
+            256.into(),
+            vec!["max_position_embeddings is 256".into(), "position_embeddings.weight has shape [512, 32]".into()],
+        ),
+        (
+            "type_vocab_size",
+            7.into(),
+            vec!["type_vocab_size is 7".into(), "token_type_embeddings.weight has shape [5, 32]".into()],
+        ),
+        (
+            "id2label",
+            serde_json::json!({"0": "O", "1": "B-PER", "2": "I-PER"}),
+            vec!["3".into(), "classifier.weight has shape [9, 32]".into()],
+        ),
+        ("num_attention_heads", 3.into(), vec!["hidden 32 with 3 heads".into()]),
+        ("nertab_max_len", 0.into(), vec!["nertab_max_len 0".into()]),
+        ("nertab_max_len", 4.into(), vec!["nertab_max_len 4".into()]),
+        ("nertab_max_len", 513.into(), vec!["nertab_max_len 513".into(), "512".into()]),
+    ];
+    for (key, value, expect) in cases {
+        let mut cfg = good.clone();
+        cfg[key] = value;
+        std::fs::write(&config, cfg.to_string()).unwrap();
+        let err = NerModel::load(&path).err().unwrap().to_string();
+        assert!(err.contains(&config.display().to_string()), "{key}: {err}");
+        for e in expect {
+            assert!(err.contains(&e), "{key}: {err} lacks {e}");
+        }
+    }
+    std::fs::write(&config, good.to_string()).unwrap();
+    NerModel::load(&path).unwrap();
+}
+
+/// `nertab train` interrupted (SIGINT, SIGTERM) removes the model it was making, inside an existing `--out` or beside
+/// a new one, exits with 128 + the signal's number, and leaves the model at `--out` byte-identical.
+#[test]
+fn an_interrupted_training_run_removes_its_temporary_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, model) = {
+        let _torch = common::torch_lock();
+        (common::tiny_encoder(&dir.path().join("base")), common::tiny_model(&dir.path().join("model")).0)
+    };
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let before = files_under(dir.path());
+    for (out, signal, number) in [(model.clone(), "INT", 2), (dir.path().join("new"), "TERM", 15)] {
+        let mut child = std::process::Command::new(common::nertab_bin())
+            .args(["train", "--epochs", "100000", "--batch", "2", "--max-len", "64", "--threads", "1"])
+            .arg("--train")
+            .arg(&data)
+            .arg("--valid")
+            .arg(&data)
+            .arg("--base")
+            .arg(&base)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the model being made has its weights: training is under way.
+        let start = std::time::Instant::now();
+        let staged = |d: &std::path::Path| {
+            std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).find(|p| {
+                p.file_name().unwrap().to_string_lossy().starts_with(".nertab-train-") && p.join("config.json").exists()
+            })
+        };
+        while staged(out.parent().unwrap()).or_else(|| out.is_dir().then(|| staged(&out)).flatten()).is_none() {
+            assert!(child.try_wait().unwrap().is_none(), "train ended early");
+            if start.elapsed() > std::time::Duration::from_secs(120) {
+                child.kill().unwrap();
+                panic!("no temporary model appeared");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let kill = std::process::Command::new("kill").args(["-s", signal, &child.id().to_string()]).status();
+        assert!(kill.unwrap().success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(128 + number), "SIG{signal}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(files_under(dir.path()), before, "SIG{signal} left files");
+    }
+}

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::ModelError;
+use crate::ner::MIN_MAX_LEN;
 
 /// MPNet's first position id: its padding index (1) plus one.
 pub const MPNET_POSITION_OFFSET: i64 = 2;
@@ -174,6 +175,21 @@ impl ModelConfig {
             return Err(bad(format!(
                 "sizes do not fit: hidden {} with {} heads, {} layers, vocabulary {}",
                 raw.hidden_size, raw.num_attention_heads, raw.num_hidden_layers, raw.vocab_size
+            )));
+        }
+        let positions = raw.max_position_embeddings - arch.position_offset();
+        if let Some(n) = raw.nertab_max_len.filter(|&n| n < MIN_MAX_LEN || n as i64 > positions) {
+            return Err(bad(format!(
+                "nertab_max_len {n} is outside {MIN_MAX_LEN}..={positions} (the pieces a window may hold: \
+                 max_position_embeddings {} less {})",
+                raw.max_position_embeddings,
+                arch.position_offset()
+            )));
+        }
+        if raw.intermediate_size < 1 || raw.max_position_embeddings < 1 {
+            return Err(bad(format!(
+                "sizes do not fit: intermediate {}, max_position_embeddings {}",
+                raw.intermediate_size, raw.max_position_embeddings
             )));
         }
         Ok(ModelConfig {

@@ -51,6 +51,65 @@ fn unquantized(precision: Precision) -> Precision {
     }
 }
 
+/// Refuses weights whose shapes are not the ones `config.json` gives (layer count, hidden, intermediate and
+/// vocabulary sizes, position and token-type tables, heads, labels), naming the config key, its value and the tensor
+/// with its shape: a config that does not describe its weights would otherwise run on the weights' shapes, or fail
+/// deep inside a forward pass.
+pub fn check_shapes(vars: &HashMap<String, Tensor>, config: &ModelConfig) -> Result<(), ModelError> {
+    let top = config.arch.prefix();
+    let names = Names::of(config.arch);
+    let mismatch = |key: &str, value: i64, tensor: &str, size: &[i64]| ModelError::Config {
+        path: config.path.clone(),
+        reason: format!("{key} is {value}, but the weights' {tensor} has shape {size:?}"),
+    };
+    // Checks dimension `dim` of a tensor (when present: a missing one is reported by name when it is needed).
+    let expect = |tensor: &str, dim: usize, key: &str, value: i64| -> Result<(), ModelError> {
+        match vars.get(tensor) {
+            Some(t) if t.size().get(dim) != Some(&value) => Err(mismatch(key, value, tensor, &t.size())),
+            _ => Ok(()),
+        }
+    };
+    let word = format!("{top}.embeddings.word_embeddings.weight");
+    expect(&word, 0, "vocab_size", config.vocab_size)?;
+    expect(&word, 1, "hidden_size", config.hidden_size)?;
+    let position = format!("{top}.embeddings.position_embeddings.weight");
+    expect(&position, 0, "max_position_embeddings", config.max_positions)?;
+    if config.casing {
+        let types = format!("{top}.embeddings.token_type_embeddings.weight");
+        expect(&types, 0, "type_vocab_size", config.type_vocab_size)?;
+    }
+    if let crate::model::Arch::Mpnet { buckets } = config.arch {
+        let relative = format!("{top}.encoder.relative_attention_bias.weight");
+        expect(&relative, 0, "relative_attention_num_buckets", buckets)?;
+        expect(&relative, 1, "num_attention_heads", config.heads)?;
+    }
+    // Layers: numbered 0.. without a gap, as many as the config says.
+    let layer_prefix = format!("{top}.encoder.layer.");
+    let numbers: std::collections::BTreeSet<i64> =
+        vars.keys().filter_map(|k| k.strip_prefix(&layer_prefix)?.split('.').next()?.parse().ok()).collect();
+    let found = numbers.len() as i64;
+    if found != config.layers || numbers.last().is_some_and(|&last| last + 1 != found) {
+        let listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
+        return Err(ModelError::Config {
+            path: config.path.clone(),
+            reason: format!(
+                "num_hidden_layers is {}, but the weights have {found} layers ({layer_prefix}{{{}}})",
+                config.layers,
+                listed.join(",")
+            ),
+        });
+    }
+    for n in 0..config.layers {
+        let p = format!("{layer_prefix}{n}");
+        expect(&format!("{p}.{}.weight", names.q), 1, "hidden_size", config.hidden_size)?;
+        expect(&format!("{p}.intermediate.dense.weight"), 0, "intermediate_size", config.intermediate_size)?;
+        expect(&format!("{p}.intermediate.dense.weight"), 1, "hidden_size", config.hidden_size)?;
+    }
+    expect("classifier.weight", 0, "the number of labels in id2label", config.labels.len() as i64)?;
+    expect("classifier.weight", 1, "hidden_size", config.hidden_size)?;
+    Ok(())
+}
+
 struct LayerNorm {
     weight: Tensor,
     bias: Tensor,
@@ -140,6 +199,7 @@ impl Encoder {
     ) -> Result<Encoder, ModelError> {
         let (arch, heads) = (config.arch, config.heads);
         super::cpu::Cpu::detect().supports(precision)?;
+        check_shapes(vars, config)?;
         if !precision.is_int8() {
             return Self::build(vars, arch, heads, precision, None);
         }

@@ -115,7 +115,16 @@ impl RangesFile {
         let path = dir.join(RANGES_FILE);
         let json =
             serde_json::to_string_pretty(self).map_err(|source| ModelError::Json { path: path.clone(), source })?;
-        std::fs::write(&path, json + "\n").map_err(|source| ModelError::Write { path: path.clone(), source })?;
+        // Written beside it and renamed into place: a failed write leaves the old file, never half of one.
+        let write_err = |source| ModelError::Write { path: path.clone(), source };
+        let mut temp = tempfile::Builder::new()
+            .prefix(".nertab-ranges-")
+            .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o666))
+            .tempfile_in(dir)
+            .map_err(write_err)?;
+        std::io::Write::write_all(&mut temp, (json + "\n").as_bytes()).map_err(write_err)?;
+        temp.as_file().sync_all().map_err(write_err)?;
+        temp.persist(&path).map_err(|e| write_err(e.error))?;
         Ok(path)
     }
 }

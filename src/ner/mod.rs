@@ -37,6 +37,9 @@ pub const CAPITALIZED: i64 = 2;
 /// model with it has `CASING_CLASSES + 1` token types.
 pub const HEADLINE_CLASS: i64 = CASING_CLASSES;
 
+/// The shortest window a model can be trained on or run with (`nertab_max_len`, `--max-len`), in word pieces.
+pub const MIN_MAX_LEN: usize = 8;
+
 /// What a model's token-type ids carry, as its config says (`nertab_casing`, `nertab_headline`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Casing {
@@ -186,7 +189,7 @@ impl NerOptions {
         let positions = config.positions();
         options.max_len = options.max_len.min(positions);
         if let Some(n) = config.max_len {
-            options.max_len = n.clamp(8, positions);
+            options.max_len = n.clamp(MIN_MAX_LEN, positions);
         }
         if let Some(n) = config.context {
             options.context = n;

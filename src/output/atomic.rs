@@ -14,6 +14,7 @@ use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rand::Rng;
 
@@ -25,6 +26,10 @@ const MAX_LINKS: usize = 40;
 /// Names tried for the temporary file before giving up.
 const TEMP_ATTEMPTS: usize = 100;
 
+/// How every temporary table's name starts: `.nertab-PID-XXXXXX.csv.tmp` (this process's id, six random
+/// characters, the format's suffix).
+const TEMP_PREFIX: &str = ".nertab-";
+
 /// Where bytes go until [`commit`](AtomicWriter::commit).
 enum Dest {
     /// stdout, a FIFO or a character device: written as the rows come.
@@ -33,7 +38,46 @@ enum Dest {
     Temp { file: File, temp: TempPath, target: PathBuf },
 }
 
-/// The path of a temporary file, removed when dropped unless [`disarm`](TempPath::disarm)ed after the rename.
+/// The temporary files of this process's unfinished tables: created, then listed, under this lock, so that
+/// [`remove_unfinished`] (run on a signal) finds every one that exists, however early the signal comes.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes the temporary file of every table this process has not finished (and every directory given to
+/// [`track`]): for a signal handler (a thread that received SIGINT or SIGTERM), just before the process exits.
+/// Nothing is renamed into place afterwards: the lock it keeps stops any writer from creating or committing more.
+pub fn remove_unfinished() -> MutexGuard<'static, Vec<PathBuf>> {
+    let mut files = live();
+    for path in files.drain(..) {
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let _ = fs::remove_dir_all(path);
+        } else {
+            let _ = fs::remove_file(path);
+        }
+    }
+    files
+}
+
+/// Lists another temporary file or directory (a model being made) for [`remove_unfinished`], until [`untrack`].
+pub fn track(path: &Path) {
+    live().push(path.to_path_buf());
+}
+
+/// Takes a path given to [`track`] off the list (it was renamed into place or removed).
+pub fn untrack(path: &Path) {
+    live().retain(|p| p != path);
+}
+
+/// The list [`remove_unfinished`] works from, locked: while this is held, a signal's clean-up waits (for a commit
+/// that must not be cut in half). Call nothing else of this module's while holding it.
+pub fn hold() -> MutexGuard<'static, Vec<PathBuf>> {
+    live()
+}
+
+/// The path of a temporary file, removed when dropped unless [renamed into place](TempPath::rename_onto).
 struct TempPath(Option<PathBuf>);
 
 impl TempPath {
@@ -41,16 +85,25 @@ impl TempPath {
         self.0.as_deref()
     }
 
-    fn disarm(&mut self) {
+    /// Renames the file onto `target` and forgets it.
+    fn rename_onto(&mut self, target: &Path) -> io::Result<()> {
+        let mut files = live();
+        if let Some(path) = &self.0 {
+            fs::rename(path, target)?;
+            files.retain(|p| p != path);
+        }
         self.0 = None;
+        Ok(())
     }
 }
 
 impl Drop for TempPath {
     fn drop(&mut self) {
         if let Some(path) = self.0.take() {
-            // Best effort: the run is failing already, and a leftover is named `.nertab-*.tmp`.
-            let _ = fs::remove_file(path);
+            let mut files = live();
+            // Best effort: the run is failing already, and a leftover is removed by the next run here.
+            let _ = fs::remove_file(&path);
+            files.retain(|p| *p != path);
         }
     }
 }
@@ -99,7 +152,8 @@ pub struct AtomicWriter {
 
 impl AtomicWriter {
     /// Opens `path` (`-` is stdout). For a new file the parent directory is created if missing. The temporary file
-    /// is named `.nertab-XXXXXX{suffix}` (e.g. `.csv.tmp`), so a leftover is recognizable.
+    /// is named `.nertab-PID-XXXXXX{suffix}` (e.g. `.csv.tmp`); leftovers of killed runs in that directory are
+    /// removed first ([`remove_stale`]).
     pub fn create(path: &Path, suffix: &str) -> Result<AtomicWriter, OutputError> {
         let name = path.display().to_string();
         let io_err = |source| OutputError::Io { path: name.clone(), source };
@@ -138,6 +192,7 @@ impl AtomicWriter {
         if existing.is_none() {
             fs::create_dir_all(&dir).map_err(|source| OutputError::Dir { path: name.clone(), source })?;
         }
+        remove_stale(&dir);
         let (file, temp) = create_temp(&dir, suffix, existing.as_ref())
             .map_err(|source| OutputError::Temp { path: name.clone(), source })?;
         Ok(AtomicWriter { dest: Dest::Temp { file, temp, target }, errors: ErrorTarget { name, direct: false } })
@@ -173,11 +228,7 @@ impl AtomicWriter {
             Dest::Direct(mut out) => out.flush().map_err(|e| errors.io(e)),
             Dest::Temp { mut file, mut temp, target } => {
                 file.flush().and_then(|()| file.sync_all()).map_err(|e| errors.io(e))?;
-                if let Some(path) = temp.path() {
-                    fs::rename(path, &target).map_err(|e| errors.io(e))?;
-                }
-                temp.disarm();
-                Ok(())
+                temp.rename_onto(&target).map_err(|e| errors.io(e))
             }
         }
     }
@@ -208,7 +259,7 @@ impl Write for AtomicWriter {
 
 /// `path` with every symlink in its last component followed (relative links resolved from the link's directory);
 /// a dangling link gives the path it points to, which is where a new file then goes.
-fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve_links(path: &Path) -> io::Result<PathBuf> {
     let mut p = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         match fs::symlink_metadata(&p) {
@@ -227,20 +278,28 @@ fn resolve_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::from_raw_os_error(libc::ELOOP))
 }
 
-/// Creates `.nertab-XXXXXX{suffix}` in `dir`, with the mode and owner of the file it `replaces`, or for a new file
-/// mode `0666` less the umask (the kernel applies it), as any program's new file.
+/// Creates `.nertab-PID-XXXXXX{suffix}` in `dir`, with the mode and owner of the file it `replaces`, or for a new
+/// file mode `0666` less the umask (the kernel applies it), as any program's new file. The file is listed for
+/// [`remove_unfinished`] as it is created, and locked (`flock`) for as long as this process has it open: a later
+/// run that finds it unlocked, with its process gone, knows it for a leftover ([`remove_stale`]).
 fn create_temp(dir: &Path, suffix: &str, replaces: Option<&Metadata>) -> io::Result<(File, TempPath)> {
+    let pid = std::process::id();
     for _ in 0..TEMP_ATTEMPTS {
         let random: String = rand::rng().sample_iter(rand::distr::Alphanumeric).take(6).map(char::from).collect();
-        let path = dir.join(format!(".nertab-{random}{suffix}"));
+        let path = dir.join(format!("{TEMP_PREFIX}{pid}-{random}{suffix}"));
         // A replacement starts private and gets the old file's mode only once its owner is set.
         let mode = if replaces.is_some() { 0o600 } else { 0o666 };
+        let mut files = live();
         let file = match OpenOptions::new().write(true).create_new(true).mode(mode).open(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         };
+        files.push(path.clone());
+        drop(files);
         let temp = TempPath(Some(path));
+        // Where the file system has no locks, the process id in the name still tells a live run's file.
+        let _ = file.try_lock();
         if let Some(old) = replaces {
             // Owner and group where allowed (root; or a group the user is in); otherwise the new file is the user's,
             // as with any editor's save. Changing the owner first, then the mode, keeps set-id bits.
@@ -252,6 +311,48 @@ fn create_temp(dir: &Path, suffix: &str, replaces: Option<&Metadata>) -> io::Res
         return Ok((file, temp));
     }
     Err(io::Error::new(io::ErrorKind::AlreadyExists, "no unused temporary file name"))
+}
+
+/// Removes from `dir` the temporary files that runs killed outright (SIGKILL, a crash, a power cut) left there:
+/// `.nertab-PID-*.tmp` files whose process no longer exists and that no process holds locked. A live run's file is
+/// never removed (its process exists, or it holds the lock). A leftover of an older nertab, named without a process
+/// id, cannot be told from a live run's file: it is only warned about.
+fn remove_stale(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)).filter(|n| n.ends_with(".tmp")) else {
+            continue;
+        };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let pid = rest.split_once('-').and_then(|(pid, _)| pid.parse::<libc::pid_t>().ok()).filter(|&p| p > 0);
+        let Some(pid) = pid else {
+            tracing::warn!(
+                "{}: a temporary file of an earlier nertab run; remove it if no run is writing here",
+                path.display()
+            );
+            continue;
+        };
+        if process_exists(pid) {
+            continue;
+        }
+        // Unlocked (or on a file system without locks) and its process gone: nobody will rename it into place.
+        let unlocked = File::open(&path).is_ok_and(|f| !matches!(f.try_lock(), Err(fs::TryLockError::WouldBlock)));
+        if unlocked && fs::remove_file(&path).is_ok() {
+            tracing::warn!("{}: removed, the temporary file of an interrupted run (process {pid})", path.display());
+        }
+    }
+}
+
+/// Whether a process with this id exists (in this process's view): `kill(pid, 0)` fails with `ESRCH` only when none
+/// does.
+fn process_exists(pid: libc::pid_t) -> bool {
+    // SAFETY: signal 0 sends nothing; the call only checks that the process exists and may be signalled.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod csv;
 pub mod entities;
 pub mod format;
+pub mod guard;
 pub mod jsonl;
 pub mod xlsx;
 
@@ -213,6 +214,15 @@ pub enum OutputError {
         path: String,
         /// What it is (a directory, a block device, a socket).
         what: &'static str,
+    },
+    /// An output that is an input, or the other output, or that would put an article-named file into an input
+    /// directory: refused before any work is done ([`guard`]).
+    #[error("{path}: {reason}; nothing was read or written")]
+    Clash {
+        /// The output as given.
+        path: String,
+        /// Which option named it and what it clashes with (the other path as given).
+        reason: String,
     },
     /// The reader of stdout or a FIFO closed it (`nertab … -o - | head`): the run ends, but nothing failed.
     #[error("{path}: closed by its reader")]

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use super::report::sha256_file;
 use super::TrainError;
-use crate::conll::{self, ConllDoc};
+use crate::conll::ConllDoc;
 use crate::model::{Precision, RangesFile};
 use crate::ner::{Doc, NerModel};
 use crate::tokenize::Tokenized;
@@ -175,7 +175,7 @@ pub fn calibrate_model(
     plan: &Int8Plan,
 ) -> Result<PathBuf, TrainError> {
     plan.check_layers(model.quantizable_layers())?;
-    let docs = conll::read(conll_path)?;
+    let docs = super::read_tagged(conll_path)?;
     let views: Vec<(String, Tokenized)> = docs.iter().map(ConllDoc::to_tokenized).collect();
     let refs: Vec<Doc> = views.iter().map(|(text, tokens)| Doc { text, tokens }).collect();
     let (ranges, smooth) = model.measure_int8(&refs, &plan.smoothing())?;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::loss::IGNORE_INDEX;
 use super::{TrainError, TrainOptions, LABELS};
-use crate::conll::{self, ConllDoc};
+use crate::conll::ConllDoc;
 use crate::model::Precision;
 use crate::ner::{Doc, NerModel};
 use crate::tokenize::{tokenize, Tokenized};
@@ -25,13 +25,13 @@ pub struct TrainingSet {
 impl TrainingSet {
     /// Reads the tagged split (and the untagged articles) and, with a teacher, has it label all of them.
     pub fn build(opts: &TrainOptions) -> Result<TrainingSet, TrainError> {
-        let mut tagged = conll::read(&opts.train)?;
+        let mut tagged = super::read_tagged(&opts.train)?;
         if let Some(n) = opts.limit_docs {
             tagged.truncate(n);
         }
         let mut gold = gold_ids(&tagged, &opts.train)?;
         for path in &opts.also_train {
-            let more = conll::read(path)?;
+            let more = super::read_tagged(path)?;
             gold.extend(gold_ids(&more, path)?);
             tagged.extend(more);
         }

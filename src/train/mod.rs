@@ -19,6 +19,7 @@ pub mod model_files;
 pub mod mpnet;
 pub mod net;
 pub mod report;
+pub mod staging;
 pub mod trainer;
 
 use std::path::PathBuf;
@@ -122,6 +123,12 @@ pub enum TrainError {
         /// What does not fit.
         reason: String,
     },
+    /// A data file without any tagged word.
+    #[error("{path}: no tagged words (an empty CoNLL file cannot train, validate or calibrate)")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
     /// Unusable options.
     #[error("{0}")]
     Invalid(String),
@@ -193,14 +200,43 @@ pub struct TrainOptions {
 }
 
 /// Trains, writes the model directory and the report, and returns the report.
+///
+/// The model is made in a temporary directory ([`staging`]) and put in place at `opts.out` only when everything
+/// succeeded: a run that fails or is interrupted leaves an existing model at `--out` as it was.
 pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let started = Instant::now();
     check_options(opts)?;
-    let valid_docs = conll::read(&opts.valid)?;
-    std::fs::create_dir_all(&opts.out).map_err(|source| TrainError::Write { path: opts.out.clone(), source })?;
-    model_files::write_model_files(opts)?;
-    let config = ModelConfig::read(&opts.out.join("config.json"))?;
-    let tokenizer = WordPieceTokenizer::from_file(&opts.out.join("tokenizer.json"))?;
+    staging::check_out(opts)?;
+    // Every data file is looked at before any long work: an empty one cannot train, choose an epoch or score.
+    for path in std::iter::once(&opts.train).chain(&opts.also_train).chain(&opts.test) {
+        read_tagged(path)?;
+    }
+    let valid_docs = read_tagged(&opts.valid)?;
+    let staged = staging::Staging::new(&opts.out)?;
+    let report = train_into(opts, staged.path(), &valid_docs, started)?;
+    staged.commit()?;
+    Ok(report)
+}
+
+/// Reads a CoNLL file of tagged words, refusing one without any (an empty file, or only `-DOCSTART-` lines).
+pub fn read_tagged(path: &std::path::Path) -> Result<Vec<conll::ConllDoc>, TrainError> {
+    let docs = conll::read(path)?;
+    if docs.iter().all(|d| d.sentences.iter().all(|s| s.words.is_empty())) {
+        return Err(TrainError::Empty { path: path.to_path_buf() });
+    }
+    Ok(docs)
+}
+
+/// [`train`]'s work, writing the model into `dir` (the report records `opts.out`, where it will be).
+fn train_into(
+    opts: &TrainOptions,
+    dir: &std::path::Path,
+    valid_docs: &[conll::ConllDoc],
+    started: Instant,
+) -> Result<TrainReport, TrainError> {
+    model_files::write_model_files(opts, dir)?;
+    let config = ModelConfig::read(&dir.join("config.json"))?;
+    let tokenizer = WordPieceTokenizer::from_file(&dir.join("tokenizer.json"))?;
     let mut trainer = Trainer::new(config, tokenizer, opts)?;
     let set = data::TrainingSet::build(opts)?;
     let prepared = trainer.prepare(&set)?;
@@ -210,7 +246,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let mut epochs = Vec::new();
     let mut best = (f64::NEG_INFINITY, 0usize);
-    let weights = opts.out.join("model.safetensors");
+    let weights = dir.join("model.safetensors");
     for epoch in 1..=opts.epochs {
         let t0 = Instant::now();
         let bar =
@@ -237,8 +273,8 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
             b.finish_and_clear();
         }
         let snapshot = trainer.snapshot()?;
-        let predicted = eval::predict_tags(&snapshot, &valid_docs)?;
-        let scores = eval::score(&valid_docs, &predicted, None)
+        let predicted = eval::predict_tags(&snapshot, valid_docs)?;
+        let scores = eval::score(valid_docs, &predicted, None)
             .map_err(|source| TrainError::Write { path: opts.valid.clone(), source })?;
         let f1 = scores.overall.f1();
         let seconds = t0.elapsed().as_secs_f64();
@@ -253,20 +289,20 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
 
     // The final report scores the model as shipped: re-loaded from the fp16 file through the normal path. The same
     // load measures its int8 ranges.
-    let shipped = NerModel::load_with(&opts.out, Precision::Fp32)?;
+    let shipped = NerModel::load_with(dir, Precision::Fp32)?;
     let plan = calibrate::Int8Plan {
         keep_fp32: opts.keep_fp32.clone(),
         alpha: calibrate::DEFAULT_ALPHA,
         ..Default::default()
     };
-    calibrate::calibrate_model(&shipped, &opts.out, &opts.train, &plan)?;
+    calibrate::calibrate_model(&shipped, dir, &opts.train, &plan)?;
     let score = |path: &PathBuf, docs: &[conll::ConllDoc]| -> Result<eval::Scores, TrainError> {
         eval::score(docs, &eval::predict_tags(&shipped, docs)?, None)
             .map_err(|source| TrainError::Write { path: path.clone(), source })
     };
-    let valid = score(&opts.valid, &valid_docs)?;
+    let valid = score(&opts.valid, valid_docs)?;
     let test = match &opts.test {
-        Some(path) => Some(score(path, &conll::read(path)?)?),
+        Some(path) => Some(score(path, &read_tagged(path)?)?),
         None => None,
     };
     let mut data_sha256 = Vec::new();
@@ -294,7 +330,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
         test,
         wall_seconds: started.elapsed().as_secs_f64(),
     };
-    report.write(&opts.out)?;
+    report.write(dir)?;
     Ok(report)
 }
 
@@ -314,6 +350,10 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     }
     if !opts.unlabelled.is_empty() && opts.teachers.is_empty() {
         return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
+    }
+    if opts.max_len < crate::ner::MIN_MAX_LEN {
+        let min = crate::ner::MIN_MAX_LEN;
+        return Err(TrainError::Invalid(format!("--max-len {} is below {min} word pieces", opts.max_len)));
     }
     if let Some(layers) = &opts.layers {
         let ascending = layers.windows(2).all(|w| w[0] < w[1]);

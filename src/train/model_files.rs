@@ -8,8 +8,8 @@ use crate::model::ModelConfig;
 use crate::ner::{CASING_CLASSES, HEADLINE_CLASS};
 
 /// Writes `config.json` (encoder config + labels + nertab's options) and a `tokenizer.json` without truncation or
-/// padding into the output directory.
-pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
+/// padding into `dir` (the model directory being made).
+pub fn write_model_files(opts: &TrainOptions, dir: &Path) -> Result<(), TrainError> {
     let read_json = |p: &Path| -> Result<serde_json::Value, TrainError> {
         let raw = std::fs::read_to_string(p).map_err(|source| TrainError::Read { path: p.to_path_buf(), source })?;
         serde_json::from_str(&raw).map_err(|source| TrainError::Json { path: p.to_path_buf(), source })
@@ -25,11 +25,17 @@ pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
         LABELS.iter().enumerate().map(|(i, l)| ((*l).to_string(), i.into())).collect();
     obj.insert("id2label".into(), id2label.into());
     obj.insert("label2id".into(), label2id.into());
-    let arch = ModelConfig::read(&base_cfg)?.arch.token_classifier_name();
+    let base_config = ModelConfig::read(&base_cfg)?;
+    let arch = base_config.arch.token_classifier_name();
     obj.insert("architectures".into(), serde_json::json!([arch]));
     obj.insert("nertab_casing".into(), opts.casing.into());
     let headline = opts.headlines > 0.0;
     obj.insert("nertab_headline".into(), headline.into());
+    if opts.max_len > base_config.positions() {
+        let reason =
+            format!("--max-len {} is more than the base's {} positions", opts.max_len, base_config.positions());
+        return Err(TrainError::Mismatch { path: base_cfg.clone(), reason });
+    }
     obj.insert("nertab_max_len".into(), opts.max_len.into());
     obj.insert("nertab_context".into(), opts.context.into());
     if opts.casing {
@@ -46,7 +52,7 @@ pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
         }
         obj.insert("num_hidden_layers".into(), layers.len().into());
     }
-    let out_cfg = opts.out.join("config.json");
+    let out_cfg = dir.join("config.json");
     let text =
         serde_json::to_string_pretty(&cfg).map_err(|source| TrainError::Json { path: out_cfg.clone(), source })?;
     std::fs::write(&out_cfg, text).map_err(|source| TrainError::Write { path: out_cfg.clone(), source })?;
@@ -57,7 +63,7 @@ pub fn write_model_files(opts: &TrainOptions) -> Result<(), TrainError> {
         obj.insert("truncation".into(), serde_json::Value::Null);
         obj.insert("padding".into(), serde_json::Value::Null);
     }
-    let out_tok = opts.out.join("tokenizer.json");
+    let out_tok = dir.join("tokenizer.json");
     let text = serde_json::to_string(&tok).map_err(|source| TrainError::Json { path: out_tok.clone(), source })?;
     std::fs::write(&out_tok, text).map_err(|source| TrainError::Write { path: out_tok.clone(), source })?;
     Ok(())

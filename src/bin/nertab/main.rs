@@ -8,7 +8,6 @@ mod signals;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::PoisonError;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -23,7 +22,7 @@ use nertab::output::xlsx::XlsxSink;
 use nertab::output::{Format, OutputError, RowSink};
 use nertab::pipeline::{Pipeline, PipelineError, Stats};
 use report::{print_stats, progress_bar};
-use signals::{clean_up_on_signals, UNFINISHED};
+use signals::clean_up_on_signals;
 
 #[derive(Parser)]
 #[command(name = "nertab", version, about = "News articles in, a CSV knowledge table of entities and amounts out")]
@@ -211,6 +210,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Train(args) => {
+            // Interrupted, the run removes the model it was making; a model already at --out is untouched.
+            clean_up_on_signals()?;
             set_threads(args.threads)?;
             let opts = nertab::train::TrainOptions {
                 train: args.train,
@@ -389,13 +390,14 @@ fn extract(args: ExtractArgs) -> Result<()> {
     if format != Format::Csv && bom {
         bail!("--bom is an option of --format csv");
     }
-    if entities.as_ref().is_some_and(|e| e == &output) {
-        bail!("{}: --entities must name another file than -o", output.display());
-    }
     let wall = Instant::now();
     clean_up_on_signals()?;
     let threads = set_threads(threads)?;
     let articles = nertab::corpus::read(&inputs)?;
+    // Before any work: no output may be an input, a new article in an input directory, or the other output.
+    let outputs: Vec<(&str, &Path)> =
+        std::iter::once(("-o", output.as_path())).chain(entities.as_deref().map(|e| ("--entities", e))).collect();
+    nertab::output::guard::check(&articles, &outputs)?;
     let mut resources = Resources::default();
     let mut precision_note = None;
     if extract::needs_ner_model(&extractors) {
@@ -404,8 +406,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         precision_note = Some(note);
     }
     let mut pipeline = Pipeline { extractors: extract::build(&extractors, &mut resources)?, chunk: CHUNK, strict };
-    let (mut sink, unfinished) = open_sinks(&output, format, bom, !no_header, entities.as_deref())?;
-    *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) = unfinished;
+    let mut sink = open_sinks(&output, format, bom, !no_header, entities.as_deref())?;
     let mut stats = Stats::default();
     let progress = std::io::stderr().is_terminal().then(|| progress_bar(articles.total_bytes()));
     let bar = progress.clone();
@@ -446,26 +447,18 @@ fn open_sink(path: &Path, format: Format, bom: bool, header: bool) -> Result<Box
     })
 }
 
-/// The table's sink, wrapped in an [`EntitySink`] for `--entities FILE`, and the temporary files a signal must
-/// remove.
+/// The table's sink, wrapped in an [`EntitySink`] for `--entities FILE`.
 fn open_sinks(
     path: &Path,
     format: Format,
     bom: bool,
     header: bool,
     entities: Option<&Path>,
-) -> Result<(Box<dyn RowSink>, Vec<PathBuf>), OutputError> {
+) -> Result<Box<dyn RowSink>, OutputError> {
     let sink = open_sink(path, format, bom, header)?;
-    let mut unfinished: Vec<PathBuf> = sink.unfinished().map(Path::to_path_buf).into_iter().collect();
     let Some(entities) = entities else {
         // A workbook always gets the entity table as a sheet of its own; a CSV or JSONL stream has no room for it.
-        return Ok(if sink.holds_tables() {
-            (Box::new(EntitySink::beside(sink)), unfinished)
-        } else {
-            (sink, unfinished)
-        });
+        return Ok(if sink.holds_tables() { Box::new(EntitySink::beside(sink)) } else { sink });
     };
-    let sink = EntitySink::create(sink, entities)?;
-    unfinished.extend(sink.entities_unfinished());
-    Ok((Box::new(sink), unfinished))
+    Ok(Box::new(EntitySink::create(sink, entities)?))
 }
