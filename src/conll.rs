@@ -22,6 +22,15 @@ pub enum ConllError {
         #[source]
         source: std::io::Error,
     },
+    /// A file with nothing to score or learn from: no tagged word (empty, or only `-DOCSTART-` lines and blank
+    /// lines), or no annotated article.
+    #[error("{path}: no {what} (an empty file)")]
+    Empty {
+        /// The file.
+        path: String,
+        /// What it should hold: `tagged words`, `annotated articles`.
+        what: &'static str,
+    },
     /// A line that is not in the expected format.
     #[error("{path}:{line}: {reason}")]
     Format {
@@ -48,6 +57,39 @@ pub struct ConllSentence {
 pub struct ConllDoc {
     /// The document's sentences, in order.
     pub sentences: Vec<ConllSentence>,
+}
+
+/// An IOB tag, as [`parse_tag`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag<'a> {
+    /// `O`: outside any entity.
+    Outside,
+    /// `B-TYPE`: the first word of an entity.
+    Begin(&'a str),
+    /// `I-TYPE`: a word inside an entity.
+    Inside(&'a str),
+}
+
+/// Reads an IOB tag: `O`, or `B-` or `I-` and a type of ASCII letters, digits and `_` (`PER`, `WORK_OF_ART`).
+/// Anything else is refused, saying why: `X-FOO` (no `B-`/`I-`), `B-` (no type), `B-PER-X` (a type with a `-`, which
+/// would be read as the type `PER-X`). The one tag reader of gold data: `train`, `eval` and `calibrate` read tags
+/// through [`parse`], and the chunk decoder ([`crate::ner::decode::chunks`]) uses it too.
+pub fn parse_tag(tag: &str) -> Result<Tag<'_>, &'static str> {
+    if tag == "O" {
+        return Ok(Tag::Outside);
+    }
+    let (prefix, kind) = tag.split_once('-').ok_or("not O, B-TYPE or I-TYPE")?;
+    if kind.is_empty() {
+        return Err("no entity type after the prefix");
+    }
+    if !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("an entity type is ASCII letters, digits and _ only");
+    }
+    match prefix {
+        "B" => Ok(Tag::Begin(kind)),
+        "I" => Ok(Tag::Inside(kind)),
+        _ => Err("the prefix is B- or I-"),
+    }
 }
 
 /// Reads a CoNLL file: the first column is the word, the last the tag.
@@ -88,11 +130,18 @@ pub fn parse(raw: &str, name: &str) -> Result<Vec<ConllDoc>, ConllError> {
                 reason: "expected `word ... tag`".into(),
             });
         }
+        let tag = cols[cols.len() - 1];
+        if let Err(why) = parse_tag(tag) {
+            return Err(ConllError::Format { path: name.into(), line: i + 1, reason: format!("tag {tag:?}: {why}") });
+        }
         sent.words.push(cols[0].to_string());
-        sent.tags.push(cols[cols.len() - 1].to_string());
+        sent.tags.push(tag.to_string());
     }
     flush(&mut docs, &mut sent);
     docs.retain(|d| !d.sentences.is_empty());
+    if docs.is_empty() {
+        return Err(ConllError::Empty { path: name.into(), what: "tagged words" });
+    }
     Ok(docs)
 }
 
@@ -150,5 +199,18 @@ mod tests {
         assert_eq!(tok.tokens[2].text(&text), "Peter");
         assert_eq!(tok.sentences.len(), 2);
         assert!(parse("lonely\n", "f").is_err());
+    }
+
+    #[test]
+    fn malformed_tags_and_empty_files_are_refused_with_their_place() {
+        for tag in ["X-FOO", "B-", "I-", "B-PER-X", "b-PER", "PER", "B-PÉR"] {
+            let e = parse(&format!("EU NNP B-NP B-ORG\n\nPeter NNP B-NP {tag}\n"), "f").unwrap_err();
+            assert!(e.to_string().starts_with(&format!("f:3: tag {tag:?}: ")), "{tag}: {e}");
+        }
+        assert_eq!(parse_tag("I-WORK_OF_ART"), Ok(Tag::Inside("WORK_OF_ART")));
+        assert_eq!(parse_tag("O"), Ok(Tag::Outside));
+        for empty in ["", "\n\n", "-DOCSTART- -X- -X- O\n\n"] {
+            assert_eq!(parse(empty, "f").unwrap_err().to_string(), "f: no tagged words (an empty file)");
+        }
     }
 }

@@ -2,14 +2,19 @@
 //!
 //! Inputs are expanded into a sorted list of sources up front (cheap: paths only), then read lazily one source at a
 //! time, so a large corpus streams through the pipeline instead of sitting in memory.
+//!
+//! One decoding rule for every input: UTF-8, or UTF-16 after its byte-order mark, else Windows-1252 with a warning
+//! (a `.txt` file as a whole, a JSONL line by itself); text with a NUL character is binary and skipped, and an input
+//! with nothing in it is reported as empty (a `.txt` file, a `.jsonl` file, stdin).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde_json::Value;
 use thiserror::Error;
 
 /// One article of the corpus.
@@ -107,13 +112,16 @@ struct JsonlLines {
     name: String,
     reader: Box<dyn BufRead + Send>,
     line_no: usize,
+    /// Lines that were not blank, to report an input with none as empty.
+    records: usize,
 }
 
-#[derive(Deserialize)]
-struct JsonArticle {
-    id: Option<serde_json::Value>,
-    text: Option<String>,
-    title: Option<String>,
+impl JsonlLines {
+    /// Reads JSONL from `input`: UTF-8 (a byte-order mark dropped), or UTF-16 after its byte-order mark, transcoded.
+    fn new(name: String, input: impl Read + Send + 'static) -> JsonlLines {
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new().utf8_passthru(true).strip_bom(true).build(input);
+        JsonlLines { name, reader: Box::new(BufReader::new(decoded)), line_no: 0, records: 0 }
+    }
 }
 
 /// Opens the inputs: each a file (JSONL if it ends in `.jsonl`, else one text article, whatever its name: a file
@@ -226,12 +234,22 @@ fn source_for(path: &Path, id: String, explicit: bool) -> Option<Source> {
     }
 }
 
-/// Decodes bytes as UTF-8 (dropping a byte-order mark), falling back to Windows-1252 (a superset of Latin-1's
-/// printable range) with a warning, so that one mis-encoded file does not stop a run. Offsets in the table refer to
-/// the decoded text.
+/// Why text is not an article: it holds a NUL character (a binary file, or a NUL in a JSONL string).
+pub const BINARY: &str = "binary (NUL bytes)";
+
+/// Decodes bytes as UTF-8 (dropping a byte-order mark), or as UTF-16 when they start with its byte-order mark
+/// (Windows' "Unicode" text), falling back to Windows-1252 (a superset of Latin-1's printable range) with a warning,
+/// so that one mis-encoded file does not stop a run. Offsets in the table refer to the decoded text.
 pub fn decode(mut bytes: Vec<u8>, name: &str) -> String {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        if encoding != encoding_rs::UTF_8 {
+            let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+            if malformed {
+                tracing::warn!("{name}: malformed {}, decoded with U+FFFD for the bad units", encoding.name());
+            }
+            return text.into_owned();
+        }
+        bytes.drain(..bom);
     }
     match String::from_utf8(bytes) {
         Ok(s) => s,
@@ -243,15 +261,89 @@ pub fn decode(mut bytes: Vec<u8>, name: &str) -> String {
     }
 }
 
-/// Why a file's bytes are not an article, if they are not: empty (or only white space) or binary (NUL bytes).
+/// One JSONL line's bytes as text: UTF-8, else Windows-1252 with a warning naming `name` (`path:line`), as a `.txt`
+/// file is decoded.
+fn decode_line<'a>(bytes: &'a [u8], name: &dyn std::fmt::Display) -> Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(line) => Cow::Borrowed(line),
+        Err(_) => {
+            tracing::warn!("{name}: not valid UTF-8, decoded as Windows-1252");
+            encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0
+        }
+    }
+}
+
+/// Why a file's bytes are not an article, if they are not: empty (or only white space) or binary (NUL bytes). A
+/// UTF-16 file with its byte-order mark has zero bytes in every other place: it is judged by [`article_text`] once
+/// decoded.
 pub fn unusable(bytes: &[u8]) -> Option<&'static str> {
     if bytes.contains(&0) {
-        Some("binary file (NUL bytes)")
+        Some(BINARY)
     } else if bytes.iter().all(u8::is_ascii_whitespace) {
         Some("empty")
     } else {
         None
     }
+}
+
+/// A `.txt` file's bytes as its article's text ([`decode`]), or why they are not one ([`unusable`]; for UTF-16,
+/// the same rules on the decoded text).
+pub fn article_text(bytes: Vec<u8>, name: &str) -> Result<String, &'static str> {
+    let utf16 = encoding_rs::Encoding::for_bom(&bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8);
+    if !utf16 {
+        if let Some(reason) = unusable(&bytes) {
+            return Err(reason);
+        }
+        return Ok(decode(bytes, name));
+    }
+    let text = decode(bytes, name);
+    if text.contains('\0') {
+        Err(BINARY)
+    } else if text.trim().is_empty() {
+        Err("empty")
+    } else {
+        Ok(text)
+    }
+}
+
+/// What a JSON value is, for messages: `null`, `a number`, `an array`, …
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSONL line as an article's id, title and text, or why it is not one.
+fn parse_article(line: &str) -> Result<(String, Option<String>, String), String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Value::Object(mut fields) = value else {
+        return Err(format!("not a JSON object ({})", json_kind(&value)));
+    };
+    let text = match fields.remove("text") {
+        None => return Err("no \"text\" field".into()),
+        Some(Value::String(text)) => text,
+        Some(other) => return Err(format!("\"text\" is {}, not a string", json_kind(&other))),
+    };
+    let id = match fields.remove("id") {
+        None => return Err("no \"id\" field".into()),
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => return Err(format!("\"id\" is {}, not a string or number", json_kind(&other))),
+    };
+    let title = match fields.remove("title") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(title)) => Some(title),
+        Some(other) => return Err(format!("\"title\" is {}, not a string", json_kind(&other))),
+    };
+    if [&text, &id].into_iter().chain(&title).any(|s| s.contains('\0')) {
+        return Err(BINARY.into());
+    }
+    Ok((id, title, text))
 }
 
 /// The first non-empty line, trimmed.
@@ -279,7 +371,8 @@ impl Articles {
     fn check_id(&mut self, article: &Article, place: String) {
         if !self.seen.insert(article.id.clone()) {
             let first = self.first_seen.get(&article.id).cloned().unwrap_or_default();
-            tracing::warn!("{place}: id {:?} already used by {first}: their rows share one doc_id", article.id);
+            let id = crate::output::shown(&article.id);
+            tracing::warn!("{place}: id {id:?} already used by {first}: their rows share one doc_id");
         } else {
             self.first_seen.insert(article.id.clone(), place);
         }
@@ -291,6 +384,12 @@ impl Articles {
         loop {
             buf.clear();
             match cur.reader.read_until(b'\n', &mut buf) {
+                Ok(0) if cur.records == 0 => {
+                    // Said once: the next call finds no current input.
+                    let path = cur.name.clone();
+                    self.current = None;
+                    return Some(Err(CorpusError::Skipped { path, reason: "empty".into() }));
+                }
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(e) => {
@@ -301,35 +400,29 @@ impl Articles {
                 }
             }
             cur.line_no += 1;
-            let bad = |reason: String| CorpusError::BadLine { path: cur.name.clone(), line: cur.line_no, reason };
-            // A UTF-8 byte-order mark at the start of the file belongs to the file, not to its first record.
-            let bytes = if cur.line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
-            let line = match std::str::from_utf8(bytes) {
-                Ok(l) => l,
-                Err(_) => return Some(Err(bad("not valid UTF-8".into()))),
-            };
+            let place = format!("{}:{}", cur.name, cur.line_no);
+            let line = decode_line(&buf, &place);
             if line.trim().is_empty() {
                 continue;
             }
-            let parsed: JsonArticle = match serde_json::from_str(line) {
-                Ok(p) => p,
-                Err(e) => return Some(Err(bad(format!("invalid JSON: {e}")))),
-            };
-            let Some(text) = parsed.text else { return Some(Err(bad("no \"text\" field".into()))) };
-            let id = match parsed.id {
-                Some(serde_json::Value::String(s)) => s,
-                Some(serde_json::Value::Number(n)) => n.to_string(),
-                Some(_) => return Some(Err(bad("\"id\" is not a string or number".into()))),
-                None => return Some(Err(bad("no \"id\" field".into()))),
+            cur.records += 1;
+            let (id, title, text) = match parse_article(&line) {
+                Ok(article) => article,
+                Err(reason) => {
+                    return Some(Err(CorpusError::BadLine { path: cur.name.clone(), line: cur.line_no, reason }))
+                }
             };
             if text.trim().is_empty() {
-                return Some(Err(bad("empty \"text\"".into())));
+                return Some(Err(CorpusError::BadLine {
+                    path: cur.name.clone(),
+                    line: cur.line_no,
+                    reason: "empty \"text\"".into(),
+                }));
             }
             if id.trim().is_empty() {
-                tracing::warn!("{}:{}: empty \"id\": its rows get an empty doc_id", cur.name, cur.line_no);
+                tracing::warn!("{place}: empty \"id\": its rows get an empty doc_id");
             }
-            let place = format!("{}:{}", cur.name, cur.line_no);
-            let (title, text) = with_title(parsed.title, text);
+            let (title, text) = with_title(title, text);
             return Some(Ok((Article { id, title, text }, place)));
         }
     }
@@ -355,7 +448,7 @@ impl Articles {
                 return Some(item);
             }
             self.current = None;
-            let (path, reader): (String, Box<dyn BufRead + Send>) = match self.sources.pop_front()? {
+            let lines = match self.sources.pop_front()? {
                 Source::Text { path, id, explicit } => {
                     let shown = path.display().to_string();
                     let mut bytes = Vec::new();
@@ -366,25 +459,25 @@ impl Articles {
                             CorpusError::Skipped { path: shown, reason: e.to_string() }
                         }));
                     }
-                    if let Some(reason) = unusable(&bytes) {
-                        return Some(Err(CorpusError::Skipped { path: shown, reason: reason.into() }));
-                    }
-                    let text = decode(bytes, &shown);
+                    let text = match article_text(bytes, &shown) {
+                        Ok(text) => text,
+                        Err(reason) => return Some(Err(CorpusError::Skipped { path: shown, reason: reason.into() })),
+                    };
                     let title = first_line(&text).to_string();
                     return Some(Ok((Article { id, title, text }, shown)));
                 }
                 Source::Jsonl { path, explicit } => {
                     let shown = path.display().to_string();
                     match File::open(&path) {
-                        Ok(f) => (shown, Box::new(BufReader::new(f))),
+                        Ok(f) => JsonlLines::new(shown, f),
                         Err(e) if explicit => return Some(Err(CorpusError::Io { path: shown, source: e })),
                         Err(e) => return Some(Err(CorpusError::Skipped { path: shown, reason: e.to_string() })),
                     }
                 }
-                Source::Stdin => ("<stdin>".to_string(), Box::new(BufReader::new(io::stdin()))),
+                Source::Stdin => JsonlLines::new("<stdin>".to_string(), io::stdin()),
                 Source::Broken { path, reason } => return Some(Err(CorpusError::Skipped { path, reason })),
             };
-            self.current = Some(JsonlLines { name: path, reader, line_no: 0 });
+            self.current = Some(lines);
         }
     }
 }
@@ -502,18 +595,58 @@ mod tests {
         fs::write(dir.path().join("b_binary.txt"), b"PK\x03\x04\x00\x00").unwrap();
         std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("c_dangling.txt")).unwrap();
         fs::write(dir.path().join("d_good.txt"), "Good\n$5").unwrap();
-        fs::write(dir.path().join("e.jsonl"), b"{\"id\":1,\"text\":\"  \"}\n\xff\xfe\n{\"id\":2,\"text\":\"ok\"}\n")
-            .unwrap();
+        fs::write(
+            dir.path().join("e.jsonl"),
+            b"{\"id\":1,\"text\":\"  \"}\n{\"id\":3,\"text\":\"Caf\xe9\"}\n{\"id\":2,\"text\":\"ok\"}\n",
+        )
+        .unwrap();
+        fs::write(dir.path().join("f_empty.jsonl"), "\n  \n").unwrap();
+        fs::write(
+            dir.path().join("g.jsonl"),
+            "{\"id\":\"n\",\"text\":\"a\\u0000b\"}\n[1,2]\n{\"id\":4,\"text\":null}\n",
+        )
+        .unwrap();
         let got: Vec<Result<Article, CorpusError>> = read(&[dir.path().to_path_buf()]).unwrap().collect();
         let errors: Vec<String> = got.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
         assert!(got.iter().filter_map(|r| r.as_ref().err()).all(CorpusError::is_skip));
-        assert_eq!(errors.len(), 5, "{errors:?}");
-        assert!(errors[0].ends_with("a_empty.txt: empty"));
-        assert!(errors[1].ends_with("b_binary.txt: binary file (NUL bytes)"));
-        assert!(errors[2].contains("c_dangling.txt"));
-        assert!(errors[3].ends_with("e.jsonl:1: empty \"text\""));
-        assert!(errors[4].ends_with("e.jsonl:2: not valid UTF-8"));
-        let ids: Vec<String> = got.into_iter().filter_map(Result::ok).map(|a| a.id).collect();
-        assert_eq!(ids, vec!["d_good.txt", "2"]);
+        let ends = [
+            "a_empty.txt: empty",
+            "b_binary.txt: binary (NUL bytes)",
+            "c_dangling.txt: No such file or directory (os error 2)",
+            "e.jsonl:1: empty \"text\"",
+            "f_empty.jsonl: empty",
+            "g.jsonl:1: binary (NUL bytes)",
+            "g.jsonl:2: not a JSON object (an array)",
+            "g.jsonl:3: \"text\" is null, not a string",
+        ];
+        assert_eq!(errors.len(), ends.len(), "{errors:?}");
+        for (e, end) in errors.iter().zip(ends) {
+            assert!(e.ends_with(end), "{e} should end with {end}");
+        }
+        let got: Vec<(String, String)> = got.into_iter().filter_map(Result::ok).map(|a| (a.id, a.text)).collect();
+        let expected = [("d_good.txt", "Good\n$5"), ("3", "Café"), ("2", "ok")];
+        assert_eq!(got, expected.map(|(i, t)| (i.to_string(), t.to_string())));
+    }
+
+    #[test]
+    fn utf16_with_its_bom_is_decoded_in_txt_and_jsonl() {
+        let dir = tempfile::tempdir().unwrap();
+        let utf16 = |text: &str, big: bool| -> Vec<u8> {
+            let mut bytes = if big { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+            for unit in text.encode_utf16() {
+                bytes.extend(if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+            }
+            bytes
+        };
+        fs::write(dir.path().join("a_le.txt"), utf16("Zürich rose 5%.", false)).unwrap();
+        fs::write(dir.path().join("b_be.txt"), utf16("Zürich rose 6%.", true)).unwrap();
+        fs::write(dir.path().join("c_blank.txt"), utf16(" \n ", false)).unwrap();
+        fs::write(dir.path().join("d.jsonl"), utf16("{\"id\":\"j\",\"text\":\"Zürich 7%\"}\n", false)).unwrap();
+        let got: Vec<Result<Article, CorpusError>> = read(&[dir.path().to_path_buf()]).unwrap().collect();
+        let texts: Vec<String> = got.iter().filter_map(|r| r.as_ref().ok()).map(|a| a.text.clone()).collect();
+        assert_eq!(texts, ["Zürich rose 5%.", "Zürich rose 6%.", "Zürich 7%"]);
+        let errors: Vec<String> = got.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].ends_with("c_blank.txt: empty"), "{errors:?}");
     }
 }

@@ -153,12 +153,13 @@ pub struct SpanDoc {
     pub entities: Vec<GoldSpan>,
 }
 
-/// Reads span-annotated articles, one JSON object per line; errors name the line.
+/// Reads span-annotated articles, one JSON object per line; errors name the line, and a file with none is refused.
 pub fn read_span_docs(path: &std::path::Path) -> Result<Vec<SpanDoc>, crate::conll::ConllError> {
     let shown = path.display().to_string();
     let raw =
         std::fs::read_to_string(path).map_err(|source| crate::conll::ConllError::Io { path: shown.clone(), source })?;
-    raw.lines()
+    let docs: Vec<SpanDoc> = raw
+        .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
@@ -168,7 +169,11 @@ pub fn read_span_docs(path: &std::path::Path) -> Result<Vec<SpanDoc>, crate::con
                 reason: format!("not a span-annotated article: {e}"),
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if docs.is_empty() {
+        return Err(crate::conll::ConllError::Empty { path: shown, what: "annotated articles" });
+    }
+    Ok(docs)
 }
 
 /// Scores a model on span-annotated articles as `extract` reads them (nertab's own words and sentences, whole

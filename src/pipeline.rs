@@ -29,9 +29,27 @@ pub enum PipelineError {
     /// A table that could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
-    /// Under `--strict`, an input that would have been skipped.
-    #[error("{0} (--strict: stopped, no table written or replaced)")]
-    Strict(CorpusError),
+    /// Under `--strict`, an input that would have been skipped. `streamed`: the stream (stdout, a FIFO) that already
+    /// has the rows before it, and how many; `None` when the table is a file, which is then not written or replaced.
+    #[error("{error} (--strict: stopped, {})", strict_outcome(.streamed.as_ref()))]
+    Strict {
+        /// The input that would have been skipped.
+        error: CorpusError,
+        /// Where the rows before it went, and how many, when they were streamed.
+        streamed: Option<(String, u64)>,
+    },
+}
+
+/// What a `--strict` stop leaves behind, said truly: nothing, or the rows already streamed.
+fn strict_outcome(streamed: Option<&(String, u64)>) -> String {
+    match streamed {
+        None => "no table written or replaced".into(),
+        Some((to, 0)) => format!("no row was streamed to {to} before it; no file written or replaced"),
+        Some((to, 1)) => format!("the row before it was already streamed to {to}; no file written or replaced"),
+        Some((to, rows)) => {
+            format!("the {rows} rows before it were already streamed to {to}; no file written or replaced")
+        }
+    }
 }
 
 /// Counts and stage timings of a run, for `--stats`.
@@ -186,7 +204,10 @@ impl Pipeline {
                 };
                 match item {
                     Ok(a) => chunk.push(a),
-                    Err(e) if e.is_skip() && self.strict => return Err(PipelineError::Strict(e)),
+                    Err(error) if error.is_skip() && self.strict => {
+                        let streamed = sink.streamed_to().map(|to| (to.to_string(), stats.rows));
+                        return Err(PipelineError::Strict { error, streamed });
+                    }
                     Err(e) if e.is_skip() => {
                         tracing::warn!("{e}, skipped");
                         stats.skipped += 1;

@@ -226,3 +226,75 @@ fn a_missing_model_names_every_place_tried() {
         "without NERTAB_MODEL: working dir, beside the exe, source tree"
     );
 }
+
+/// `eval` refuses data it cannot score, naming the file (and line), before it loads a model: an empty file and
+/// malformed tags, which `train` refuses too (issue 28).
+#[test]
+fn eval_refuses_empty_data_and_malformed_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.conll");
+    std::fs::write(&empty, "").unwrap();
+    let docstart = dir.path().join("docstart.conll");
+    std::fs::write(&docstart, "-DOCSTART- -X- -X- O\n\n").unwrap();
+    let news = dir.path().join("empty.jsonl");
+    std::fs::write(&news, "\n").unwrap();
+    for (flag, p) in [("--conll", &empty), ("--conll", &docstart), ("--news", &news)] {
+        let o = nertab(&["eval", flag, p.to_str().unwrap(), "--model", "/no/such/model"]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with(&format!("nertab: {}: no ", p.display())) && err.contains("(an empty file)"), "{err}");
+    }
+    for tag in ["X-FOO", "B-", "I-", "B-PER-X"] {
+        let bad = dir.path().join("bad.conll");
+        std::fs::write(&bad, format!("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter NNP B-NP {tag}\n")).unwrap();
+        let o = nertab(&["eval", "--conll", bad.to_str().unwrap(), "--model", "/no/such/model"]);
+        assert_eq!(o.status.code(), Some(2), "{tag}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with(&format!("nertab: {}:4: tag \"{tag}\": ", bad.display())), "{err}");
+        // `train` reads its data through the same parser.
+        let out = dir.path().join("model");
+        let (b, d) = (bad.to_str().unwrap(), dir.path().to_str().unwrap());
+        let o = nertab(&["train", "--train", b, "--valid", b, "--base", d, "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{tag}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&format!("{}:4: tag \"{tag}\": ", bad.display())), "{err}");
+    }
+}
+
+/// A bare `eval` names both kinds of data it takes (issue 28).
+#[test]
+fn a_bare_eval_names_conll_and_news() {
+    let o = nertab(&["eval"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--conll") && err.contains("--news"), "{err}");
+    let o = nertab(&["eval", "--conll", "a", "--news", "b"]);
+    assert_eq!(o.status.code(), Some(2), "both at once are refused");
+}
+
+/// `eval` to a stdout whose reader has gone ends quietly (exit 0), as `extract` does; to a full device it is an
+/// error naming stdout (exit 2); never a panic (issue 28).
+#[test]
+fn eval_output_to_a_closed_pipe_or_a_full_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _, _) = {
+        let _lock = common::torch_lock();
+        common::tiny_model(&dir.path().join("m"))
+    };
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, common::CONLL).unwrap();
+    let args = ["eval", "--conll", data.to_str().unwrap(), "--model", model.to_str().unwrap(), "--threads", "1"];
+    for json in [false, true] {
+        let args = [&args[..], if json { &["--json"][..] } else { &[] }].concat();
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_nertab")).args(&args).stdout(writer).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_nertab")).args(&args).stdout(full).output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.trim_end(), "nertab: stdout: No space left on device (os error 28)");
+    }
+}

@@ -225,3 +225,151 @@ fn one_record_per_line_in_csv_and_jsonl() {
         assert!(out.contains("$5 billion") && !out.contains("$5\\nbillion"), "{out}");
     }
 }
+
+/// Every kind of line break in a document id (a JSONL `id`, a file name) is one space in the CSV and in JSONL, the
+/// same in both, so every record is one line (issue 28).
+#[test]
+fn a_line_break_in_a_doc_id_is_flattened_in_csv_and_jsonl() {
+    let breaks = ["\n", "\r\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}"];
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("in");
+    std::fs::create_dir(&corpus).unwrap();
+    let input: String = breaks.iter().map(|b| jsonl_article(&format!("id{b}x"), "It paid $7 million.")).collect();
+    std::fs::write(corpus.join("a.jsonl"), input).unwrap();
+    // A file name may hold a line break too.
+    std::fs::write(corpus.join("b\nfile.txt"), "It paid $8 million.").unwrap();
+    let c = corpus.to_str().unwrap();
+    let expected: Vec<&str> = breaks.iter().map(|_| "id x").chain(["b file.txt"]).collect();
+    for format in ["csv", "jsonl"] {
+        let out = nertab(&["extract", c, "-o", "-", "--format", format, "--no-header", "--extractors", "amounts"], b"");
+        let out = String::from_utf8(out.stdout).unwrap();
+        // Any Unicode line break, not only \n, would end a line for some reader.
+        let lines: Vec<&str> = out.split_terminator('\n').collect();
+        assert!(!out.contains(['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}']), "{format}: {out:?}");
+        let ids: Vec<String> = lines
+            .iter()
+            .map(|l| match format {
+                "csv" => l.split(',').next().unwrap().to_string(),
+                _ => serde_json::from_str::<serde_json::Value>(l).unwrap()["doc_id"].as_str().unwrap().to_string(),
+            })
+            .collect();
+        assert_eq!(ids, expected, "{format}: {out:?}");
+    }
+}
+
+/// `-o - --entities FILE` streams as `-o -` alone does: the entity table waits for the end, the rows do not. With
+/// and without the NER model (issue 28).
+#[test]
+fn rows_stream_with_an_entity_table_beside_them() {
+    for extractors in ["amounts", "ner,amounts"] {
+        let dir = tempfile::tempdir().unwrap();
+        let entities = dir.path().join("entities.csv");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
+            .args(["extract", "-", "-o", "-", "--format", "jsonl", "--threads", "1", "--extractors", extractors])
+            .arg("--entities")
+            .arg(&entities)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut wait_for = |what: &str, want: &str| loop {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => {
+                    let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+                    if row["doc_id"] == want && row["source"] == "amounts" {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = child.kill();
+                    panic!("{extractors}: no row for {what} within 60 s while stdin stayed open: {e}");
+                }
+            }
+        };
+        stdin.write_all(jsonl_article("first", "Shares of Acme rose 3% in Paris on Monday.").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        wait_for("the first article", "first");
+        stdin.write_all(jsonl_article("second", "It paid $7 million to John Smith.").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        wait_for("the second article", "second");
+        assert!(!entities.exists(), "{extractors}: the entity table is written when the input ends");
+        drop(stdin);
+        assert!(child.wait().unwrap().success(), "{extractors}");
+        let table = std::fs::read_to_string(&entities).unwrap();
+        assert!(table.starts_with("type,name,aliases,"), "{extractors}: {table}");
+    }
+}
+
+/// `--bom` starts every CSV the run writes, the entity table's too, and is refused where none is written;
+/// `--no-header` is refused for a workbook (issue 28).
+#[test]
+fn bom_reaches_the_entity_csv_and_workbooks_refuse_csv_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("in.jsonl");
+    std::fs::write(&corpus, jsonl_article("a", "It paid $7 million.")).unwrap();
+    let (c, table, entities) = (corpus.to_str().unwrap(), dir.path().join("k.csv"), dir.path().join("e.csv"));
+    let (t, e) = (table.to_str().unwrap(), entities.to_str().unwrap());
+    nertab(&["extract", c, "-o", t, "--entities", e, "--bom", "--extractors", "amounts"], b"");
+    for path in [&table, &entities] {
+        assert!(std::fs::read(path).unwrap().starts_with(b"\xEF\xBB\xBF"), "{}", path.display());
+    }
+    // Beside a workbook, only the entity CSV is a CSV.
+    let book = dir.path().join("k.xlsx");
+    std::fs::remove_file(&entities).unwrap();
+    nertab(&["extract", c, "-o", book.to_str().unwrap(), "--entities", e, "--bom", "--extractors", "amounts"], b"");
+    assert!(std::fs::read(&entities).unwrap().starts_with(b"\xEF\xBB\xBFtype,"));
+    for (args, says) in [
+        (vec!["-o", "k2.xlsx", "--bom"], "--bom"),
+        (vec!["-o", "k2.xlsx", "--no-header"], "--no-header"),
+        (vec!["-o", "k2.jsonl", "--bom", "--entities", "e2.jsonl"], "--bom"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_nertab"))
+            .current_dir(dir.path())
+            .args(["extract", c, "--extractors", "amounts"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says) && err.lines().count() == 1, "{args:?}: {err}");
+        assert!(!dir.path().join(args[1]).exists(), "{args:?}: a table was written");
+    }
+}
+
+/// A `--format` that contradicts the `-o` extension is refused, naming both, for every pair (issue 28).
+#[test]
+fn a_format_contradicting_the_extension_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("in.jsonl");
+    std::fs::write(&corpus, jsonl_article("a", "It paid $7 million.")).unwrap();
+    for format in ["csv", "jsonl", "xlsx"] {
+        for ext in ["csv", "jsonl", "xlsx", "CSV"] {
+            let out = dir.path().join(format!("out.{ext}"));
+            let o = Command::new(env!("CARGO_BIN_EXE_nertab"))
+                .args(["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "--format", format, "-o"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            if ext.eq_ignore_ascii_case(format) {
+                assert_eq!(o.status.code(), Some(0), "{format} {ext}: {}", String::from_utf8_lossy(&o.stderr));
+                std::fs::remove_file(&out).unwrap();
+                continue;
+            }
+            assert_eq!(o.status.code(), Some(2), "--format {format} -o out.{ext}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains(&format!("--format {format}")) && err.contains(&format!("out.{ext}")), "{err}");
+            assert!(!out.exists(), "--format {format} -o out.{ext} wrote a file");
+        }
+    }
+}

@@ -168,3 +168,133 @@ fn a_precision_the_cpu_cannot_run_well_is_refused_and_auto_never_picks_one() {
     let capped = Cpu::with_onednn_cap(Cpu::detect().features, Some("AVX2"));
     assert!(capped.supports(Bf16).is_err() && capped.supports(Int8Onednn).is_err());
 }
+
+/// `nertab extract - --extractors amounts -o -` with `input` on stdin.
+fn from_stdin(input: &[u8], more: &[&str]) -> Output {
+    let mut child = Command::new(common::nertab_bin())
+        .args(["extract", "-", "--extractors", "amounts", "-o", "-"])
+        .args(more)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// One decoding rule for `.txt` and JSONL (issue 28): invalid UTF-8 is read as Windows-1252 with a warning, in a
+/// file as in one JSONL line; UTF-16 with its byte-order mark is decoded; a NUL is binary and skipped in both.
+#[test]
+fn txt_and_jsonl_follow_one_decoding_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("cp.jsonl");
+    std::fs::write(&jsonl, b"{\"id\": \"cp\", \"text\": \"Caf\xe9 sales rose 5% to \x805m.\"}\n").unwrap();
+    let txt = dir.path().join("cp.txt");
+    std::fs::write(&txt, b"Caf\xe9 sales rose 5% to \x805m.").unwrap();
+    for (path, place) in [(&jsonl, format!("{}:1", jsonl.display())), (&txt, txt.display().to_string())] {
+        let o = nertab(&["extract", path.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(err.contains(&format!("{place}: not valid UTF-8, decoded as Windows-1252")), "{err}");
+        let got: Vec<String> = rows(&o.stdout).iter().map(|r| format!("{} {} {}", &r[2], &r[4], &r[12])).collect();
+        assert_eq!(got, ["16 5% Café sales rose 5% to €5m.", "22 €5m Café sales rose 5% to €5m."], "{place}");
+    }
+
+    // UTF-16 (little and big endian) with its byte-order mark: a .txt file, a .jsonl file and stdin.
+    let utf16 = |text: &str, big: bool| -> Vec<u8> {
+        let mut bytes = if big { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        bytes
+    };
+    for big in [false, true] {
+        let p = dir.path().join("wide.txt");
+        std::fs::write(&p, utf16("São Paulo paid €5m.", big)).unwrap();
+        let o = nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+        assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+        let r = rows(&o.stdout);
+        assert_eq!((&r[0][2], &r[0][4], &r[0][12]), ("15", "€5m", "São Paulo paid €5m."), "big endian: {big}");
+        let p = dir.path().join("wide.jsonl");
+        let line = "{\"id\": \"w\", \"text\": \"São Paulo paid €6m.\"}\n";
+        std::fs::write(&p, utf16(line, big)).unwrap();
+        for o in [
+            nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]),
+            from_stdin(&utf16(line, big), &[]),
+        ] {
+            assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+            let r = rows(&o.stdout);
+            assert_eq!((&r[0][0], &r[0][4]), ("w", "€6m"), "big endian: {big}");
+        }
+    }
+
+    // A NUL in a JSON string is binary, as a file with NUL bytes is: skipped with the same reason.
+    let bin = dir.path().join("bin.txt");
+    std::fs::write(&bin, b"Paid $5m\x00\x00").unwrap();
+    let nul = dir.path().join("nul.jsonl");
+    let lines =
+        "{\"id\": \"n\", \"text\": \"Paid $5m\\u0000.\"}\n{\"id\": \"t\", \"title\": \"a\\u0000\", \"text\": \"x\"}\n";
+    std::fs::write(&nul, lines).unwrap();
+    let o = nertab(&["extract", bin.to_str().unwrap(), nul.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    for place in [bin.display().to_string(), format!("{}:1", nul.display()), format!("{}:2", nul.display())] {
+        assert!(err.contains(&format!("{place}: binary (NUL bytes), skipped")), "{place}: {err}");
+    }
+    assert!(rows(&o.stdout).is_empty());
+}
+
+/// An empty `.jsonl` file and empty stdin are reported as an empty `.txt` file is (issue 28).
+#[test]
+fn an_empty_jsonl_file_or_stdin_is_reported_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let blank = dir.path().join("blank.jsonl");
+    std::fs::write(&blank, "\n  \n").unwrap();
+    let txt = dir.path().join("empty.txt");
+    std::fs::write(&txt, "").unwrap();
+    for p in [&empty, &blank, &txt] {
+        let o = nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-"]);
+        assert_eq!(o.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&format!("{}: empty, skipped", p.display())), "{err}");
+        let o = nertab(&["extract", p.to_str().unwrap(), "--extractors", "amounts", "-o", "-", "--strict"]);
+        assert_eq!(o.status.code(), Some(1), "{}", p.display());
+    }
+    let o = from_stdin(b"", &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("<stdin>: empty, skipped"));
+}
+
+/// A JSONL line that is not an article says what it is (issue 28).
+#[test]
+fn a_bad_jsonl_line_says_what_is_wrong() {
+    let lines = concat!(
+        "[1,2]\n",
+        "\"text\"\n",
+        "{\"id\": \"a\", \"text\": null}\n",
+        "{\"id\": \"b\", \"text\": 5}\n",
+        "{\"id\": null, \"text\": \"x\"}\n",
+        "{\"id\": [1], \"text\": \"x\"}\n",
+        "{\"id\": \"c\", \"text\": \"x\", \"title\": 3}\n",
+        "{\"id\": \"d\", \"text\": \"It cost $4m.\", \"title\": null}\n",
+    );
+    let o = from_stdin(lines.as_bytes(), &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for said in [
+        "<stdin>:1: not a JSON object (an array), skipped",
+        "<stdin>:2: not a JSON object (a string), skipped",
+        "<stdin>:3: \"text\" is null, not a string, skipped",
+        "<stdin>:4: \"text\" is a number, not a string, skipped",
+        "<stdin>:5: \"id\" is null, not a string or number, skipped",
+        "<stdin>:6: \"id\" is an array, not a string or number, skipped",
+        "<stdin>:7: \"title\" is a number, not a string, skipped",
+    ] {
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    assert!(!err.contains("invalid type") && !err.contains("no \"text\""), "{err}");
+    let got: Vec<String> = rows(&o.stdout).iter().map(|r| format!("{} {}", &r[0], &r[4])).collect();
+    assert_eq!(got, ["d $4m"], "a null title is no title");
+}

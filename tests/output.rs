@@ -222,3 +222,72 @@ fn errors_name_the_target_and_their_cause_once() {
     check(Path::new("/proc/version"), "cannot create a temporary file beside it: ");
     assert!(others(dir.path(), &[]).is_empty());
 }
+
+/// Runs `nertab ARGS` with writes past `blocks` × 512 bytes of any file failing (`ulimit -f`, SIGXFSZ ignored, so a
+/// write gets EFBIG as it would ENOSPC on a full disk), in `dir`.
+fn extract_with_file_limit(dir: &Path, blocks: u32, args: &[&str]) -> Output {
+    Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// One line on stderr naming `path`, with `cause`, and no panic or second report of the cause.
+fn assert_one_cause(o: &Output, path: &str, cause: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with(&format!("nertab: {path}: ")) && err.contains(cause), "{err}");
+    assert_eq!(err.matches(cause).count(), 1, "cause repeated: {err}");
+    assert!(!err.contains("panicked") && !err.contains("ZipWriter"), "{err}");
+}
+
+/// A write that fails while the workbook is made (its rows' temporary files, the zip, the entity workbook) is an
+/// error naming the workbook (exit 2), never a panic; the old table stays and no temporary file is left (issue 28).
+#[test]
+fn a_full_disk_under_a_workbook_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.txt");
+    std::fs::write(&input, "Sales rose 5% to $3m.\n".repeat(3_000)).unwrap();
+    std::fs::write(dir.path().join("k.xlsx"), "old").unwrap();
+    // 32 KiB a file: the mention sheet's rows outgrow it while they are written.
+    let o =
+        extract_with_file_limit(dir.path(), 64, &["extract", "many.txt", "--extractors", "amounts", "-o", "k.xlsx"]);
+    assert_one_cause(&o, "k.xlsx", "File too large");
+    assert_eq!(std::fs::read_to_string(dir.path().join("k.xlsx")).unwrap(), "old");
+    assert_eq!(others(dir.path(), &["many.txt", "k.xlsx"]), Vec::<String>::new());
+
+    // The zip itself on a full device, as the table and as the entity workbook (through a link to /dev/full).
+    let corpus = common::repo().join("corpus");
+    let c = corpus.to_str().unwrap();
+    let o = Command::new(BIN)
+        .args(["extract", c, "--extractors", "amounts", "-o", "/dev/full", "--format", "xlsx"])
+        .output();
+    assert_one_cause(&o.unwrap(), "/dev/full", "No space left on device");
+    let full = dir.path().join("full.xlsx");
+    std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    let f = full.to_str().unwrap();
+    let o =
+        Command::new(BIN).args(["extract", c, "--extractors", "amounts", "-o", "/dev/null", "--entities", f]).output();
+    assert_one_cause(&o.unwrap(), f, "No space left on device");
+}
+
+/// A workbook written to a stdout whose reader has gone (`| true`) ends the run quietly, as a CSV does (issue 28).
+#[test]
+fn a_workbook_to_a_closed_stdout_ends_the_run_quietly() {
+    let corpus = common::repo().join("corpus");
+    // The pipe's reading end is closed before nertab starts: every write to it fails with EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = Command::new(BIN)
+        .args(["extract", corpus.to_str().unwrap(), "--extractors", "amounts", "-o", "-", "--format", "xlsx"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+}

@@ -33,7 +33,7 @@ fn bad_files_are_skipped_with_warnings_and_the_rest_is_processed() {
     assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("a_empty.txt: empty, skipped"), "{err}");
-    assert!(err.contains("b_binary.txt: binary file (NUL bytes), skipped"), "{err}");
+    assert!(err.contains("b_binary.txt: binary (NUL bytes), skipped"), "{err}");
     assert!(err.contains("c_cp1252.txt: not valid UTF-8, decoded as Windows-1252"), "{err}");
     assert!(err.contains("d.jsonl:2: no \"text\" field, skipped"), "{err}");
     let got: Vec<(String, String, String, String)> =
@@ -110,4 +110,41 @@ fn unreadable_or_unknown_inputs_are_usage_errors() {
     assert_eq!(o.status.code(), Some(2));
     let o = nertab(&["extract", "corpus", "--extractors", "nonsense"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `--strict` on a stream (`-o -`) says what is true when it stops: the rows before the bad input were already
+/// written there; with a file, that nothing was written (issue 28).
+#[test]
+fn strict_on_a_stream_says_the_rows_before_it_were_streamed() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
+        .args(["extract", "-", "--extractors", "amounts", "-o", "-", "--strict", "--no-header"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdin.write_all(b"{\"id\": \"a\", \"text\": \"Sales rose 5% to $3m.\"}\n").unwrap();
+    stdin.flush().unwrap();
+    // Both rows of the first article arrive before the bad line is sent.
+    let mut streamed = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        streamed.push(line);
+    }
+    assert!(streamed.iter().all(|l| l.starts_with("a,")), "{streamed:?}");
+    stdin.write_all(b"not json\n").unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("<stdin>:2: invalid JSON"), "{err}");
+    assert!(
+        err.contains("the 2 rows before it were already streamed to -") && !err.contains("no table written"),
+        "{err}"
+    );
 }

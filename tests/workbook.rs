@@ -195,3 +195,27 @@ fn a_cell_past_excels_limit_is_cut_visibly() {
     assert_eq!(cell.encode_utf16().count(), 32_767);
     assert_eq!(m[0][nertab::output::COLUMNS.iter().position(|c| *c == "value").unwrap()].0.as_f64(), Some(5e6));
 }
+
+/// The warning about a cut cell names its document by a shortened id on one line, not by a 40,000-character id
+/// (issue 28). Needs no spreadsheet program: it reads stderr only.
+#[test]
+fn a_cut_cell_warning_shortens_a_huge_doc_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("huge.jsonl");
+    let id = format!("first line\n{}", "x".repeat(40_000));
+    let line = serde_json::json!({"id": id, "text": format!("Profit of $5m {}", "y".repeat(40_000))});
+    std::fs::write(&input, format!("{line}\n")).unwrap();
+    let xlsx = dir.path().join("k.xlsx");
+    let o = Command::new(common::nertab_bin())
+        .args(["extract", input.to_str().unwrap(), "--extractors", "amounts", "-o", xlsx.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "doc_id and sentence_text cut: {}", &stderr[..stderr.len().min(2000)]);
+    for w in &warnings {
+        assert!(w.len() < 400, "{} characters: {}…", w.len(), &w[..200]);
+        assert!(w.contains(&format!("doc first line {}…, sheet 'mentions' row 2", "x".repeat(69))), "{w}");
+    }
+}

@@ -3,10 +3,12 @@
 //!
 //! The rules are `conlleval`'s for IOB1 and IOB2 tags: `B-X` always starts a chunk; `I-X` continues an open `X`
 //! chunk and otherwise starts one (IOB2 repair: `I-X` after `O` or after another type); anything else (`O`, or a tag
-//! without a `B-`/`I-` prefix) closes the open chunk. A sentence's end closes it too: callers decode one sentence at
+//! that [`crate::conll::parse_tag`], the one tag reader, refuses) closes the open chunk. A sentence's end closes it too: callers decode one sentence at
 //! a time.
 
 use std::ops::Range;
+
+use crate::conll::Tag;
 
 /// One entity chunk: a range of words of the tagged sequence and its type (the tag without its prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,9 +24,10 @@ pub fn chunks(tags: &[&str]) -> Vec<Chunk> {
     let mut out = Vec::new();
     let mut open: Option<(usize, &str)> = None;
     for (i, tag) in tags.iter().enumerate() {
-        let (prefix, ty) = match tag.split_once('-') {
-            Some((p, t)) if p == "B" || p == "I" => (p, t),
-            _ => ("O", ""),
+        let (prefix, ty) = match crate::conll::parse_tag(tag) {
+            Ok(Tag::Begin(t)) => ("B", t),
+            Ok(Tag::Inside(t)) => ("I", t),
+            Ok(Tag::Outside) | Err(_) => ("O", ""),
         };
         match open {
             Some((_, open_ty)) if prefix == "I" && open_ty == ty => continue,

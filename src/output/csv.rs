@@ -2,8 +2,8 @@
 //!
 //! Numbers are written as plain decimals (offsets as integers, values with `Decimal`'s exact digits, scores with
 //! four decimals) and missing values as empty cells, so a spreadsheet imports numbers as numbers. Text cells that a
-//! spreadsheet would evaluate as a formula are prefixed with `'` (OWASP CSV injection). Text cells are written on one
-//! line ([`one_line`]), so a record never spans lines. The header is optional (`--no-header`, for part files that
+//! spreadsheet would evaluate as a formula are prefixed with `'` (OWASP CSV injection). Text cells, `doc_id` included,
+//! are written on one line ([`one_line`]), so a record never spans lines. The header is optional (`--no-header`, for part files that
 //! are concatenated). The file is written through
 //! [`AtomicWriter`], so it replaces an earlier table only when the run succeeds.
 
@@ -23,7 +23,7 @@ pub fn defuse(cell: &str) -> Cow<'_, str> {
 }
 
 /// A text cell as written: on one line, then defused.
-fn text_cell(cell: &str) -> Cow<'_, str> {
+pub fn text_cell(cell: &str) -> Cow<'_, str> {
     match one_line(cell) {
         Cow::Borrowed(c) => defuse(c),
         Cow::Owned(c) => Cow::Owned(defuse(&c).into_owned()),
@@ -71,7 +71,7 @@ impl RowSink for CsvSink {
     fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError> {
         let number = |v: Option<rust_decimal::Decimal>| v.map(|v| v.to_string()).unwrap_or_default();
         let record: [Cow<'_, str>; 13] = [
-            defuse(row.doc_id),
+            text_cell(row.doc_id),
             row.sentence.to_string().into(),
             row.start.to_string().into(),
             row.end.to_string().into(),
@@ -106,6 +106,10 @@ impl RowSink for CsvSink {
 
     fn unfinished(&self) -> Option<&Path> {
         self.csv.get_ref().temp_path()
+    }
+
+    fn streamed_to(&self) -> Option<&str> {
+        self.errors.is_direct().then(|| self.errors.name())
     }
 }
 

@@ -17,10 +17,25 @@ impl Format {
     /// The format a path asks for by its extension (any case): `.jsonl` is JSONL, `.xlsx` a workbook; anything
     /// else, stdout (`-`) included, is CSV.
     pub fn for_path(path: &Path) -> Format {
+        Format::named_by(path).unwrap_or(Format::Csv)
+    }
+
+    /// The format whose extension `path` has (any case: `.csv`, `.jsonl`, `.xlsx`), if any.
+    pub fn named_by(path: &Path) -> Option<Format> {
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("jsonl") => Format::Jsonl,
-            Some("xlsx") => Format::Xlsx,
-            _ => Format::Csv,
+            Some("csv") => Some(Format::Csv),
+            Some("jsonl") => Some(Format::Jsonl),
+            Some("xlsx") => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// The format's name and file extension (without the dot), as `--format` takes it.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -46,5 +61,8 @@ mod tests {
         assert_eq!(Format::for_path(Path::new("Book.XLSX")), Format::Xlsx);
         assert_eq!(Format::for_path(Path::new("k")), Format::Csv);
         assert_eq!(Format::for_path(Path::new("-")), Format::Csv);
+        assert_eq!(Format::named_by(Path::new("out.CSV")), Some(Format::Csv));
+        assert_eq!(Format::named_by(Path::new("out.txt")), None);
+        assert_eq!(Format::named_by(Path::new("-")), None);
     }
 }

@@ -8,9 +8,9 @@
 //! - `score`: a JSON number with the CSV's four decimals (`0.9979`).
 //! - an empty CSV cell (no value, unit, score or context entities) is `null`.
 //!
-//! Text fields are exact (no formula defusing: JSON is not opened by a spreadsheet) except that `text`,
-//! `context_entities` and `sentence_text` are put on one line ([`one_line`]) as in the CSV; JSON escaping already
-//! keeps each object on one line. The file is written through [`AtomicWriter`] like the CSV.
+//! Text fields are exact (no formula defusing: JSON is not opened by a spreadsheet) except that `doc_id`, `text`,
+//! `context_entities` and `sentence_text` are put on one line ([`one_line`]) as in the CSV, so both formats hold the
+//! same values (JSON escaping alone would keep each object on one line). The file is written through [`AtomicWriter`] like the CSV.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -75,7 +75,7 @@ fn encode(line: &mut Vec<u8>, row: &Row<'_>) -> Result<(), serde_json::Error> {
     let [doc_id, sentence, start, end, text, kind, value, value_high, unit, score, source, context, sentence_text] =
         COLUMNS;
     key(line, doc_id);
-    string(line, row.doc_id)?;
+    string(line, &one_line(row.doc_id))?;
     key(line, sentence);
     line.extend_from_slice(row.sentence.to_string().as_bytes());
     key(line, start);
@@ -133,6 +133,10 @@ impl RowSink for JsonlSink {
 
     fn unfinished(&self) -> Option<&Path> {
         self.out.get_ref().temp_path()
+    }
+
+    fn streamed_to(&self) -> Option<&str> {
+        self.errors.is_direct().then(|| self.errors.name())
     }
 }
 

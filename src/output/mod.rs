@@ -107,6 +107,13 @@ pub trait RowSink {
     /// Takes a table to hold beside the mention rows (the entity table as a workbook's sheet); ignored by sinks
     /// that do not [hold tables](RowSink::holds_tables).
     fn add_table(&mut self, _table: Table) {}
+
+    /// The output (as given: `-`, a FIFO's path) when rows reach it as they are written, so that a run that stops
+    /// early has already passed on what it wrote; `None` for a table that appears only when finished (a file, or a
+    /// workbook anywhere).
+    fn streamed_to(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A cell of a [`Table`].
@@ -139,6 +146,8 @@ pub struct Table {
 /// A text cell on one line: every line break (`\r\n`, `\n`, `\r`, vertical tab, form feed, NEL, U+2028, U+2029)
 /// becomes one space, so that each record of a CSV or JSONL table is one line, as line-oriented engines (Hadoop
 /// Streaming, `RDD.pipe`, `wc -l`) expect. Offsets are unaffected: they refer to the article, not to the cell.
+/// Every text cell of a CSV or JSONL table goes through this, `doc_id` included (a JSONL `id` or a file name can
+/// hold a line break), in the mention table and in the entity table alike; a workbook's cells keep their text.
 pub fn one_line(cell: &str) -> Cow<'_, str> {
     const BREAKS: [char; 7] = ['\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
     if !cell.contains(BREAKS) {
@@ -146,6 +155,19 @@ pub fn one_line(cell: &str) -> Cow<'_, str> {
     }
     Cow::Owned(cell.replace("\r\n", " ").replace(BREAKS, " "))
 }
+
+/// `text` for a message: on one line ([`one_line`]) and, past [`SHOWN_CHARS`] characters, cut with `…`, so that a
+/// warning about a document with a 40,000-character id stays one readable line.
+pub fn shown(text: &str) -> String {
+    let line = one_line(text);
+    match line.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None => line.into_owned(),
+    }
+}
+
+/// Characters of a document id or cell that a message shows ([`shown`]).
+pub const SHOWN_CHARS: usize = 80;
 
 /// A table that could not be written, naming the path as given (`-` for stdout), never a temporary file.
 ///
@@ -206,6 +228,18 @@ pub enum OutputError {
         /// The writer's error.
         #[source]
         source: rust_xlsxwriter::XlsxError,
+    },
+    /// A workbook's rows could not be written to the temporary files its sheets keep them in until the workbook is
+    /// zipped (constant-memory mode), e.g. because that disk is full.
+    #[error("{path}: cannot write the workbook's rows to a temporary file in {dir}")]
+    SheetRows {
+        /// The workbook's path as given.
+        path: String,
+        /// The directory of the temporary files.
+        dir: String,
+        /// Why.
+        #[source]
+        source: io::Error,
     },
     /// A path that a table cannot be written to, refused before any work is done.
     #[error("{path}: is {what}, not a file, FIFO or character device to write the table to")]

@@ -18,15 +18,25 @@
 //! output as soon as the next starts), so the mention sheet costs no memory per row. The workbook is zipped into
 //! the output's temporary file on [`finish`](RowSink::finish) and renamed into place like the CSV ([`atomic`]).
 //!
+//! Failures: `rust_xlsxwriter` panics when a row cannot be written to a sheet's temporary file (a full disk, a file
+//! size limit); [`guarded`] catches that panic, keeps it off stderr and returns the I/O error it carried
+//! ([`OutputError::SheetRows`]). When zipping fails, the first I/O error is the one reported ([`Saving`]), so a full
+//! disk or a reader that closed stdout is said once, as for the CSV.
+//!
 //! [`atomic`]: super::atomic
 
-use std::path::Path;
+use std::any::Any;
+use std::cell::Cell as Flag;
+use std::io::{self, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::atomic::{AtomicWriter, ErrorTarget};
-use super::{OutputError, Row, RowSink, Table, Value, COLUMNS};
+use super::{shown, OutputError, Row, RowSink, Table, Value, COLUMNS};
 
 /// Rows of an Excel sheet, the header included.
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -162,7 +172,7 @@ impl Sheets {
             self.add_sheet(workbook)?;
         }
         let row = self.next_row;
-        let place = || format!("{out}: {} {}, sheet '{}' row {}", what.0, what.1, self.name(), row + 1);
+        let place = || format!("{out}: {} {}, sheet '{}' row {}", what.0, shown(what.1), self.name(), row + 1);
         let index = self.sheets[self.sheets.len() - 1];
         let sheet = workbook.worksheet_from_index(index)?;
         for (c, (cell, column)) in cells.iter().zip(self.columns).enumerate() {
@@ -227,15 +237,136 @@ fn xlsx_error(errors: &ErrorTarget, e: XlsxError) -> OutputError {
     }
 }
 
-/// A workbook whose constant-memory sheets keep their rows in temporary files beside `out`'s target (not in a
+/// Where the constant-memory sheets of a workbook written to `out` keep their rows: beside `out`'s target (not in a
 /// `/tmp` that may be memory), or in the system's temporary directory for stdout and devices.
+fn sheets_dir(out: &AtomicWriter) -> PathBuf {
+    match out.temp_path().and_then(Path::parent) {
+        Some(dir) if dir.as_os_str().is_empty() => PathBuf::from("."),
+        Some(dir) => dir.to_path_buf(),
+        None => std::env::temp_dir(),
+    }
+}
+
+/// A workbook whose constant-memory sheets keep their rows in [`sheets_dir`].
 fn new_workbook(out: &AtomicWriter) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
-    if let Some(dir) = out.temp_path().and_then(Path::parent) {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-        workbook.set_tempdir(dir)?;
+    if out.temp_path().is_some() {
+        workbook.set_tempdir(sheets_dir(out))?;
     }
     Ok(workbook)
+}
+
+/// The start of the message `rust_xlsxwriter` panics with when a sheet's row cannot be written to its temporary file
+/// (its `XML_WRITE_ERROR`, followed by the I/O error).
+const WRITE_PANIC: &str = "Couldn't write to xml file";
+
+thread_local! {
+    /// Whether this thread is inside [`guarded`], which catches the writer's failed-write panics.
+    static GUARDED: Flag<bool> = const { Flag::new(false) };
+}
+
+/// The text of a panic's payload.
+fn panic_text(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("")
+}
+
+/// The I/O error a failed-write panic carried: its OS error code (`…: Os { code: 28, kind: StorageFull, … }`), else
+/// its text.
+fn panic_cause(text: &str) -> io::Error {
+    let code = text.split("code: ").nth(1).and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next());
+    match code.and_then(|c| c.parse().ok()) {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::other(text.strip_prefix(WRITE_PANIC).unwrap_or(text).trim_start_matches(": ").to_string()),
+    }
+}
+
+/// Runs `f`, a call into `rust_xlsxwriter` that may write rows to a sheet's temporary file; a failed write, which the
+/// library reports by panicking, comes back as `Err` with its I/O error instead, and its panic message is not
+/// printed (a hook installed once passes every other panic on to the previous hook). Any other panic goes on.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, io::Error> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !(GUARDED.with(Flag::get) && panic_text(info.payload()).starts_with(WRITE_PANIC)) {
+                previous(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    match result {
+        Ok(t) => Ok(t),
+        Err(payload) if panic_text(&*payload).starts_with(WRITE_PANIC) => Err(panic_cause(panic_text(&*payload))),
+        Err(payload) => panic::resume_unwind(payload),
+    }
+}
+
+/// Runs a call into `rust_xlsxwriter` for the workbook written to `out` ([`guarded`]), with its errors as the
+/// output's: a failed write to a sheet's temporary file as [`OutputError::SheetRows`], the rest as [`xlsx_error`].
+fn call<T>(out: &AtomicWriter, f: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, OutputError> {
+    match guarded(f) {
+        Ok(result) => result.map_err(|e| xlsx_error(out.errors(), e)),
+        Err(source) => Err(OutputError::SheetRows {
+            path: out.name().to_string(),
+            dir: sheets_dir(out).display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// The writer a workbook is zipped into: the output, with its first I/O error kept. After that error every byte is
+/// taken and dropped, so that `zip`, which tries to finish the archive again when its writer is dropped, neither
+/// fails twice nor prints a line of its own on stderr; the kept error is the one cause reported.
+struct Saving<'a> {
+    out: &'a mut AtomicWriter,
+    error: Option<io::Error>,
+}
+
+impl Saving<'_> {
+    fn keep(&mut self, e: io::Error) -> io::Error {
+        let again = io::Error::new(e.kind(), e.to_string());
+        self.error = Some(e);
+        again
+    }
+}
+
+impl Write for Saving<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(buf.len());
+        }
+        self.out.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.error.is_some() {
+            return Ok(());
+        }
+        self.out.flush().map_err(|e| self.keep(e))
+    }
+}
+
+/// Zips `workbook` into `out` (which the caller commits).
+fn save(workbook: &mut Workbook, out: &mut AtomicWriter) -> Result<(), OutputError> {
+    let errors = out.errors().clone();
+    let dir = sheets_dir(out);
+    let mut saving = Saving { out, error: None };
+    let result = guarded(|| workbook.save_to_writer(&mut saving));
+    if let Some(e) = saving.error {
+        return Err(errors.io(e));
+    }
+    match result {
+        Ok(saved) => saved.map_err(|e| xlsx_error(&errors, e)),
+        Err(source) => {
+            Err(OutputError::SheetRows { path: errors.name().to_string(), dir: dir.display().to_string(), source })
+        }
+    }
 }
 
 /// Writes a table's rows into `sheets` (warnings name the row by its first cell).
@@ -261,16 +392,14 @@ fn write_table(workbook: &mut Workbook, sheets: &mut Sheets, table: &Table, out:
 
 /// Writes a workbook holding only `table` (`--entities FILE.xlsx`) into `out`, which the caller commits.
 pub fn write_table_workbook(out: &mut AtomicWriter, table: &Table) -> Result<(), OutputError> {
-    let errors = out.errors().clone();
-    let name = errors.name().to_string();
-    let build = |out: &AtomicWriter| -> Result<Workbook, XlsxError> {
+    let name = out.name().to_string();
+    let mut workbook = call(out, || {
         let mut workbook = new_workbook(out)?;
         let mut sheets = Sheets::new(&mut workbook, table.name, table.columns, table.widths, Limits::default())?;
         write_table(&mut workbook, &mut sheets, table, &name)?;
         Ok(workbook)
-    };
-    let mut workbook = build(out).map_err(|e| xlsx_error(&errors, e))?;
-    workbook.save_to_writer(&mut *out).map_err(|e| xlsx_error(&errors, e))
+    })?;
+    save(&mut workbook, out)
 }
 
 /// Streams rows into the `mentions` sheet(s) and, on finish, every table it was given ([`RowSink::add_table`]:
@@ -293,13 +422,11 @@ impl XlsxSink {
     /// Opens `path` for a workbook with the given sheet and cell limits.
     pub fn with_limits(path: &Path, limits: Limits) -> Result<XlsxSink, OutputError> {
         let out = AtomicWriter::create(path, ".xlsx.tmp")?;
-        let errors = out.errors().clone();
-        let start = || -> Result<(Workbook, Sheets), XlsxError> {
+        let (workbook, mentions) = call(&out, || {
             let mut workbook = new_workbook(&out)?;
             let mentions = Sheets::new(&mut workbook, "mentions", &COLUMNS, &MENTION_WIDTHS, limits)?;
             Ok((workbook, mentions))
-        };
-        let (workbook, mentions) = start().map_err(|e| xlsx_error(&errors, e))?;
+        })?;
         Ok(XlsxSink { out, workbook, mentions, tables: Vec::new(), limits, rows: 0 })
     }
 }
@@ -322,17 +449,15 @@ impl RowSink for XlsxSink {
             Cell::Text(&row.context_entities),
             Cell::Text(row.sentence_text),
         ];
-        self.mentions
-            .write(&mut self.workbook, &cells, ("doc", row.doc_id), self.out.name())
-            .map_err(|e| xlsx_error(self.out.errors(), e))?;
+        let (mentions, workbook) = (&mut self.mentions, &mut self.workbook);
+        call(&self.out, || mentions.write(workbook, &cells, ("doc", row.doc_id), self.out.name()))?;
         self.rows += 1;
         Ok(())
     }
 
     fn finish(self: Box<Self>) -> Result<u64, OutputError> {
         let (mut out, mut workbook, rows) = self.complete()?;
-        let errors = out.errors().clone();
-        workbook.save_to_writer(&mut out).map_err(|e| xlsx_error(&errors, e))?;
+        save(&mut workbook, &mut out)?;
         out.commit()?;
         Ok(rows)
     }
@@ -354,17 +479,15 @@ impl XlsxSink {
     /// The finished workbook before it is saved: autofilters set, the added tables' sheets written.
     fn complete(self) -> Result<(AtomicWriter, Workbook, u64), OutputError> {
         let XlsxSink { out, mut workbook, mentions, tables, limits, rows } = self;
-        let errors = out.errors().clone();
-        let name = errors.name().to_string();
-        let mut build = || -> Result<(), XlsxError> {
+        let name = out.name().to_string();
+        call(&out, || {
             mentions.finish(&mut workbook)?;
             for table in &tables {
                 let mut sheets = Sheets::new(&mut workbook, table.name, table.columns, table.widths, limits)?;
                 write_table(&mut workbook, &mut sheets, table, &name)?;
             }
             Ok(())
-        };
-        build().map_err(|e| xlsx_error(&errors, e))?;
+        })?;
         Ok((out, workbook, rows))
     }
 }

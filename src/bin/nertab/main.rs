@@ -5,7 +5,7 @@ mod model_args;
 mod report;
 mod signals;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use model_args::{find_model_dir, ModelArgs};
 use nertab::extract::{self, Resources};
 use nertab::output::csv::CsvSink;
-use nertab::output::entities::EntitySink;
+use nertab::output::entities::{EntityFormat, EntitySink};
 use nertab::output::jsonl::JsonlSink;
 use nertab::output::xlsx::XlsxSink;
 use nertab::output::{Format, OutputError, RowSink};
@@ -127,9 +127,10 @@ enum Command {
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train(Box<TrainArgs>),
     /// Score a model on CoNLL-format data, as conlleval does.
+    #[command(group(clap::ArgGroup::new("data").required(true).args(["conll", "news"])))]
     Eval {
         /// CoNLL file with gold tags.
-        #[arg(long, required_unless_present = "news", conflicts_with = "news")]
+        #[arg(long)]
         conll: Option<PathBuf>,
         /// Span-annotated articles (JSONL: id, text, entities [{start, end, type}]), scored as `extract` reads
         /// them: e.g. the news check tests/data/news_ner.jsonl.
@@ -188,10 +189,11 @@ fn main() -> ExitCode {
         // The reader of the table went away (`| head`): it has what it wanted, so the run ends quietly.
         Err(e) if closed_output(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nertab: {e:#}");
+            // Never a panic, even when stderr itself cannot be written (`2>/dev/full`).
+            let _ = writeln!(std::io::stderr(), "nertab: {e:#}");
             // 1: the run itself was fine but --strict refused a skipped input; 2: usage, input, model or I/O error.
             match e.downcast_ref::<PipelineError>() {
-                Some(PipelineError::Strict(_)) => ExitCode::from(1),
+                Some(PipelineError::Strict { .. }) => ExitCode::from(1),
                 _ => ExitCode::from(2),
             }
         }
@@ -204,6 +206,16 @@ fn closed_output(e: &anyhow::Error) -> bool {
         Some(PipelineError::Output(o)) => o.is_closed(),
         _ => e.downcast_ref::<OutputError>().is_some_and(OutputError::is_closed),
     }
+}
+
+/// Prints `text` on stdout. A reader that closed it (`| head`) ends the run quietly, as for `extract -o -`; any
+/// other failure (`> /dev/full`) is an error naming stdout (exit 2), never a panic as `print!` would be.
+fn print_out(text: &str) -> Result<(), OutputError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => OutputError::Closed { path: "stdout".into() },
+        _ => OutputError::Io { path: "stdout".into(), source: e },
+    })
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -243,29 +255,27 @@ fn run(cli: Cli) -> Result<()> {
                 progress: std::io::stderr().is_terminal(),
             };
             let report = nertab::train::train(&opts)?;
-            println!("best epoch {} of {}", report.best_epoch, opts.epochs);
-            println!("valid:\n{}", report.valid.report());
+            let mut text = format!("best epoch {} of {}\n", report.best_epoch, opts.epochs);
+            text += &format!("valid:\n{}\n", report.valid.report());
             if let Some(t) = &report.test {
-                println!("test:\n{}", t.report());
+                text += &format!("test:\n{}\n", t.report());
             }
-            println!("model and report written to {}", opts.out.display());
-            Ok(())
+            text += &format!("model and report written to {}\n", opts.out.display());
+            Ok(print_out(&text)?)
         }
         Command::Eval { conll, news, model, json, write_predictions, threads } => {
             set_threads(threads)?;
-            let (model, _) = model.load()?;
+            // The data is read (and refused if empty or malformed) before the model is loaded.
             if let Some(news) = news {
                 let docs = nertab::eval::read_span_docs(&news)?;
+                let (model, _) = model.load()?;
                 let scores = nertab::eval::score_spans(&model, &docs)?;
-                if json {
-                    println!("{}", serde_json::to_string_pretty(&scores)?);
-                } else {
-                    print!("{}", scores.report());
-                }
-                return Ok(());
+                let text = if json { serde_json::to_string_pretty(&scores)? + "\n" } else { scores.report() };
+                return Ok(print_out(&text)?);
             }
             let Some(conll) = conll else { bail!("eval needs --conll FILE or --news FILE") };
             let docs = nertab::conll::read(&conll)?;
+            let (model, _) = model.load()?;
             let predicted = nertab::eval::predict_tags(&model, &docs)?;
             let scores = match &write_predictions {
                 Some(path) => {
@@ -278,12 +288,8 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 None => nertab::eval::score(&docs, &predicted, None)?,
             };
-            if json {
-                println!("{}", serde_json::to_string_pretty(&scores)?);
-            } else {
-                print!("{}", scores.report());
-            }
-            Ok(())
+            let text = if json { serde_json::to_string_pretty(&scores)? + "\n" } else { scores.report() };
+            Ok(print_out(&text)?)
         }
         Command::Calibrate { conll, model, keep_fp32, smooth, alpha, threads } => {
             set_threads(threads)?;
@@ -294,8 +300,7 @@ fn run(cli: Cli) -> Result<()> {
             let plan = nertab::train::Int8Plan::of_model(&dir).with(keep_fp32, smooth, alpha.as_deref());
             let written = nertab::train::calibrate(&dir, &conll, &plan)
                 .with_context(|| format!("calibrating {} on {}", dir.display(), conll.display()))?;
-            println!("int8 ranges written to {}", written.display());
-            Ok(())
+            Ok(print_out(&format!("int8 ranges written to {}\n", written.display()))?)
         }
     }
 }
@@ -345,7 +350,7 @@ struct ExtractArgs {
     /// entities), else csv (stdout included)].
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// No header row (for part files that are concatenated); JSONL never has one.
+    /// No header row (for part files that are concatenated); JSONL never has one; refused for xlsx.
     #[arg(long)]
     no_header: bool,
     #[command(flatten)]
@@ -364,7 +369,8 @@ struct ExtractArgs {
     /// Fail (exit 1, no output replaced) instead of skipping an unusable file or JSONL line.
     #[arg(long)]
     strict: bool,
-    /// Start the CSV with a UTF-8 byte-order mark (for Excel).
+    /// Start every CSV written (the table, an --entities CSV) with a UTF-8 byte-order mark (for Excel); refused when
+    /// no CSV is written.
     #[arg(long)]
     bom: bool,
     /// Also write the corpus entity table (one row per entity) to FILE: CSV, or JSONL / xlsx by its extension.
@@ -386,9 +392,16 @@ fn extract(args: ExtractArgs) -> Result<()> {
         bom,
         entities,
     } = args;
-    let format = format.unwrap_or_else(|| Format::for_path(&output));
-    if format != Format::Csv && bom {
-        bail!("--bom is an option of --format csv");
+    let format = table_format(format, &output)?;
+    let entities_csv = entities.as_deref().is_some_and(|e| EntityFormat::from_path(e) == EntityFormat::Csv);
+    if bom && format != Format::Csv && !entities_csv {
+        bail!(
+            "--bom starts a CSV with a byte-order mark, and this run writes none (the table is {})",
+            format.extension()
+        );
+    }
+    if no_header && format == Format::Xlsx {
+        bail!("--no-header: a workbook's sheets always have their header row (the option is for csv)");
     }
     let wall = Instant::now();
     clean_up_on_signals()?;
@@ -438,6 +451,22 @@ fn extract(args: ExtractArgs) -> Result<()> {
     Ok(())
 }
 
+/// The table's format: `--format`, else the one `-o`'s extension names (else CSV). A `--format` that contradicts the
+/// extension (`--format xlsx -o out.csv`) is refused: the file would not be what its name says.
+fn table_format(asked: Option<Format>, output: &Path) -> Result<Format> {
+    match (asked, Format::named_by(output)) {
+        (Some(asked), Some(named)) if asked != named => bail!(
+            "--format {} contradicts -o {}, whose extension names {}: drop --format, or name the file .{}",
+            asked.extension(),
+            output.display(),
+            named.extension(),
+            asked.extension()
+        ),
+        (Some(format), _) | (None, Some(format)) => Ok(format),
+        (None, None) => Ok(Format::Csv),
+    }
+}
+
 /// The sink for `-o PATH`. Another format is a file in `src/output/`, a variant of [`Format`] and an arm here.
 fn open_sink(path: &Path, format: Format, bom: bool, header: bool) -> Result<Box<dyn RowSink>, OutputError> {
     Ok(match format {
@@ -460,5 +489,5 @@ fn open_sinks(
         // A workbook always gets the entity table as a sheet of its own; a CSV or JSONL stream has no room for it.
         return Ok(if sink.holds_tables() { Box::new(EntitySink::beside(sink)) } else { sink });
     };
-    Ok(Box::new(EntitySink::create(sink, entities)?))
+    Ok(Box::new(EntitySink::create(sink, entities, bom)?))
 }

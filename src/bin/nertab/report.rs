@@ -1,5 +1,7 @@
 //! What `extract` shows while and after it runs: the progress bar and the `--stats` summary.
 
+use std::io::Write;
+
 use nertab::extract::{self, Extractor};
 use nertab::pipeline::{peak_rss, Stats};
 
@@ -27,6 +29,13 @@ pub fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
     }
 }
 
+/// `eprintln!` that ignores a failed write (`2>/dev/full`) instead of panicking: the summary is not worth a crash.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    };
+}
+
 /// The `--stats` summary on stderr.
 pub fn print_stats(
     s: &Stats,
@@ -37,8 +46,8 @@ pub fn print_stats(
     wall: f64,
 ) {
     let per_s = |n: u64| n as f64 / wall.max(1e-9);
-    eprintln!("nertab stats ({threads} threads)");
-    eprintln!(
+    say!("nertab stats ({threads} threads)");
+    say!(
         "  articles {} (skipped {}), sentences {}, words {}, {:.2} MB, rows {rows}",
         s.articles,
         s.skipped,
@@ -46,7 +55,7 @@ pub fn print_stats(
         s.words,
         s.bytes as f64 / 1e6
     );
-    eprintln!(
+    say!(
         "  wall {wall:.2} s: {:.1} articles/s, {:.0} words/s, {:.2} MB/s",
         per_s(s.articles),
         per_s(s.words),
@@ -54,11 +63,11 @@ pub fn print_stats(
     );
     for e in extractors {
         if let Some(line) = e.summary(s.extract_time(e.name())) {
-            eprintln!("  {line}");
+            say!("  {line}");
         }
     }
     if let Some(note) = precision {
-        eprintln!("  precision {note}");
+        say!("  precision {note}");
     }
     // Every registered extractor, run or not (0.00 s), the first one named as the one the others run beside.
     let first = extract::names().next().unwrap_or_default();
@@ -72,7 +81,7 @@ pub fn print_stats(
             }
         })
         .collect();
-    eprintln!(
+    say!(
         "  stages: read {:.2} s, tokenize {:.2} s, {}, write {:.2} s",
         s.read.as_secs_f64(),
         s.tokenize.as_secs_f64(),
@@ -80,6 +89,6 @@ pub fn print_stats(
         s.write.as_secs_f64()
     );
     if let Some(rss) = peak_rss() {
-        eprintln!("  peak RSS {:.0} MB", rss as f64 / 1e6);
+        say!("  peak RSS {:.0} MB", rss as f64 / 1e6);
     }
 }

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 
 use super::atomic::AtomicWriter;
-use super::csv::defuse;
-use super::{OutputError, Row, RowSink, Table, Value};
+use super::csv::text_cell;
+use super::{one_line, OutputError, Row, RowSink, Table, Value};
 use names::Form;
 
 /// The entity table's columns, in order.
@@ -395,27 +395,31 @@ impl EntityFormat {
     }
 }
 
-/// Writes `rows` as CSV: text cells defused against formulas as in the mention table, lists `|`-joined.
-pub fn write_csv(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), OutputError> {
+/// Writes `rows` as CSV, after a UTF-8 byte-order mark if `bom`: text cells on one line and defused against formulas
+/// as in the mention table, lists `|`-joined.
+pub fn write_csv(out: &mut AtomicWriter, rows: &[EntityRow], bom: bool) -> Result<(), OutputError> {
     let errors = out.errors().clone();
     let to_err = |e: csv::Error| match e.kind() {
         csv::ErrorKind::Io(io) if errors.closed_by(io) => OutputError::Closed { path: errors.name().to_string() },
         _ => OutputError::Csv { path: errors.name().to_string(), source: e },
     };
+    if bom {
+        out.write_all("\u{feff}".as_bytes()).map_err(|e| errors.io(e))?;
+    }
     let mut csv = csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 16).from_writer(&mut *out);
     csv.write_record(ENTITY_COLUMNS).map_err(&to_err)?;
     for r in rows {
         let aliases = r.aliases.join("|");
         let amounts = r.amounts.join("|");
         let record: [std::borrow::Cow<'_, str>; 9] = [
-            r.kind.as_str().into(),
-            defuse(&r.name),
-            defuse(&aliases),
+            text_cell(&r.kind),
+            text_cell(&r.name),
+            text_cell(&aliases),
             r.mentions.to_string().into(),
             r.documents.to_string().into(),
-            defuse(&r.first_doc),
+            text_cell(&r.first_doc),
             r.mean_score.map(|s| format!("{s:.4}")).unwrap_or_default().into(),
-            defuse(&amounts),
+            text_cell(&amounts),
             r.amount_mentions.to_string().into(),
         ];
         csv.write_record(record.iter().map(|c| c.as_bytes())).map_err(&to_err)?;
@@ -423,14 +427,16 @@ pub fn write_csv(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), Outpu
     csv.flush().map_err(|e| errors.io(e))
 }
 
-/// Writes `rows` as JSON lines: `aliases` and `amounts` as arrays, `mean_score` as a number or null.
+/// Writes `rows` as JSON lines: `aliases` and `amounts` as arrays, `mean_score` as a number or null; text on one
+/// line as in the CSV.
 pub fn write_jsonl(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), OutputError> {
     let errors = out.errors().clone();
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
     for r in rows {
+        let aliases: Vec<_> = r.aliases.iter().map(|a| one_line(a)).collect();
         let line = serde_json::json!({
-            "type": r.kind, "name": r.name, "aliases": r.aliases, "mentions": r.mentions, "documents": r.documents,
-            "first_doc": r.first_doc,
+            "type": one_line(&r.kind), "name": one_line(&r.name), "aliases": aliases, "mentions": r.mentions,
+            "documents": r.documents, "first_doc": one_line(&r.first_doc),
             "mean_score": r.mean_score.map(|s| (s * 1e4).round() / 1e4),
             "amounts": r.amounts, "amount_mentions": r.amount_mentions,
         });
@@ -447,20 +453,23 @@ pub struct EntitySink {
     inner: Box<dyn RowSink>,
     table: EntityTable,
     file: Option<(AtomicWriter, EntityFormat)>,
+    /// Whether an entity CSV starts with a byte-order mark (`--bom`).
+    bom: bool,
 }
 
 impl EntitySink {
-    /// Wraps `inner`, writing the entity table to `path` (`-`: stdout) in the format its extension names.
-    /// The file is opened now, so an unusable path fails before any work.
-    pub fn create(inner: Box<dyn RowSink>, path: &Path) -> Result<EntitySink, OutputError> {
+    /// Wraps `inner`, writing the entity table to `path` (`-`: stdout) in the format its extension names; a CSV
+    /// starts with a UTF-8 byte-order mark if `bom`. The file is opened now, so an unusable path fails before any
+    /// work.
+    pub fn create(inner: Box<dyn RowSink>, path: &Path, bom: bool) -> Result<EntitySink, OutputError> {
         let format = EntityFormat::from_path(path);
         let out = AtomicWriter::create(path, format.temp_suffix())?;
-        Ok(EntitySink { inner, table: EntityTable::new(), file: Some((out, format)) })
+        Ok(EntitySink { inner, table: EntityTable::new(), file: Some((out, format)), bom })
     }
 
     /// Wraps `inner` with no entity file: the table only goes to the inner sink (a workbook's `entities` sheet).
     pub fn beside(inner: Box<dyn RowSink>) -> EntitySink {
-        EntitySink { inner, table: EntityTable::new(), file: None }
+        EntitySink { inner, table: EntityTable::new(), file: None, bom: false }
     }
 
     /// The entity table's temporary file, which a process killed before `finish` must remove as well as the
@@ -476,14 +485,19 @@ impl RowSink for EntitySink {
         self.inner.write(row)
     }
 
+    /// Passes the rows on to a stream (`-o -`): the entity table itself is only written when the run ends.
+    fn flush(&mut self) -> Result<(), OutputError> {
+        self.inner.flush()
+    }
+
     fn finish(self: Box<Self>) -> Result<u64, OutputError> {
-        let EntitySink { mut inner, table, file } = *self;
+        let EntitySink { mut inner, table, file, bom } = *self;
         let rows = table.finish();
         let sheet = entity_table(&rows);
         let file = match file {
             Some((mut out, format)) => {
                 match format {
-                    EntityFormat::Csv => write_csv(&mut out, &rows)?,
+                    EntityFormat::Csv => write_csv(&mut out, &rows, bom)?,
                     EntityFormat::Jsonl => write_jsonl(&mut out, &rows)?,
                     EntityFormat::Xlsx => super::xlsx::write_table_workbook(&mut out, &sheet)?,
                 }
@@ -501,6 +515,10 @@ impl RowSink for EntitySink {
 
     fn unfinished(&self) -> Option<&Path> {
         self.inner.unfinished()
+    }
+
+    fn streamed_to(&self) -> Option<&str> {
+        self.inner.streamed_to()
     }
 }
 
@@ -684,7 +702,7 @@ mod tests {
         let rows = table(&[mention("=a", 0, "=Evil Corp", "ORG"), amount("=a", 0, 5, "USD")]);
         let path = dir.path().join("e.csv");
         let mut out = AtomicWriter::create(&path, ".csv.tmp").unwrap();
-        write_csv(&mut out, &rows).unwrap();
+        write_csv(&mut out, &rows, false).unwrap();
         out.commit().unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
@@ -700,5 +718,29 @@ mod tests {
         assert_eq!(line["aliases"], serde_json::json!([]));
         assert_eq!(line["mean_score"], 0.9);
         assert_eq!(line["amounts"], serde_json::json!(["5 USD"]));
+    }
+
+    /// A document id with a line break (a JSONL `id`, a file name) is one line in both files, as in the mention
+    /// table, and `--bom` starts the CSV with a byte-order mark.
+    #[test]
+    fn text_cells_are_one_line_and_a_bom_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        for brk in ["\n", "\r\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let doc = format!("a{brk}b");
+            let rows = table(&[mention(&doc, 0, "Evil Corp", "ORG")]);
+            let path = dir.path().join("e.csv");
+            let mut out = AtomicWriter::create(&path, ".csv.tmp").unwrap();
+            write_csv(&mut out, &rows, true).unwrap();
+            out.commit().unwrap();
+            let csv = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(csv.lines().count(), 2, "{brk:?}: {csv:?}");
+            assert!(csv.starts_with("\u{feff}type,name,") && csv.ends_with(",a b,0.9000,,0\n"), "{brk:?}: {csv:?}");
+            let path = dir.path().join("e.jsonl");
+            let mut out = AtomicWriter::create(&path, ".jsonl.tmp").unwrap();
+            write_jsonl(&mut out, &rows).unwrap();
+            out.commit().unwrap();
+            let line: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert_eq!(line["first_doc"], "a b", "{brk:?}");
+        }
     }
 }
