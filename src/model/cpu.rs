@@ -7,8 +7,8 @@
 //!   on AVX512-BF16 dot products) is 1.7× *slower* than fp32;
 //! - with AVX2 only, fbgemm's int8 runs on `vpmaddubsw`, whose 16-bit pair sums saturate for full-range u8 × s8
 //!   products; nertab then quantizes the weights to 7 bits ([`Int8Scheme::Reduced`]), which cannot saturate, and
-//!   int8 is still the fastest accurate path; oneDNN's int8 and bf16 fall back to kernels many times slower than
-//!   fp32 and are refused.
+//!   int8 is still the fastest accurate path; oneDNN's int8 (without AVX-512 VNNI) and bf16 (without AMX) fall
+//!   back to kernels many times slower than fp32 and are refused.
 //!
 //! The features are read from CPUID (`is_x86_feature_detected!`), which is what the kernels themselves ask: an
 //! emulated CPU (`qemu-x86_64 -cpu Haswell`) changes both alike. oneDNN also obeys `ONEDNN_MAX_CPU_ISA`, so the
@@ -159,9 +159,10 @@ impl Cpu {
             Precision::Int8 => "AVX2 with FMA (fbgemm's int8 kernels)",
             Precision::Bf16 if self.onednn.amx_bf16 => return Ok(()),
             Precision::Bf16 => "AMX-BF16 (amx_bf16); without it oneDNN's bf16 runs slower than fp32",
-            Precision::Int8Onednn if self.onednn.amx_int8 => return Ok(()),
+            Precision::Int8Onednn if self.onednn.amx_int8 || (self.onednn.avx512 && self.onednn.vnni) => return Ok(()),
             Precision::Int8Onednn => {
-                "AMX-INT8 (amx_int8); without it oneDNN's int8 with bf16 around it runs slower than fp32"
+                "AMX-INT8 (amx_int8) or AVX-512 VNNI (avx512_vnni); without them oneDNN's int8 falls back to kernels \
+                 many times slower than fp32"
             }
         };
         Err(Unsupported {
@@ -344,7 +345,8 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("amx_bf16") && msg.contains("--precision int8") && msg.contains("vnni"), "{msg}");
         let err = cpu(AVX2).supports(Int8Onednn).unwrap_err().to_string();
-        assert!(err.contains("amx_int8") && err.contains("--precision int8"), "{err}");
+        assert!(err.contains("amx_int8") && err.contains("avx512_vnni") && err.contains("--precision int8"), "{err}");
+        assert_eq!(cpu(VNNI).supports(Int8Onednn), Ok(()));
         assert_eq!(cpu(AVX2).supports(Int8), Ok(()));
         let err = cpu(default()).supports(Int8).unwrap_err();
         assert_eq!(err.instead, Fp32);
