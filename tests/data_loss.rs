@@ -5,9 +5,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -270,22 +269,6 @@ fn wait_for_temp(dir: &Path) -> String {
     }
 }
 
-/// `extract - -o OUT` reading JSONL from a pipe kept open: the run waits for more input with its temporary file in
-/// place, until stdin is closed.
-fn waiting_run(out: &Path) -> (Child, std::process::ChildStdin) {
-    let mut child = Command::new(BIN)
-        .args(["extract", "-", "--extractors", "amounts", "-o", out.to_str().unwrap()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(ARTICLE.as_bytes()).unwrap();
-    stdin.flush().unwrap();
-    (child, stdin)
-}
-
 #[test]
 fn a_signal_while_the_entities_fifo_waits_for_a_reader_removes_the_tables_temporary_file() {
     for (name, number) in [("INT", 2), ("TERM", 15)] {
@@ -317,7 +300,7 @@ fn a_killed_runs_temporary_file_is_removed_by_the_next_run_and_a_live_runs_is_no
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("knowledge.csv");
     // A run killed outright (no chance to clean up) leaves its temporary file.
-    let (mut killed, stdin) = waiting_run(&out);
+    let (mut killed, stdin) = common::waiting_run(&out);
     let stale = wait_for_temp(dir.path());
     killed.kill().unwrap();
     killed.wait().unwrap();
@@ -329,7 +312,7 @@ fn a_killed_runs_temporary_file_is_removed_by_the_next_run_and_a_live_runs_is_no
 
     // The next run into the directory removes the killed run's file as it starts, and keeps its own until it ends.
     let live_out = dir.path().join("live.csv");
-    let (live, live_stdin) = waiting_run(&live_out);
+    let (live, live_stdin) = common::waiting_run(&live_out);
     let start = Instant::now();
     let live_temp = loop {
         let names = others(dir.path(), &[&stale, older]);

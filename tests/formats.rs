@@ -48,16 +48,17 @@ fn hard_wrapped() -> String {
     lines.join("\n")
 }
 
-#[test]
-fn rows_for_stdin_arrive_before_stdin_closes() {
+/// `nertab ARGS` with stdin and stdout piped: the child, its stdin, and stdout's lines as they arrive (read on a
+/// thread of their own, so a test can wait for one row while stdin stays open).
+fn streaming(args: &[&std::ffi::OsStr]) -> (std::process::Child, std::process::ChildStdin, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
-        .args(["extract", "-", "-o", "-", "--format", "jsonl", "--extractors", "amounts", "--threads", "1"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -67,6 +68,13 @@ fn rows_for_stdin_arrive_before_stdin_closes() {
             }
         }
     });
+    (child, stdin, rx)
+}
+
+#[test]
+fn rows_for_stdin_arrive_before_stdin_closes() {
+    let args = ["extract", "-", "-o", "-", "--format", "jsonl", "--extractors", "amounts", "--threads", "1"];
+    let (mut child, mut stdin, rx) = streaming(&args.map(std::ffi::OsStr::new));
     let mut wait_for_row = |what: &str| match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(line) => line,
         Err(e) => {
@@ -264,25 +272,10 @@ fn rows_stream_with_an_entity_table_beside_them() {
     for extractors in ["amounts", "ner,amounts"] {
         let dir = tempfile::tempdir().unwrap();
         let entities = dir.path().join("entities.csv");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
-            .args(["extract", "-", "-o", "-", "--format", "jsonl", "--threads", "1", "--extractors", extractors])
-            .arg("--entities")
-            .arg(&entities)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if tx.send(line.unwrap()).is_err() {
-                    break;
-                }
-            }
-        });
+        let args = ["extract", "-", "-o", "-", "--format", "jsonl", "--threads", "1", "--extractors", extractors];
+        let mut args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        args.extend([std::ffi::OsStr::new("--entities"), entities.as_os_str()]);
+        let (mut child, mut stdin, rx) = streaming(&args);
         let mut wait_for = |what: &str, want: &str| loop {
             match rx.recv_timeout(Duration::from_secs(60)) {
                 Ok(line) => {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -162,16 +162,7 @@ fn a_signal_removes_the_temporary_file_and_exits_128_plus_its_number() {
         let out = dir.path().join("knowledge.csv");
         std::fs::write(&out, "old table\n").unwrap();
         // JSONL on stdin, kept open: the run waits for more articles with its temporary file in place.
-        let mut child = Command::new(BIN)
-            .args(["extract", "-", "--extractors", "amounts", "-o", out.to_str().unwrap()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(b"{\"id\": \"a\", \"text\": \"Sales rose 5% to $3m.\"}\n").unwrap();
-        stdin.flush().unwrap();
+        let (child, stdin) = common::waiting_run(&out);
         wait_for_temp(dir.path());
         let kill = Command::new("kill").args(["-s", name, &child.id().to_string()]).status().unwrap();
         assert!(kill.success());

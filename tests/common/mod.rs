@@ -264,3 +264,23 @@ pub fn random_inputs(seed: i64, ids: std::ops::Range<i64>, rows: i64, width: i64
     let _ = mask.narrow(1, width - padded, padded).fill_(0);
     [Tensor::randint_low(ids.start, ids.end, [rows, width], cpu), mask, Tensor::randint(5, [rows, width], cpu)]
 }
+
+/// `nertab extract - --extractors amounts -o OUT` reading JSONL from a pipe kept open after one article: the run
+/// waits for more input with its temporary file in place, until stdin is closed (or a signal comes).
+#[allow(dead_code)]
+pub fn waiting_run(out: &Path) -> (std::process::Child, std::process::ChildStdin) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(nertab_bin())
+        .args(["extract", "-", "--extractors", "amounts", "-o"])
+        .arg(out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"{\"id\": \"a\", \"text\": \"Sales rose 5% to $3m.\"}\n").unwrap();
+    stdin.flush().unwrap();
+    (child, stdin)
+}
