@@ -22,7 +22,7 @@ use super::Words;
 /// francs"): the code decided for it and the word's token, or `None` if it is not one or nothing decides.
 pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize)> {
     // The qualifier: an optional place phrase, then an optional restricting word ("cfa"), then the word.
-    let (place, k) = match place_at(w, i, None) {
+    let (place, k) = match place_at(w, i, None, true) {
         Some((codes, n)) => (Some(codes), i + n),
         None => (None, i),
     };
@@ -76,10 +76,16 @@ fn codes_of(group: &str) -> Vec<&'static str> {
     all
 }
 
-/// The longest place phrase at token `i` (capitalised in the text), of `group` or of any group: every (group,
-/// code) it points to, and its length in words.
-fn place_at(w: &Words, i: usize, group: Option<&str>) -> Option<(Vec<(&'static str, &'static str)>, usize)> {
-    if !w.word(i).starts_with(|c: char| c.is_uppercase()) {
+/// The longest place phrase at token `i` (capitalised in the text unless `any_case`, as for a qualifier written
+/// with the currency word: "swiss francs"), of `group` or of any group: every (group, code) it points to, and its
+/// length in words.
+fn place_at(
+    w: &Words,
+    i: usize,
+    group: Option<&str>,
+    any_case: bool,
+) -> Option<(Vec<(&'static str, &'static str)>, usize)> {
+    if !any_case && !w.word(i).starts_with(|c: char| c.is_uppercase()) {
         return None;
     }
     let mut best: Option<(Vec<(&'static str, &'static str)>, usize)> = None;
@@ -106,7 +112,7 @@ fn place_at(w: &Words, i: usize, group: Option<&str>) -> Option<(Vec<(&'static s
 fn places_in(w: &Words, group: &str, candidates: &[&'static str], start: usize, end: usize) -> Vec<&'static str> {
     let mut found = Vec::new();
     for t in start..end {
-        if let Some((codes, _)) = place_at(w, t, Some(group)) {
+        if let Some((codes, _)) = place_at(w, t, Some(group), false) {
             for (_, c) in codes {
                 if candidates.contains(&c) && !found.contains(&c) {
                     found.push(c);
@@ -117,12 +123,16 @@ fn places_in(w: &Words, group: &str, candidates: &[&'static str], start: usize, 
     found
 }
 
-/// The candidates that the text names by a place written right before one of the group's words ("Swiss francs").
+/// The candidates that the text names by a place written right before one of the group's words ("Swiss francs",
+/// "swiss francs").
 fn text_qualifiers(w: &Words, group: &str, candidates: &[&'static str]) -> Vec<&'static str> {
     let mut found = Vec::new();
-    for t in 0..w.doc.tokens.len() {
-        if let Some((codes, n)) = place_at(w, t, Some(group)) {
-            if group_of(w.word(t + n)) == Some(group) {
+    for t in 1..w.doc.tokens.len() {
+        if group_of(w.word(t)) != Some(group) {
+            continue;
+        }
+        for start in t.saturating_sub(3)..t {
+            if let Some((codes, _)) = place_at(w, start, Some(group), true).filter(|&(_, n)| start + n == t) {
                 for (_, c) in codes {
                     if candidates.contains(&c) && !found.contains(&c) {
                         found.push(c);
