@@ -258,13 +258,11 @@ impl Lexicon {
 
     /// The unit a code written in the text gives (`XBT` → `BTC`), matched exactly (codes are capitals).
     pub(super) fn code(&self, word: &str) -> Option<&'static str> {
-        if word.len() == 3 && !three_index(word).is_some_and(|k| self.three[k]) {
-            return None;
+        match word.len() {
+            3 if three_index(word).is_some_and(|k| self.three[k]) => self.codes.get(word).copied(),
+            4 if word.bytes().all(|b| b.is_ascii_uppercase()) => self.codes.get(word).copied(),
+            _ => None,
         }
-        if !(3..=4).contains(&word.len()) {
-            return None;
-        }
-        self.codes.get(word).copied()
     }
 
     /// True if `word` starts with a 3-letter code (`EUR5m`), the cheap test of the first-word filter.

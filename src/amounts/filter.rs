@@ -2,7 +2,7 @@
 //! tables of [`super::lexicon`] together. [`may_start`] is derived from the tables rather than restating them.
 
 use super::currencies::{LEXICON, WORD_CODES};
-use super::lexicon::{ABBREVIATIONS, ARTICLES, BETWEEN, DOLLAR_PREFIXES, FRACTIONS, HALF, MINUS, NUMBER_WORDS};
+use super::lexicon::{ABBREVIATIONS, ARTICLES, BETWEEN, FRACTIONS, HALF, MINUS, NUMBER_WORDS};
 
 /// The unit of `word` if it is a currency code (ISO 4217, current or withdrawn, or a crypto-asset's), matched
 /// exactly (codes are upper case): `XBT` gives `BTC`.
@@ -34,7 +34,8 @@ pub(super) fn shorthand(word: &str) -> Option<(&'static str, u32)> {
 /// An amount starts with a digit, a sign, a bracket, `.5` or a symbol (any non-ASCII character: the signs,
 /// `元`, `руб`), or with a word a rule opens with: a number word, an article, "half", "minus" or a fraction
 /// (spelled numbers, `twenty-five` by its first part), "between" (ranges), an abbreviation or dollar prefix, or a
-/// currency code (also glued to its number, `EUR5m`, or with finance shorthand, `kUSD`). The lexicon words are
+/// currency code (also glued to its number, `EUR5m`, or with finance shorthand, `kUSD`); a dollar prefix (`US`
+/// before `$`) is let through by the caller, which sees the `$`. The lexicon words are
 /// lower case: a word written in lower case must match one exactly, a capitalised one ("Five", "FIVE") in any case.
 /// The first byte and the length decide most words alone (see [`OPENINGS`], [`EXACT_FIRST`]).
 pub(super) fn may_start(word: &str) -> bool {
@@ -44,7 +45,7 @@ pub(super) fn may_start(word: &str) -> bool {
         // and letters) goes on.
         return !first.is_ascii_punctuation() || matches!(first, b'$' | b'(' | b'-' | b'%') || word.len() > 1;
     }
-    let head = word.split('-').next().unwrap_or(word);
+    let head = word.as_bytes().iter().position(|&b| b == b'-').map_or(word, |p| &word[..p]);
     let lower = first.is_ascii_lowercase();
     let is_word = |w: &str| if lower { head == w } else { head.eq_ignore_ascii_case(w) };
     let opening_word = OPENINGS[first.to_ascii_lowercase() as usize] & length_bit(head.len()) != 0
@@ -55,11 +56,15 @@ pub(super) fn may_start(word: &str) -> bool {
             || FRACTIONS.iter().any(|(w, _)| is_word(w))
             || NUMBER_WORDS.iter().any(|(w, _, _)| is_word(w)));
     let exact_entry = EXACT_FIRST[first as usize]
-        && (ABBREVIATIONS.iter().any(|(a, _)| {
-            word.strip_prefix(a).is_some_and(|r| r.is_empty() || r.starts_with(|c: char| c.is_ascii_digit()))
-        }) || LEXICON.starts_with_code(word));
-    let prefix = word.len() <= 4 && DOLLAR_PREFIXES.iter().any(|(p, _)| p.eq_ignore_ascii_case(word));
-    opening_word || exact_entry || prefix || (matches!(first, b'k' | b'K' | b'M') && shorthand(word).is_some())
+        && (ABBREVIATIONS.iter().any(|(a, _)| *a == word)
+            || LEXICON.starts_with_code(word)
+            || (word.bytes().any(|b| b.is_ascii_digit()) && abbreviation_glued(word)));
+    opening_word || exact_entry || (matches!(first, b'k' | b'K' | b'M') && shorthand(word).is_some())
+}
+
+/// True if `word` is an abbreviation glued to digits (`Rs20`).
+fn abbreviation_glued(word: &str) -> bool {
+    ABBREVIATIONS.iter().any(|(a, _)| word.strip_prefix(a).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())))
 }
 
 /// For each lower-cased first byte, the lengths (as bits, 31 standing for 31 and longer) of the words [`may_start`]

@@ -538,6 +538,15 @@ pub(super) fn number_word(word: &str) -> Option<(u64, bool)> {
     NUMBER_WORDS.iter().find(|(w, _, _)| w.eq_ignore_ascii_case(word)).map(|&(_, v, s)| (v, s))
 }
 
+/// The code of a currency sign of [`SYMBOLS`], matched exactly; the only ASCII one is `$`, so other ASCII words
+/// are rejected without a comparison.
+pub(super) fn symbol(word: &str) -> Option<&'static str> {
+    if word.is_ascii() && word != "$" {
+        return None;
+    }
+    lookup(SYMBOLS, word)
+}
+
 /// The code a symbol, prefix or abbreviation stands for, matched exactly.
 pub(super) fn lookup(table: &[(&'static str, &'static str)], key: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)

@@ -28,7 +28,7 @@ mod tests;
 mod tests_finance;
 
 use filter::{iso_code, may_start};
-use lexicon::{lookup, multiplier, SYMBOLS};
+use lexicon::{multiplier, symbol};
 use money::money_at;
 use numbers::{parse_decimal, scale};
 use percent::percent_at;
@@ -155,7 +155,8 @@ pub fn extract_with_notes(text: &str, doc: &Tokenized) -> (Vec<Amount>, Vec<Unre
     // Last token of the previous amount: "$4bn (£2.1bn)" is a conversion, not an accounting negative.
     let mut prev_last: Option<usize> = None;
     while i < doc.tokens.len() {
-        if !may_start(w.word(i)) {
+        // A dollar prefix (`US`, `c`, `Mex`) opens an amount only before `$`, which the filter cannot see.
+        if !may_start(w.word(i)) && w.get(i + 1) != Some("$") {
             i += 1;
             continue;
         }
@@ -202,14 +203,18 @@ pub fn extract_with_notes(text: &str, doc: &Tokenized) -> (Vec<Amount>, Vec<Unre
 /// A long digit string without a marker (an id) is none.
 fn too_large(w: &Words, i: usize) -> Option<(usize, usize)> {
     let word = w.get(i)?;
-    let marker_before = lookup(SYMBOLS, word).is_some() || iso_code(word).is_some();
+    let marker_before = !word.starts_with(|c: char| c.is_ascii_digit());
     let k = if marker_before { i + 1 } else { i };
     let digits = w.get(k)?;
-    let long = digits.bytes().filter(u8::is_ascii_digit).count() > 28;
-    if !digits.starts_with(|c: char| c.is_ascii_digit()) || !(long || digits.len() > 9) {
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) || digits.len() <= 9 {
         return None;
     }
-    let overflows = match parse_decimal(digits) {
+    if marker_before && symbol(word).is_none() && iso_code(word).is_none() {
+        return None;
+    }
+    let long = digits.bytes().filter(u8::is_ascii_digit).count() > 28;
+    let parsed = parse_decimal(digits);
+    let overflows = match parsed {
         None => long && digits.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.'),
         Some(n) => {
             w.get(k + 1).filter(|m| m.len() > 1).and_then(multiplier).is_some_and(|e| scale(n, e as i32).is_none())
@@ -218,14 +223,10 @@ fn too_large(w: &Words, i: usize) -> Option<(usize, usize)> {
     if !overflows {
         return None;
     }
-    let mut last = if parse_decimal(digits).is_some() { k + 1 } else { k };
+    let last = if parsed.is_some() { k + 1 } else { k };
     if marker_before {
         return Some((i, last));
     }
     let next = w.word(last + 1);
-    if iso_code(next).is_some() || lookup(SYMBOLS, next).is_some() {
-        last += 1;
-        return Some((i, last));
-    }
-    None
+    (iso_code(next).is_some() || symbol(next).is_some()).then_some((i, last + 1))
 }

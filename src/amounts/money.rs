@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use super::currencies::{LEXICON, WORD_CODES};
 use super::filter::{iso_code, shorthand};
 use super::lexicon::{
-    lookup, minor_unit_of, multiplier, number_word, Certainty, ABBREVIATIONS, BETWEEN, DOLLAR_AFTER, DOLLAR_PREFIXES,
-    MINUS, MODIFIER_FOLLOWERS, NO_MINOR_UNITS, SYMBOLS, WORDS,
+    lookup, minor_unit_of, multiplier, number_word, symbol, Certainty, ABBREVIATIONS, BETWEEN, DOLLAR_AFTER,
+    DOLLAR_PREFIXES, MINUS, MODIFIER_FOLLOWERS, NO_MINOR_UNITS, WORDS,
 };
 use super::numbers::{digits_at, digits_value, parse_number_part, quantity_at, scale, scale_high, Quantity, Suffix};
 use super::shared::shared_word_at;
@@ -36,7 +36,7 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
             return Some(m);
         }
     }
-    if let Some(code) = lookup(SYMBOLS, word) {
+    if let Some(code) = symbol(word) {
         return symbol_before(w, i, word, code);
     }
     if w.is(i, BETWEEN) {
@@ -247,8 +247,7 @@ fn symbol_range(w: &Words, i: usize, q: Quantity, joiner: &str, complete: bool) 
 /// "between $5,000 and $7,000", "between $5 and $10 million": one range, "between" included (as in "between 50 and
 /// 60%"), when the same symbol opens both amounts.
 fn between_symbols(w: &Words, i: usize) -> Option<Match> {
-    let symbol = w.get(i + 1)?;
-    let code = lookup(SYMBOLS, symbol)?;
+    let code = symbol(w.get(i + 1)?)?;
     let q = digits_at(w, i + 2).filter(|q| q.suffix == Suffix::None)?;
     let range = symbol_range(w, i + 1, q, "and", true)?;
     money(i, &range, range.last, code, 0)
@@ -334,7 +333,7 @@ fn abbreviation_before(w: &Words, i: usize, code: &'static str) -> Option<Match>
 
 /// `USD 5m`, and `NZD $100.70`, where the code names the dollar and the symbol is skipped: a code, then digits.
 fn code_before(w: &Words, i: usize, code: &'static str) -> Option<Match> {
-    let k = if lookup(SYMBOLS, w.word(i + 1)).is_some() { i + 2 } else { i + 1 };
+    let k = if symbol(w.word(i + 1)).is_some() { i + 2 } else { i + 1 };
     let q = digits_at(w, k)?;
     if q.suffix != Suffix::None || !code_in_prose(w, w.word(i), i, q.last, &q) {
         return None;
@@ -386,14 +385,14 @@ fn number_glued_sign(w: &Words, i: usize, word: &str) -> Option<Match> {
         let (number, tail) = word.split_at(cut);
         let code = iso_code(tail)
             .filter(|c| *c == tail && !WORD_CODES.contains(c))
-            .or_else(|| lookup(SYMBOLS, tail))
+            .or_else(|| symbol(tail))
             .or_else(|| lookup(ABBREVIATIONS, tail))?;
         (number, code)
     } else if let Some(&(a, code)) = ABBREVIATIONS.iter().find(|(a, _)| word.starts_with(a) && a.len() < word.len()) {
         (&word[a.len()..], code)
     } else {
         let tail = &word[first.len_utf8()..];
-        (tail, lookup(SYMBOLS, &word[..first.len_utf8()]).filter(|_| first.is_alphabetic())?)
+        (tail, symbol(&word[..first.len_utf8()]).filter(|_| first.is_alphabetic())?)
     };
     if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -467,7 +466,7 @@ fn range_to_marker(w: &Words, q: Quantity) -> Option<Quantity> {
 fn trailing_marker(w: &Words, i: usize, q: &Quantity) -> bool {
     let next = w.word(i);
     iso_code(next).is_some()
-        || lookup(SYMBOLS, next).is_some()
+        || symbol(next).is_some()
         || lookup(ABBREVIATIONS, next).is_some()
         || currency_word_at(w, i, q).is_some()
 }
@@ -503,7 +502,7 @@ fn sign_after(w: &Words, q: &Quantity) -> Option<(&'static str, usize)> {
         return None;
     }
     let next = w.word(q.last + 1);
-    let code = lookup(SYMBOLS, next).or_else(|| lookup(ABBREVIATIONS, next))?;
+    let code = symbol(next).or_else(|| lookup(ABBREVIATIONS, next))?;
     if digits_at(w, q.last + 2).is_none() || w.touching(q.last) || !w.touching(q.last + 1) {
         let mut last = q.last + 1;
         if w.get(last + 1) == Some(".") && w.touching(last) && lookup(ABBREVIATIONS, next).is_some() {

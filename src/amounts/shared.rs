@@ -21,6 +21,11 @@ use super::Words;
 /// The shared currency word at `i`, after the number, with its qualifier if written there ("Danish kroner", "CFA
 /// francs"): the code decided for it and the word's token, or `None` if it is not one or nothing decides.
 pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize)> {
+    // Most numbers are followed by no shared word at all: look for one (after a qualifier of up to four words)
+    // before reading places.
+    if !(i..i + 5).any(|k| group_of(w.word(k)).is_some()) {
+        return None;
+    }
     // The qualifier: an optional place phrase, then an optional restricting word ("cfa"), then the word.
     let (place, k) = match place_at(w, i, None, true) {
         Some((codes, n)) => (Some(codes), i + n),
@@ -60,6 +65,9 @@ pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize
 
 /// The group of a shared currency word ("pesos" → "peso"), any case.
 fn group_of(word: &str) -> Option<&'static str> {
+    if !(4..=9).contains(&word.len()) {
+        return None;
+    }
     SHARED_WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, g)| g)
 }
 
