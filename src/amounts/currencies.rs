@@ -81,10 +81,12 @@ pub(super) const CRYPTO: &[(&str, &str, &[CryptoWord])] = &[
     ("USDC", "USDC", &[]),
 ];
 
-/// ISO codes that are also English words or common acronyms (`ALL 50 STATES`, `TOP 10`): read only where the
-/// words around are not written in capitals too.
-pub(super) const WORD_CODES: &[&str] =
-    &["ALL", "AMD", "BAM", "BOB", "CUP", "ERN", "GEL", "MAD", "MOP", "NAD", "PEN", "SOS", "TMT", "TOP"];
+/// ISO codes that are also English words or common acronyms (`ALL 50 STATES`, `TOP 10`, an `IRR` of 12%, `SDG
+/// 4`): read only with a number written as a sum and not among words in capitals (see `money.rs`).
+pub(super) const WORD_CODES: &[&str] = &[
+    "ALL", "AMD", "BAM", "BOB", "CDF", "CUP", "CVE", "ERN", "GEL", "IRR", "MAD", "MOP", "NAD", "PEN", "SDG", "SOS",
+    "TMT", "TOP",
+];
 
 /// Irregular plurals of the last word of a currency name (the regular one adds "s").
 const PLURALS: &[(&str, &str)] = &[
@@ -199,6 +201,10 @@ impl Lexicon {
             lex.add_code(c.code(), c.code());
             // One-word names ("Euro", "Boliviano") are currency words of their own; the others need their
             // qualifier, so that "won" or "rand" alone keep the certainty of `WORDS`.
+            // "Zimbabwe Gold" (ZWG) would read "5 Zimbabwe gold mines": its code only.
+            if c.name().ends_with(" Gold") {
+                continue;
+            }
             for phrase in name_phrases(c.name()) {
                 for p in with_plural(&phrase) {
                     lex.add_phrase(&p, c.code(), 0, Certainty::Sure);

@@ -163,7 +163,10 @@ fn dollar_prefix(w: &Words, i: usize, word: &str) -> Option<&'static str> {
         return DOLLAR_PREFIXES.iter().find(|(p, _)| p.eq_ignore_ascii_case(word)).map(|&(_, c)| c);
     }
     // Spaced, a single letter after a capitalised word is a label ("Section C $5", "Plan B $10").
-    let label = word.len() == 1 && i > 0 && w.word(i - 1).starts_with(|c: char| c.is_uppercase());
+    let label = word.len() == 1
+        && i > 0
+        && w.doc.sentence_of(i - 1) == w.doc.sentence_of(i)
+        && w.word(i - 1).starts_with(|c: char| c.is_uppercase());
     lookup(DOLLAR_PREFIXES, word).filter(|_| word != "A" && !label)
 }
 

@@ -105,6 +105,8 @@ fn every_currency_sign_is_read_or_explained() {
 #[test]
 fn prefixed_dollars_in_every_spelling() {
     reads("raised C $ 250 million", "C $ 250 million", "250000000", "CAD");
+    reads("C $ 250 million", "C $ 250 million", "250000000", "CAD");
+    reads("It fell. C $ 250 million", "C $ 250 million", "250000000", "CAD");
     reads("only c$5 each", "c$5", "5", "CAD");
     reads("a Mex$ 4 million fine", "Mex$ 4 million", "4000000", "MXN");
     reads("a MEX$4 fee", "MEX$4", "4", "MXN");
@@ -134,8 +136,17 @@ fn codes_and_finance_shorthand() {
     reads("a fee of ALL 1,500", "ALL 1,500", "1500", "ALL");
     reads("PEN 2.50", "PEN 2.50", "2.5", "PEN");
     reads("a 3m MAD loan", "3m MAD", "3000000", "MAD");
-    for text in ["In the CUP 2006 final", "3 PEN drives", "the AMD 5 chip", "MAD 100 is it", "Section C $5 applies"] {
-        assert!(amounts(text).iter().all(|a| a.4 == "USD"), "{text}: {:?}", amounts(text));
+    for text in [
+        "In the CUP 2006 final",
+        "3 PEN drives",
+        "the AMD 5 chip",
+        "MAD 100 is it",
+        "Section C $5 applies",
+        "an IRR 12% return",
+        "SDG 4 targets",
+        "5 Zimbabwe gold mines",
+    ] {
+        assert!(amounts(text).iter().all(|a| a.1 == "PERCENT" || a.4 == "USD"), "{text}: {:?}", amounts(text));
     }
     reads("Section C $5 applies", "$5", "5", "USD");
 }
