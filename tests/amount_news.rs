@@ -238,3 +238,43 @@ fn shipped_model_drops_amounts_inside_names() {
         assert!(both.contains(&(kept.0.into(), kept.1.into())), "{kept:?} missing: {both:?}");
     }
 }
+
+/// Issue #28 items 5 and 6, through the binary: URL-encoded text gives no PERCENT row, a large amount written in
+/// digits gives its row with the exact value, and one too large for an exact decimal gives a warning that says why.
+#[test]
+fn urls_give_no_percentages_and_large_amounts_are_exact_or_explained() {
+    let input = concat!(
+        r#"{"id":"a","text":"See https://example.com/a%20b?q=30%25 now. It cost $100000000000000000000. "#,
+        r#"Some say $100000000000000000000 trillion."}"#
+    );
+    let mut child = Command::new(common::nertab_bin())
+        .args(["extract", "-", "-o", "-", "--extractors", "amounts"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let mut reader = csv::Reader::from_reader(&o.stdout[..]);
+    let rows: Vec<(String, String, String, String)> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[4].to_string(), r[5].to_string(), r[6].to_string(), r[8].to_string()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![(
+            "$100000000000000000000".to_string(),
+            "MONEY".to_string(),
+            "100000000000000000000".to_string(),
+            "USD".to_string()
+        )]
+    );
+    assert!(
+        stderr.contains("$100000000000000000000 trillion") && stderr.contains("too large for an exact decimal"),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,5 @@
 //! Arbitrary bytes through the reader's decoding, the tokenizer and the amounts extractor: no panic, spans inside the
-//! text, values written as plain decimals.
+//! text (of the amounts and of the ones left out as too large), values written as plain decimals.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,7 +8,11 @@ fuzz_target!(|data: &[u8]| {
     let text = nertab::corpus::decode(data.to_vec(), "fuzz");
     let doc = nertab::tokenize::tokenize(&text);
     let chars = text.chars().count();
-    for a in nertab::amounts::extract(&text, &doc) {
+    let (found, unread) = nertab::amounts::extract_with_notes(&text, &doc);
+    for u in unread {
+        assert!(u.start < u.end && u.end <= chars);
+    }
+    for a in found {
         assert!(a.start < a.end && a.end <= chars);
         assert!(a.sentence < doc.sentences.len());
         let v = a.value.to_string();

@@ -2,9 +2,12 @@
 //!
 //! Extending the extractor to a new currency, abbreviation or multiplier means adding a row here; the rules in
 //! [`super::money`], [`super::numbers`] and [`super::percent`] stay as they are, and so does the first-word filter
-//! [`may_start`], which is derived from these tables rather than restating them.
+//! [`may_start`], which is derived from these tables rather than restating them. The codes and the ISO names come
+//! from the ISO 4217 list (see `currencies.rs`); these tables add spellings.
 
-/// Currency symbols.
+/// Currency signs before or after the number, with or without a space: every sign of Unicode's `Sc` category that
+/// stands for one currency (a test checks that each `Sc` sign is here or in [`SIGNS_OF_SEVERAL`]), and the CJK
+/// characters for yuan and yen. `$` and `¥` are USD and JPY by convention; `₩` is the South Korean won.
 pub(super) const SYMBOLS: &[(&str, &str)] = &[
     ("$", "USD"),
     ("£", "GBP"),
@@ -15,21 +18,107 @@ pub(super) const SYMBOLS: &[(&str, &str)] = &[
     ("₽", "RUB"),
     ("₺", "TRY"),
     ("₪", "ILS"),
+    ("₫", "VND"),
+    ("₡", "CRC"),
+    ("₾", "GEL"),
+    ("₦", "NGN"),
+    ("₱", "PHP"),
+    ("₴", "UAH"),
+    ("₭", "LAK"),
+    ("₮", "MNT"),
+    ("₲", "PYG"),
+    ("₵", "GHS"),
+    ("₸", "KZT"),
+    ("₼", "AZN"),
+    ("⃀", "KGS"),
+    ("⃁", "SAR"),
+    ("฿", "THB"),
+    ("៛", "KHR"),
+    ("֏", "AMD"),
+    ("؋", "AFN"),
+    ("৳", "BDT"),
+    ("૱", "INR"),
+    ("௹", "INR"),
+    ("₠", "XEU"),
+    ("₧", "ESP"),
+    ("₯", "GRD"),
+    ("₳", "ARA"),
+    ("₿", "BTC"),
+    ("＄", "USD"),
+    ("﹩", "USD"),
+    ("￡", "GBP"),
+    ("￥", "JPY"),
+    ("￦", "KRW"),
+    ("元", "CNY"),
+    ("円", "JPY"),
 ];
 
-/// Letters written right before `$` (`US$5m`).
+/// The signs of Unicode's `Sc` category that are not read, with why: several currencies share them (a guessed
+/// code is a wrong value), or they name no currency of ISO 4217. `¢` is read as a minor unit (see [`WORDS`]).
+#[cfg_attr(not(test), allow(dead_code))] // the test that checks every `Sc` sign reads it
+pub(super) const SIGNS_OF_SEVERAL: &[(char, &str)] = &[
+    ('¢', "cents of any dollar: read after the number as US cents, see WORDS"),
+    ('￠', "cents of any dollar: read after the number as US cents, see WORDS"),
+    ('¤', "the generic currency sign"),
+    ('߾', "NKo dorome: no ISO 4217 unit"),
+    ('߿', "NKo taman: no ISO 4217 unit"),
+    ('৲', "Bengali rupee mark: several rupees"),
+    ('৻', "Bengali ganda: no ISO 4217 unit"),
+    ('₢', "cruzeiro: several Brazilian cruzeiros (BRB, BRE, BRR)"),
+    ('₣', "franc: CHF, CDF, DJF, GNF, KMF, XPF and FRF share it"),
+    ('₤', "lira: ITL, TRY, MTL share it (and some write pounds with it)"),
+    ('₥', "mill: a thousandth, no currency"),
+    ('₨', "rupee: INR, PKR, LKR, NPR, MUR, SCR share it"),
+    ('₰', "German penny: a minor unit of marks and reichsmarks"),
+    ('₶', "livre tournois: no ISO 4217 unit"),
+    ('₷', "spesmilo: no ISO 4217 unit"),
+    ('₻', "Nordic mark: no ISO 4217 unit"),
+    ('꠸', "North Indic rupee mark: several rupees"),
+    ('﷼', "rial: IRR, SAR, OMR, QAR, YER share it"),
+    ('𑿝', "Tamil kaacu: no ISO 4217 unit"),
+    ('𑿞', "Tamil panam: no ISO 4217 unit"),
+    ('𑿟', "Tamil pon: no ISO 4217 unit"),
+    ('𑿠', "Tamil varaakan: no ISO 4217 unit"),
+    ('𞋿', "Wancho ngun: no ISO 4217 unit"),
+    ('𞲰', "Indic Siyaq rupee mark: several rupees"),
+];
+
+/// Letters written right before `$` (`US$5m`, `c$5`, `Mex$ 4 million`, `C $ 250 million`): the dollar or peso they
+/// name. Matched in any case when touching the `$`; with a space between, only as written here, and never `A`
+/// (the article: "A $5m deal").
 pub(super) const DOLLAR_PREFIXES: &[(&str, &str)] = &[
     ("US", "USD"),
+    ("U.S.", "USD"),
     ("A", "AUD"),
     ("AU", "AUD"),
     ("C", "CAD"),
     ("CA", "CAD"),
+    ("CAN", "CAD"),
     ("HK", "HKD"),
     ("NZ", "NZD"),
     ("S", "SGD"),
     ("NT", "TWD"),
     ("R", "BRL"),
     ("SGD", "SGD"),
+    ("MEX", "MXN"),
+    ("RD", "DOP"),
+    ("N", "NAD"),
+    ("J", "JMD"),
+    ("TT", "TTD"),
+    ("B", "BND"),
+    ("BDS", "BBD"),
+    ("FJ", "FJD"),
+    ("G", "GYD"),
+    ("L", "LRD"),
+    ("T", "TOP"),
+    ("WS", "WST"),
+    ("MOP", "MOP"),
+    ("EC", "XCD"),
+    ("BZ", "BZD"),
+    ("CI", "KYD"),
+    ("BD", "BMD"),
+    ("SI", "SBD"),
+    ("Z", "ZWL"),
 ];
 
 /// Currency abbreviations written before or after a number (`Rs 20`, `45 zł`, `171900 руб.`), matched exactly.
@@ -39,21 +128,24 @@ pub(super) const ABBREVIATIONS: &[(&str, &str)] = &[
     ("zł", "PLN"),
     ("руб", "RUB"),
     ("Rp", "IDR"),
-    ("₫", "VND"),
+    ("DM", "DEM"),
     ("грн", "UAH"),
     ("Ft", "HUF"),
     ("RM", "MYR"),
     ("TL", "TRY"),
     ("KD", "KWD"),
     ("lei", "RON"),
-];
-
-/// ISO 4217 codes recognized before or after a number.
-pub(super) const CODES: &[&str] = &[
-    "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "INR", "RUB", "CHF", "AUD", "CAD", "HKD", "NZD", "SGD", "SEK", "NOK",
-    "DKK", "TRY", "ILS", "BRL", "MXN", "ZAR", "PLN", "HUF", "CZK", "THB", "MYR", "IDR", "SAR", "AED", "EGP", "NGN",
-    "KES", "PKR", "TWD", "ARS", "CLP", "COP", "RON", "UAH", "VND", "KWD", "OMR", "QAR", "BHD", "XOF", "XAF", "XCD",
-    "JOD", "IQD", "TND", "DZD", "ISK", "UGX", "TZS", "GHS", "LKR", "BDT",
+    ("лв", "BGN"),
+    ("р", "RUB"),
+    ("Р", "RUB"),
+    ("원", "KRW"),
+    ("人民币", "CNY"),
+    ("บาท", "THB"),
+    ("ლარი", "GEL"),
+    ("ლ", "GEL"),
+    ("ብር", "ETB"),
+    ("ናቕፋ", "ERN"),
+    ("so'm", "UZS"),
 ];
 
 /// Currencies whose amounts are written without minor units, where `31.500` means 31500.
@@ -68,7 +160,41 @@ pub(super) enum Certainty {
     Ambiguous,
     /// "pounds" (a weight): money only after a multiplier ("5m pounds", "a million pounds") or with "sterling".
     Weight,
+    /// "bitcoin", "ether": money unless a noun follows that the word modifies ("5 bitcoin exchanges" counts
+    /// exchanges); see [`MODIFIER_FOLLOWERS`].
+    Modifier,
 }
+
+/// The words that may follow a [`Certainty::Modifier`] currency word in an amount ("2,500 bitcoin in ransom", "1
+/// bitcoin worth"); any other lower-case word after it makes it a modifier of that word.
+pub(super) const MODIFIER_FOLLOWERS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "back", "before", "being", "but", "by", "during", "each", "for", "from",
+    "had", "has", "have", "in", "into", "is", "of", "on", "or", "over", "per", "since", "than", "that", "the", "to",
+    "via", "was", "were", "which", "while", "will", "with", "worth", "would",
+];
+
+/// Currency names the ISO list writes otherwise, with their qualifier (lower case): "Korean won" for the South
+/// Korean won, crowns for the Nordic and Czech crowns, …. Plurals are added as for ISO names.
+pub(super) const NAME_ALIASES: &[(&str, &str)] = &[
+    ("korean won", "KRW"),
+    ("russian rouble", "RUB"),
+    ("belarusian rouble", "BYN"),
+    ("uae dirham", "AED"),
+    ("emirati dirham", "AED"),
+    ("czech crown", "CZK"),
+    ("danish crown", "DKK"),
+    ("swedish crown", "SEK"),
+    ("norwegian crown", "NOK"),
+    ("icelandic crown", "ISK"),
+    ("vietnamese dong", "VND"),
+    ("mongolian tugrik", "MNT"),
+    ("peruvian nuevo sol", "PEN"),
+    ("kazakh tenge", "KZT"),
+    ("ghana cedi", "GHS"),
+    ("philippine piso", "PHP"),
+    ("british pound", "GBP"),
+    ("chinese renminbi", "CNY"),
+];
 
 /// Currency words after a number: (country word or "" for none, word, code, power of ten of the unit, certainty).
 /// The longest match wins, so "Australian dollars" beats "dollars". Dollars named by their country are in
@@ -121,6 +247,8 @@ pub(super) const WORDS: &[(&str, &str, &str, i32, Certainty)] = &[
     ("", "pence", "GBP", -2, Certainty::Sure),
     ("", "bucks", "USD", 0, Certainty::Ambiguous),
     ("", "penny", "GBP", -2, Certainty::Sure),
+    ("", "¢", "USD", -2, Certainty::Sure),
+    ("", "￠", "USD", -2, Certainty::Sure),
 ];
 
 /// Dollars named by their country, before "dollar" or "dollars" (`500 Singapore dollars`, `5m East Caribbean
@@ -172,6 +300,10 @@ pub(super) const SHARED_WORDS: &[(&str, &str)] = &[
     ("lira", "lira"),
     ("liras", "lira"),
     ("kwacha", "kwacha"),
+    ("guilder", "guilder"),
+    ("guilders", "guilder"),
+    ("escudo", "escudo"),
+    ("escudos", "escudo"),
 ];
 
 /// For each shared currency word's group: the currencies it can be, each with the words that point to it (lower
@@ -188,7 +320,8 @@ pub(super) const SHARED_PLACES: &[(&str, &str, &[&str])] = &[
     ("peso", "DOP", &["dominican republic", "dominican", "santo domingo"]),
     ("franc", "CHF", &["swiss", "switzerland", "zurich", "geneva", "bern"]),
     ("franc", "FRF", &["french", "france"]),
-    ("franc", "BEF", &["belgian", "belgium"]),
+    ("franc", "BEF", &["belgian", "belgium", "brussels"]),
+    ("franc", "LUF", &["luxembourg", "luxembourgish"]),
     (
         "franc",
         "XOF",
@@ -258,10 +391,17 @@ pub(super) const SHARED_PLACES: &[(&str, &str, &[&str])] = &[
     ("shilling", "UGX", &["uganda", "ugandan", "kampala"]),
     ("shilling", "TZS", &["tanzania", "tanzanian", "dar es salaam"]),
     ("shilling", "SOS", &["somalia", "somali", "mogadishu"]),
+    ("shilling", "ATS", &["austria", "austrian", "vienna"]),
     ("lira", "TRY", &["turkey", "turkish", "ankara", "istanbul"]),
-    ("lira", "ITL", &["italy", "italian", "rome"]),
+    ("lira", "ITL", &["italy", "italian", "rome", "milan"]),
+    ("lira", "MTL", &["malta", "maltese", "valletta"]),
     ("kwacha", "ZMW", &["zambia", "zambian", "lusaka"]),
     ("kwacha", "MWK", &["malawi", "malawian", "lilongwe"]),
+    ("guilder", "NLG", &["netherlands", "dutch", "holland", "amsterdam", "the hague", "rotterdam"]),
+    ("guilder", "XCG", &["curacao", "curaçao", "sint maarten"]),
+    ("guilder", "AWG", &["aruba", "aruban"]),
+    ("escudo", "PTE", &["portugal", "portuguese", "lisbon"]),
+    ("escudo", "CVE", &["cape verde", "cape verdean", "cabo verde", "praia"]),
 ];
 
 /// Words between a shared currency word and its place that narrow the candidates without deciding: (group, word,
@@ -283,8 +423,23 @@ pub(super) const DOLLAR_AFTER: &[(&str, &str)] = &[
 ];
 
 /// Minor-unit words that add hundredths to a major unit before them ("2 dollars and 23 cents", "20 rupees 43
-/// paise"). Matched case-insensitively.
-pub(super) const MINOR_UNIT_WORDS: &[&str] = &["cents", "cent", "pence", "paise", "kopecks"];
+/// paise"), with the currencies they are a hundredth of (none listed: any currency but sterling). Matched
+/// case-insensitively.
+pub(super) const MINOR_UNIT_WORDS: &[(&str, &[&str])] = &[
+    ("cents", &[]),
+    ("cent", &[]),
+    ("pence", &["GBP"]),
+    ("paise", &["INR", "PKR", "NPR"]),
+    ("kopecks", &["RUB", "UAH", "BYN"]),
+    ("kopeks", &["RUB", "UAH", "BYN"]),
+];
+
+/// True if the minor-unit word `word` is a hundredth of `code`.
+pub(super) fn minor_unit_of(word: &str, code: &str) -> bool {
+    MINOR_UNIT_WORDS.iter().any(|(w, codes)| {
+        w.eq_ignore_ascii_case(word) && if codes.is_empty() { code != "GBP" } else { codes.contains(&code) }
+    })
+}
 
 /// Multiplier words and suffixes: (spelling, power of ten). Matched case-insensitively.
 pub(super) const MULTIPLIERS: &[(&str, u32)] = &[
@@ -350,6 +505,9 @@ pub(super) const HALF: &str = "half";
 /// a percentage point", "a quarter-point cut". Thirds are left out: their value is no exact decimal.
 pub(super) const FRACTIONS: &[(&str, u32)] = &[("quarter", 25), ("quarters", 25), ("tenth", 10), ("tenths", 10)];
 
+/// The word that negates the amount after it: "minus three per cent".
+pub(super) const MINUS: &str = "minus";
+
 /// The word between the whole part and the digits of a decimal spelled out: "two point five per cent".
 pub(super) const POINT: &str = "point";
 
@@ -380,109 +538,16 @@ pub(super) fn number_word(word: &str) -> Option<(u64, bool)> {
     NUMBER_WORDS.iter().find(|(w, _, _)| w.eq_ignore_ascii_case(word)).map(|&(_, v, s)| (v, s))
 }
 
+/// The code of a currency sign of [`SYMBOLS`], matched exactly; the only ASCII one is `$`, so other ASCII words
+/// are rejected without a comparison.
+pub(super) fn symbol(word: &str) -> Option<&'static str> {
+    if word.is_ascii() && word != "$" {
+        return None;
+    }
+    lookup(SYMBOLS, word)
+}
+
 /// The code a symbol, prefix or abbreviation stands for, matched exactly.
 pub(super) fn lookup(table: &[(&'static str, &'static str)], key: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)
-}
-
-/// `word` if it is an ISO 4217 code of the lexicon, matched exactly (codes are upper case).
-pub(super) fn iso_code(word: &str) -> Option<&'static str> {
-    CODES.iter().find(|c| **c == word).copied()
-}
-
-/// A cheap first test: can an amount start with this word? Most words of running text are lower-case words that
-/// cannot, and skipping them here keeps the extractor fast.
-///
-/// An amount starts with a digit, sign, bracket or symbol (anything but an ASCII letter), or with a word a rule
-/// opens with: a number word, an article, "half" or a fraction (spelled numbers, `twenty-five` by its first part), "between"
-/// (ranges), an abbreviation or dollar prefix (exactly), or an ISO code (also glued to its number, `EUR5m`). The
-/// lexicon words are lower case: a word written in lower case must match one exactly, a capitalised one ("Five",
-/// "FIVE") in any case. The first byte and the length decide most words alone (see [`OPENINGS`], [`EXACT_FIRST`]).
-pub(super) fn may_start(word: &str) -> bool {
-    let Some(&first) = word.as_bytes().first() else { return false };
-    if !first.is_ascii_alphabetic() {
-        return true; // digits, signs, brackets, symbols
-    }
-    let head = word.split('-').next().unwrap_or(word);
-    let lower = first.is_ascii_lowercase();
-    let is_word = |w: &str| if lower { head == w } else { head.eq_ignore_ascii_case(w) };
-    let opening_word = OPENINGS[first.to_ascii_lowercase() as usize] & length_bit(head.len()) != 0
-        && (ARTICLES.iter().any(|w| is_word(w))
-            || is_word(HALF)
-            || is_word(BETWEEN)
-            || FRACTIONS.iter().any(|(w, _)| is_word(w))
-            || NUMBER_WORDS.iter().any(|(w, _, _)| is_word(w)));
-    let exact_entry = EXACT_FIRST[first as usize]
-        && (ABBREVIATIONS.iter().any(|(a, _)| *a == word)
-            || DOLLAR_PREFIXES.iter().any(|(p, _)| *p == word)
-            || CODES.iter().any(|c| word.starts_with(c)));
-    opening_word || exact_entry
-}
-
-/// For each lower-cased first byte, the lengths (as bits, 31 standing for 31 and longer) of the words [`may_start`]
-/// matches by their head in any case (articles, "half", "between", fractions, number words), computed from the tables at
-/// compile time: a word whose first byte and length fit none of them is rejected without a comparison.
-const OPENINGS: [u32; 256] = {
-    let mut set = [0; 256];
-    let mut i = 0;
-    while i < ARTICLES.len() {
-        set = mark_opening(set, ARTICLES[i]);
-        i += 1;
-    }
-    set = mark_opening(set, HALF);
-    set = mark_opening(set, BETWEEN);
-    let mut i = 0;
-    while i < FRACTIONS.len() {
-        set = mark_opening(set, FRACTIONS[i].0);
-        i += 1;
-    }
-    let mut i = 0;
-    while i < NUMBER_WORDS.len() {
-        set = mark_opening(set, NUMBER_WORDS[i].0);
-        i += 1;
-    }
-    set
-};
-
-/// The bit of a word's length in [`OPENINGS`].
-const fn length_bit(len: usize) -> u32 {
-    1 << if len < 31 { len } else { 31 }
-}
-
-/// `set` with `word` marked by its lower-cased first byte and its length.
-const fn mark_opening(mut set: [u32; 256], word: &str) -> [u32; 256] {
-    if let Some(&b) = word.as_bytes().first() {
-        set[b.to_ascii_lowercase() as usize] |= length_bit(word.len());
-    }
-    set
-}
-
-/// The first bytes of the entries [`may_start`] matches exactly (abbreviations, dollar prefixes, ISO codes),
-/// computed from the tables at compile time.
-const EXACT_FIRST: [bool; 256] = {
-    let mut set = [false; 256];
-    let mut i = 0;
-    while i < ABBREVIATIONS.len() {
-        set = mark_first(set, ABBREVIATIONS[i].0);
-        i += 1;
-    }
-    let mut i = 0;
-    while i < DOLLAR_PREFIXES.len() {
-        set = mark_first(set, DOLLAR_PREFIXES[i].0);
-        i += 1;
-    }
-    let mut i = 0;
-    while i < CODES.len() {
-        set = mark_first(set, CODES[i]);
-        i += 1;
-    }
-    set
-};
-
-/// `set` with the first byte of `word` marked.
-const fn mark_first(mut set: [bool; 256], word: &str) -> [bool; 256] {
-    if let Some(&b) = word.as_bytes().first() {
-        set[b as usize] = true;
-    }
-    set
 }

@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 
 use crate::tokenize::Tokenized;
 
+mod currencies;
+mod filter;
 mod lexicon;
 mod money;
 mod numbers;
@@ -22,9 +24,13 @@ mod percent;
 mod shared;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_finance;
 
-use lexicon::may_start;
+use filter::{iso_code, may_start};
+use lexicon::{multiplier, symbol};
 use money::money_at;
+use numbers::{parse_decimal, scale};
 use percent::percent_at;
 
 /// What an amount measures.
@@ -115,21 +121,42 @@ impl<'a> Words<'a> {
 struct Match {
     first: usize,
     last: usize,
+    /// Characters of the last token left out of the span (`$5-a-share` ends before `-a-share`).
+    trim: usize,
     kind: AmountKind,
     value: Decimal,
     value_high: Option<Decimal>,
     unit: &'static str,
 }
 
+/// An amount the text writes but the extractor cannot give as a row, and why (a sum too large for an exact
+/// decimal: `$100000000000000000000 trillion`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    /// Code-point span in the article (end exclusive).
+    pub start: usize,
+    /// Code-point offset one past the amount's last character.
+    pub end: usize,
+    /// Why there is no row.
+    pub reason: String,
+}
+
 /// Finds every money and percentage amount in an article, in text order.
 pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
+    extract_with_notes(text, doc).0
+}
+
+/// [`extract`], and the amounts it had to leave out, with why.
+pub fn extract_with_notes(text: &str, doc: &Tokenized) -> (Vec<Amount>, Vec<Unread>) {
     let w = Words { text, doc };
     let mut out = Vec::new();
+    let mut unread = Vec::new();
     let mut i = 0;
     // Last token of the previous amount: "$4bn (£2.1bn)" is a conversion, not an accounting negative.
     let mut prev_last: Option<usize> = None;
     while i < doc.tokens.len() {
-        if !may_start(w.word(i)) {
+        // A dollar prefix (`US`, `c`, `Mex`) opens an amount only before `$`, which the filter cannot see.
+        if !may_start(w.word(i)) && w.get(i + 1) != Some("$") {
             i += 1;
             continue;
         }
@@ -142,7 +169,7 @@ pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
             Some(m) => {
                 out.push(Amount {
                     start: doc.tokens[m.first].start,
-                    end: doc.tokens[m.last].end,
+                    end: doc.tokens[m.last].end - m.trim,
                     sentence: doc.sentence_of(m.first),
                     kind: m.kind,
                     value: m.value,
@@ -151,8 +178,55 @@ pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
                 });
                 i = m.last + 1;
             }
-            None => i += 1,
+            None => {
+                if let Some((first, last)) = too_large(&w, i) {
+                    unread.push(Unread {
+                        start: doc.tokens[first].start,
+                        end: doc.tokens[last].end,
+                        reason: format!(
+                            "an amount too large for an exact decimal (at most {} whole units)",
+                            Decimal::MAX
+                        ),
+                    });
+                    i = last + 1;
+                } else {
+                    i += 1;
+                }
+            }
         }
     }
-    out
+    (out, unread)
+}
+
+/// The tokens of a sum of money at `i` whose number is too large for an exact decimal (more than 28 digits, or
+/// overflowing with its multiplier), with a currency marker before or after it: `$100000000000000000000 trillion`.
+/// A long digit string without a marker (an id) is none.
+fn too_large(w: &Words, i: usize) -> Option<(usize, usize)> {
+    let word = w.get(i)?;
+    let marker_before = !word.starts_with(|c: char| c.is_ascii_digit());
+    let k = if marker_before { i + 1 } else { i };
+    let digits = w.get(k)?;
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) || digits.len() <= 9 {
+        return None;
+    }
+    if marker_before && symbol(word).is_none() && iso_code(word).is_none() {
+        return None;
+    }
+    let long = digits.bytes().filter(u8::is_ascii_digit).count() > 28;
+    let parsed = parse_decimal(digits);
+    let overflows = match parsed {
+        None => long && digits.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.'),
+        Some(n) => {
+            w.get(k + 1).filter(|m| m.len() > 1).and_then(multiplier).is_some_and(|e| scale(n, e as i32).is_none())
+        }
+    };
+    if !overflows {
+        return None;
+    }
+    let last = if parsed.is_some() { k + 1 } else { k };
+    if marker_before {
+        return Some((i, last));
+    }
+    let next = w.word(last + 1);
+    (iso_code(next).is_some() || symbol(next).is_some()).then_some((i, last + 1))
 }

@@ -8,9 +8,11 @@
 
 use rust_decimal::Decimal;
 
+use super::currencies::{LEXICON, WORD_CODES};
+use super::filter::{iso_code, shorthand};
 use super::lexicon::{
-    iso_code, lookup, multiplier, number_word, Certainty, ABBREVIATIONS, BETWEEN, CODES, DOLLAR_AFTER,
-    DOLLAR_COUNTRIES, DOLLAR_PREFIXES, MINOR_UNIT_WORDS, NO_MINOR_UNITS, SYMBOLS, WORDS,
+    lookup, minor_unit_of, multiplier, number_word, symbol, Certainty, ABBREVIATIONS, BETWEEN, DOLLAR_AFTER,
+    DOLLAR_PREFIXES, MINUS, MODIFIER_FOLLOWERS, NO_MINOR_UNITS, WORDS,
 };
 use super::numbers::{digits_at, digits_value, parse_number_part, quantity_at, scale, scale_high, Quantity, Suffix};
 use super::shared::shared_word_at;
@@ -23,10 +25,10 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     if opens_bracket_negative(w, i, word) {
         return bracket_negative(w, i);
     }
-    if is_minus_sign(w, i, word) {
+    if is_minus_sign(w, i, word) || w.is(i, MINUS) {
         return minus_sign(w, i);
     }
-    if let Some(code) = lookup(DOLLAR_PREFIXES, word).filter(|_| w.touching(i) && w.get(i + 1) == Some("$")) {
+    if let Some(code) = dollar_prefix(w, i, word) {
         return prefixed_dollar(w, i, code);
     }
     if word == "$" && w.touching(i) {
@@ -34,7 +36,7 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
             return Some(m);
         }
     }
-    if let Some(code) = lookup(SYMBOLS, word) {
+    if let Some(code) = symbol(word) {
         return symbol_before(w, i, word, code);
     }
     if w.is(i, BETWEEN) {
@@ -43,14 +45,20 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
     if let Some(code) = lookup(ABBREVIATIONS, word) {
         return abbreviation_before(w, i, code);
     }
+    if let Some((code, exp)) = shorthand(word) {
+        return shorthand_before(w, i, code, exp);
+    }
     if let Some(code) = iso_code(word) {
         return code_before(w, i, code);
     }
     if let Some(code) = code_glued(word) {
         return code_glued_money(w, i, code, &word[3..]);
     }
+    if let Some(m) = number_glued_sign(w, i, word) {
+        return Some(m);
+    }
     if word.contains('-') {
-        if let Some(m) = compound_money(i, word) {
+        if let Some(m) = hyphen_unit(i, word).or_else(|| compound_money(i, word)) {
             return Some(m);
         }
     }
@@ -63,8 +71,9 @@ pub(super) fn money_at(w: &Words, i: usize) -> Option<Match> {
         Suffix::None => {}
         _ => return None, // 5pc: a percentage
     }
-    if let Some(code) = code_after(w, &q) {
-        return money(i, &q, q.last + 1, code, 0);
+    if let Some((code, last, exp)) = code_after(w, i, &q) {
+        let m = money(i, &q, last, code, exp)?;
+        return minor_units(w, m, &q, 0);
     }
     if let Some((code, last)) = sign_after(w, &q) {
         return money(i, &q, last, code, 0);
@@ -95,6 +104,7 @@ fn money(first: usize, q: &Quantity, last: usize, unit: &'static str, unit_exp: 
     Some(Match {
         first,
         last,
+        trim: 0,
         kind: AmountKind::Money,
         value: scale(low, unit_exp)?,
         value_high: scale_high(q.high, unit_exp)?,
@@ -132,7 +142,7 @@ pub(super) fn is_minus_sign(w: &Words, i: usize, word: &str) -> bool {
     matches!(word, "-" | "\u{2212}") && w.touching(i) && (i == 0 || !w.touching(i - 1))
 }
 
-/// `-$5m`: the amount after a minus sign, negated, sign included. Not a range.
+/// `-$5m`, "minus $5m": the amount after a minus sign or word, negated, sign included. Not a range.
 fn minus_sign(w: &Words, i: usize) -> Option<Match> {
     let m = money_at(w, i + 1)?;
     if m.first == i + 1 && m.value_high.is_none() {
@@ -142,27 +152,72 @@ fn minus_sign(w: &Words, i: usize) -> Option<Match> {
     None
 }
 
-/// `US$5m`, `HK$ 10`: a dollar named by the letters glued before `$` (the guard in [`money_at`] checks the `$`),
-/// then digits.
+/// The code of the dollar prefix at `i` (`US$`, `c$`, `Mex$`, `C $`, `U.S.$`): letters of [`DOLLAR_PREFIXES`]
+/// followed by `$`, in any case when they touch it, as the table writes them (and not the article `A`) when a
+/// space is between.
+fn dollar_prefix(w: &Words, i: usize, word: &str) -> Option<&'static str> {
+    if w.get(i + 1) != Some("$") || word.len() > 4 {
+        return None;
+    }
+    if w.touching(i) {
+        return DOLLAR_PREFIXES.iter().find(|(p, _)| p.eq_ignore_ascii_case(word)).map(|&(_, c)| c);
+    }
+    // Spaced, a single letter after a capitalised word is a label ("Section C $5", "Plan B $10").
+    let label = word.len() == 1
+        && i > 0
+        && w.doc.sentence_of(i - 1) == w.doc.sentence_of(i)
+        && w.word(i - 1).starts_with(|c: char| c.is_uppercase());
+    lookup(DOLLAR_PREFIXES, word).filter(|_| word != "A" && !label)
+}
+
+/// `US$5m`, `HK$ 10`, `US $ 7 billion`: a dollar named by the letters before `$` (the guard in [`money_at`]
+/// checks the `$`), then digits; the letters are part of the span.
 fn prefixed_dollar(w: &Words, i: usize, code: &'static str) -> Option<Match> {
     let q = digits_at(w, i + 2)?;
-    money(i, &q, q.last, code, 0)
+    if q.suffix != Suffix::None {
+        return None;
+    }
+    let m = money(i, &q, q.last, code, 0)?;
+    minor_units(w, m, &q, 0)
 }
 
 /// `$5m`, `£600m`, `€2 billion`: a symbol, then digits with an optional multiplier. A letter suffix that is not a
 /// multiplier (`$50p`) makes it none. `$1,190.00 AUD`: a dollar code after the number names the dollar.
 fn symbol_before(w: &Words, i: usize, word: &str, code: &'static str) -> Option<Match> {
-    let q = digits_at(w, i + 1)?;
+    let Some(q) = digits_at(w, i + 1) else { return per_unit(w, i, code) };
     if q.suffix != Suffix::None {
         return None;
     }
     let q = symbol_range(w, i, q, "to", false).unwrap_or(q);
     if word == "$" {
-        if let Some(named) = CODES.iter().find(|c| **c == w.word(q.last + 1) && c.ends_with('D')) {
+        if let Some(named) = iso_code(w.word(q.last + 1)).filter(|c| c.ends_with('D')) {
             return money(i, &q, q.last + 1, named, 0);
         }
     }
-    money(i, &q, q.last, code, 0)
+    let m = money(i, &q, q.last, code, 0)?;
+    minor_units(w, m, &q, 0)
+}
+
+/// `$5-a-share`, `£20-an-hour`, `$3-per-share`: a symbol before a number joined to "a/an/per <unit>" by hyphens,
+/// one word; the amount is the symbol and the number, the rest of the word left out of the span.
+fn per_unit(w: &Words, i: usize, code: &'static str) -> Option<Match> {
+    let word = w.get(i + 1)?;
+    let (number, tail) = word.split_once('-')?;
+    let (_, unit) = tail.split_once('-')?;
+    if !["a", "an", "per"].iter().any(|a| tail[..tail.len() - unit.len() - 1].eq_ignore_ascii_case(a))
+        || !unit.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let (n, exp) = match parse_number_part(number)? {
+        (n, Suffix::None) => (n, 0),
+        (n, Suffix::Multiplier(e)) => (n, e as i32),
+        _ => return None,
+    };
+    let q = Quantity::single(scale(n, exp)?, i + 1, true, exp > 0);
+    let mut m = money(i, &q, i + 1, code, 0)?;
+    m.trim = tail.chars().count() + 1;
+    Some(m)
 }
 
 /// `$400 to $500 million`, and with `joiner` "and" after "between", `$5,000 and $7,000`: `q` (after the symbol at
@@ -195,8 +250,7 @@ fn symbol_range(w: &Words, i: usize, q: Quantity, joiner: &str, complete: bool) 
 /// "between $5,000 and $7,000", "between $5 and $10 million": one range, "between" included (as in "between 50 and
 /// 60%"), when the same symbol opens both amounts.
 fn between_symbols(w: &Words, i: usize) -> Option<Match> {
-    let symbol = w.get(i + 1)?;
-    let code = lookup(SYMBOLS, symbol)?;
+    let code = symbol(w.get(i + 1)?)?;
     let q = digits_at(w, i + 2).filter(|q| q.suffix == Suffix::None)?;
     let range = symbol_range(w, i + 1, q, "and", true)?;
     money(i, &range, range.last, code, 0)
@@ -282,9 +336,89 @@ fn abbreviation_before(w: &Words, i: usize, code: &'static str) -> Option<Match>
 
 /// `USD 5m`, and `NZD $100.70`, where the code names the dollar and the symbol is skipped: a code, then digits.
 fn code_before(w: &Words, i: usize, code: &'static str) -> Option<Match> {
-    let k = if lookup(SYMBOLS, w.word(i + 1)).is_some() { i + 2 } else { i + 1 };
+    let k = if symbol(w.word(i + 1)).is_some() { i + 2 } else { i + 1 };
     let q = digits_at(w, k)?;
+    if q.suffix != Suffix::None || !code_in_prose(w, w.word(i), i, q.last, &q) {
+        return None;
+    }
+    let m = money(i, &q, q.last, code, 0)?;
+    minor_units(w, m, &q, 0)
+}
+
+/// True unless the code `written` (over tokens `first..=last` with quantity `q`) is an English word or acronym
+/// ([`WORD_CODES`]: `ALL`, `TOP`, `CUP`) that does not read as money here: such a code counts only with a number
+/// written as a sum (thousands separators, cents or a multiplier: `ALL 1,500`, `PEN 2.50`, `3m MAD`), and not among
+/// words written in capitals (`ALL 50,000 STATES`). "CUP 2006", "TOP 10", "3 PEN drives" are none.
+fn code_in_prose(w: &Words, written: &str, first: usize, last: usize, q: &Quantity) -> bool {
+    if !WORD_CODES.contains(&written) {
+        return true;
+    }
+    let k = if w.word(first).starts_with(|c: char| c.is_ascii_digit()) {
+        first
+    } else {
+        q.last - usize::from(q.multiplied)
+    };
+    let number = w.word(k);
+    let cents = number.rsplit_once('.').is_some_and(|(_, f)| f.len() == 2);
+    if !(q.multiplied || number.contains(',') || cents) {
+        return false;
+    }
+    let capitals = |k: usize| {
+        let word = w.word(k);
+        word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase())
+    };
+    !(capitals(last + 1) || first > 0 && capitals(first - 1))
+}
+
+/// `kUSD 50`, `MEUR 3.5`: finance shorthand before digits; the number times `10^exp`.
+fn shorthand_before(w: &Words, i: usize, code: &'static str, exp: u32) -> Option<Match> {
+    let q = digits_at(w, i + 1)?;
+    if q.suffix != Suffix::None || q.multiplied || q.high.is_some() {
+        return None;
+    }
+    money(i, &Quantity { low: scale(q.low, exp as i32)?, dot_thousands: None, ..q }, q.last, code, 0)
+}
+
+/// `250USD`, `500元`, `元500`, `20Rs`, `Rs20`: a number and a code, an abbreviation or a letter-like sign written
+/// as one word (an optional multiplier word after it: `250USD million`).
+fn number_glued_sign(w: &Words, i: usize, word: &str) -> Option<Match> {
+    let first = word.chars().next()?;
+    let (number, code) = if first.is_ascii_digit() {
+        let cut = word.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))?;
+        let (number, tail) = word.split_at(cut);
+        let code = iso_code(tail)
+            .filter(|c| *c == tail && !WORD_CODES.contains(c))
+            .or_else(|| symbol(tail))
+            .or_else(|| lookup(ABBREVIATIONS, tail))?;
+        (number, code)
+    } else if let Some(&(a, code)) = ABBREVIATIONS.iter().find(|(a, _)| word.starts_with(a) && a.len() < word.len()) {
+        (&word[a.len()..], code)
+    } else {
+        let tail = &word[first.len_utf8()..];
+        (tail, symbol(&word[..first.len_utf8()]).filter(|_| first.is_alphabetic())?)
+    };
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let q = glued_quantity(w, i, number)?;
     money(i, &q, q.last, code, 0)
+}
+
+/// `a 15-cent dividend`, `a 10-euro note`: a number and a currency word joined by a hyphen as one word. Only
+/// words that are money wherever they stand (not `5-pound`, a weight).
+fn hyphen_unit(i: usize, word: &str) -> Option<Match> {
+    let (number, unit) = word.split_once('-')?;
+    if !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let u = LEXICON.phrases(unit).iter().find(|u| u.rest.is_empty() && u.certainty == Certainty::Sure)?;
+    let (n, exp) = match parse_number_part(number)? {
+        (n, Suffix::None) => (n, 0),
+        (n, Suffix::Multiplier(e)) => (n, e as i32),
+        _ => return None,
+    };
+    let q = Quantity::single(scale(n, exp)?, i, true, exp > 0);
+    money(i, &q, i, u.code, u.exp)
 }
 
 /// `USD5m`, `EUR5`: a code and a number written as one word; the code. Other suffixes (`USD5p`) leave the word to
@@ -293,7 +427,7 @@ fn code_glued(word: &str) -> Option<&'static str> {
     if word.len() <= 3 || !word.is_char_boundary(3) {
         return None;
     }
-    let code = iso_code(&word[..3])?;
+    let code = iso_code(&word[..3]).filter(|_| !WORD_CODES.contains(&&word[..3]))?;
     match parse_number_part(&word[3..])? {
         (_, Suffix::None | Suffix::Multiplier(_)) => Some(code),
         _ => None,
@@ -334,8 +468,8 @@ fn range_to_marker(w: &Words, q: Quantity) -> Option<Quantity> {
 /// True if a currency code, symbol, abbreviation or word follows at `i`.
 fn trailing_marker(w: &Words, i: usize, q: &Quantity) -> bool {
     let next = w.word(i);
-    CODES.contains(&next)
-        || lookup(SYMBOLS, next).is_some()
+    iso_code(next).is_some()
+        || symbol(next).is_some()
         || lookup(ABBREVIATIONS, next).is_some()
         || currency_word_at(w, i, q).is_some()
 }
@@ -345,9 +479,22 @@ fn pence_suffix(i: usize, q: &Quantity) -> Option<Match> {
     money(i, q, q.last, "GBP", -2)
 }
 
-/// `5m USD`: the ISO code right after the quantity.
-fn code_after(w: &Words, q: &Quantity) -> Option<&'static str> {
-    w.get(q.last + 1).and_then(iso_code)
+/// `5m USD`, `40 USD million`, `12 MUSD`: the code right after the quantity (a multiplier word after it applies
+/// to the number; finance shorthand carries its own): its unit, the last token and the power of ten to apply.
+fn code_after(w: &Words, first: usize, q: &Quantity) -> Option<(&'static str, usize, i32)> {
+    let k = q.last + 1;
+    let written = w.get(k)?;
+    if let Some((code, exp)) = shorthand(written).filter(|_| !q.multiplied) {
+        return Some((code, k, exp as i32));
+    }
+    let code = iso_code(written)?;
+    if !code_in_prose(w, written, first, k, q) {
+        return None;
+    }
+    match w.get(k + 1).filter(|m| m.len() > 1 && !q.multiplied).and_then(multiplier) {
+        Some(e) => Some((code, k + 1, e as i32)),
+        None => Some((code, k, 0)),
+    }
 }
 
 /// `20€`, `10 $`, `171900 руб.`: a symbol or abbreviation after a number written with digits (an abbreviation
@@ -358,7 +505,7 @@ fn sign_after(w: &Words, q: &Quantity) -> Option<(&'static str, usize)> {
         return None;
     }
     let next = w.word(q.last + 1);
-    let code = lookup(SYMBOLS, next).or_else(|| lookup(ABBREVIATIONS, next))?;
+    let code = symbol(next).or_else(|| lookup(ABBREVIATIONS, next))?;
     if digits_at(w, q.last + 2).is_none() || w.touching(q.last) || !w.touching(q.last + 1) {
         let mut last = q.last + 1;
         if w.get(last + 1) == Some(".") && w.touching(last) && lookup(ABBREVIATIONS, next).is_some() {
@@ -370,34 +517,31 @@ fn sign_after(w: &Words, q: &Quantity) -> Option<(&'static str, usize)> {
 }
 
 /// The currency word (with its country word) at token `i`, after quantity `q`: (code, unit power of ten, last
-/// token). The longest match wins ("Australian dollars" over "dollars"); an ambiguous word ("won", "pounds") counts
-/// only where its [`Certainty`] allows; "pounds sterling" is one marker.
+/// token). The longest phrase of the lexicon wins ("Australian dollars" over "dollars", "Japanese yen"); an
+/// ambiguous word ("won", "pounds", "bitcoin") counts only where its [`Certainty`] allows; "pounds sterling" is
+/// one marker.
 fn currency_word_at(w: &Words, i: usize, q: &Quantity) -> Option<(&'static str, i32, usize)> {
     let mut best: Option<(&'static str, i32, usize)> = None;
-    for &(country, word, code, unit_exp, certainty) in WORDS {
-        let country_len = if country.is_empty() { 0 } else { country.split(' ').count() };
-        let matches_country = country.split(' ').filter(|c| !c.is_empty()).enumerate().all(|(k, c)| w.is(i + k, c));
-        if !matches_country || !w.is(i + country_len, word) {
+    let first = w.get(i)?;
+    if first.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    for u in LEXICON.phrases(first) {
+        if !u.rest.iter().enumerate().all(|(k, r)| w.is(i + 1 + k, r)) {
             continue;
         }
-        let sure = match certainty {
+        let last = i + u.rest.len();
+        let sure = match u.certainty {
             Certainty::Sure => true,
             Certainty::Ambiguous => q.digits || q.multiplied,
-            Certainty::Weight => q.multiplied || w.is(i + country_len + 1, "sterling"),
+            Certainty::Weight => q.multiplied || w.is(last + 1, "sterling"),
+            Certainty::Modifier => {
+                let next = w.word(last + 1);
+                !next.starts_with(|c: char| c.is_ascii_lowercase()) || MODIFIER_FOLLOWERS.contains(&next)
+            }
         };
-        if !sure {
-            continue;
-        }
-        let last = i + country_len;
-        if best.is_none_or(|(_, _, l)| last > l) {
-            best = Some((code, unit_exp, last));
-        }
-    }
-    // "500 Singapore dollars", "5m East Caribbean dollars": a dollar named by its country.
-    for &(country, code) in DOLLAR_COUNTRIES {
-        let n = w.phrase_len(i, country);
-        if n > 0 && (w.is(i + n, "dollars") || w.is(i + n, "dollar")) && best.is_none_or(|(_, _, l)| i + n > l) {
-            best = Some((code, 0, i + n));
+        if sure && best.is_none_or(|(_, _, l)| last > l) {
+            best = Some((u.code, u.exp, last));
         }
     }
     if best.is_none() {
@@ -410,20 +554,36 @@ fn currency_word_at(w: &Words, i: usize, q: &Quantity) -> Option<(&'static str, 
     }
 }
 
-/// "2 dollars and 23 cents", "20 rupees 43 paise": a whole number of minor units (under 100) after a major unit
-/// (`unit_exp` 0, not a range) is added to it, and the span grows to the minor-unit word. `m` unchanged when none
+/// "2 dollars and 23 cents", "20 rupees 43 paise", "£3 and 20p", "12 dollars 75": a whole number of minor units
+/// (under 100) after a whole number of a major unit (`unit_exp` 0, no multiplier, not a range) is added to it,
+/// and the span grows to the minor-unit word. Without a minor-unit word, only two digits right after a currency
+/// word, and not before another word ("12 dollars 75", "two dollar and 23", but not "5 dollars 10 times"). `m` unchanged when none
 /// follows; `None` (no amount at all) if the sum overflows.
 fn minor_units(w: &Words, mut m: Match, q: &Quantity, unit_exp: i32) -> Option<Match> {
-    if unit_exp != 0 || q.high.is_some() {
+    if unit_exp != 0 || q.high.is_some() || q.multiplied || !m.value.fract().is_zero() {
         return Some(m);
     }
-    let k = if w.is(m.last + 1, "and") { m.last + 2 } else { m.last + 1 };
-    if let Some(minor) = quantity_at(w, k) {
-        let minor_word = MINOR_UNIT_WORDS.iter().any(|c| w.is(minor.last + 1, c));
-        if minor_word && minor.high.is_none() && minor.low < Decimal::ONE_HUNDRED && minor.low.fract().is_zero() {
-            m.value = m.value.checked_add(scale(minor.low, -2)?)?;
-            m.last = minor.last + 1;
-        }
+    let and = w.is(m.last + 1, "and");
+    let k = if and { m.last + 2 } else { m.last + 1 };
+    let Some(minor) = quantity_at(w, k) else { return Some(m) };
+    if minor.high.is_some() || minor.multiplied || minor.low >= Decimal::ONE_HUNDRED || !minor.low.fract().is_zero() {
+        return Some(m);
     }
+    let last = match minor.suffix {
+        Suffix::Pence if m.unit == "GBP" => minor.last,
+        Suffix::None if minor_unit_of(w.word(minor.last + 1), m.unit) => minor.last + 1,
+        Suffix::None => {
+            let written = w.word(k);
+            let after = w.word(k + 1);
+            let word_written = w.word(m.last).starts_with(|c: char| c.is_alphabetic());
+            if !word_written || written.len() != 2 || !minor.digits || after.starts_with(char::is_alphanumeric) {
+                return Some(m);
+            }
+            minor.last
+        }
+        _ => return Some(m),
+    };
+    m.value = m.value.checked_add(scale(minor.low, -2)?)?;
+    m.last = last;
     Some(m)
 }

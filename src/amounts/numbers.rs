@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 use super::lexicon::{fraction, multiplier, number_word, ARTICLES, HALF, POINT};
 use super::Words;
 
-/// Parses a plain decimal with optional, correctly grouped thousands separators (`1,000.5`, `.5`).
+/// Parses a plain decimal with optional, correctly grouped thousands separators (`1,000.5`, `.5`), also in the
+/// South Asian grouping (`98,76,543.21`, `1,00,000`: the last group of three, the others of two). Any size an
+/// exact decimal holds (up to 79228162514264337593543950335): `100000000000000000000` is read, a longer number is not.
 pub(super) fn parse_decimal(s: &str) -> Option<Decimal> {
     let (int, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -24,14 +26,18 @@ pub(super) fn parse_decimal(s: &str) -> Option<Decimal> {
         return None;
     }
     if int.contains(',') {
-        let mut groups = int.split(',');
-        let first = groups.next()?;
-        if first.is_empty() || first.len() > 3 || !groups.all(|g| g.len() == 3) {
+        let groups: Vec<&str> = int.split(',').collect();
+        let (first, rest) = groups.split_first()?;
+        let western = (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3);
+        let south_asian = (1..=2).contains(&first.len())
+            && rest.len() >= 2
+            && rest.split_last().is_some_and(|(last, mid)| last.len() == 3 && mid.iter().all(|g| g.len() == 2));
+        if !western && !south_asian {
             return None;
         }
     }
     let digits: String = int.chars().filter(|&c| c != ',').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 20 {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 29 {
         return None;
     }
     let joined = match frac {
@@ -112,7 +118,14 @@ impl Quantity {
 /// A number at `i`, written with digits or spelled out, or a fraction in words ("a quarter of a"), with a trailing
 /// "and a half" ("two and a half per cent", "1 and a quarter million").
 pub(super) fn quantity_at(w: &Words, i: usize) -> Option<Quantity> {
-    let q = digits_at(w, i).or_else(|| fraction_at(w, i)).or_else(|| spelled_at(w, i))?;
+    let word = w.get(i)?;
+    let q = if word.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        digits_at(w, i)?
+    } else if word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        fraction_at(w, i).or_else(|| spelled_at(w, i))?
+    } else {
+        return None;
+    };
     and_a_fraction(w, q)
 }
 
@@ -171,6 +184,11 @@ fn fraction_at(w: &Words, i: usize) -> Option<Quantity> {
         return None;
     }
     let value = Decimal::new(i64::from(hundredths), 2).checked_mul(Decimal::from(numerator))?.normalize();
+    // "a quarter billion euros", "three quarters million": the fraction of a scale word right after it.
+    if let Some((v, true)) = number_word(w.word(k + 1)).filter(|&(v, _)| v >= 1_000) {
+        let low = value.checked_mul(Decimal::from(v))?.normalize();
+        return Some(Quantity::single(low, k + 1, false, true));
+    }
     if w.is(k + 1, "of") && is_article(w, k + 2) {
         if let Some((v, true)) = number_word(w.word(k + 3)) {
             let low = value.checked_mul(Decimal::from(v))?.normalize();
@@ -251,6 +269,14 @@ pub(super) fn digits_at(w: &Words, i: usize) -> Option<Quantity> {
             q.multiplied = true;
             q.dot_thousands = None; // "5.775 trillion rupiah" is 5.775 trillion, whatever the currency
             last += 1;
+            // "10 thousand million pounds": thousands of a larger multiplier (the British billion).
+            if e == 3 {
+                if let Some(e2) = w.get(last + 1).filter(|m| m.len() > 1).and_then(multiplier).filter(|&e2| e2 > 3) {
+                    q.low = scale(q.low, e2 as i32)?;
+                    q.high = scale_high(q.high, e2 as i32)?;
+                    last += 1;
+                }
+            }
         }
     }
     q.last = last;

@@ -4,18 +4,39 @@
 
 use rust_decimal::Decimal;
 
-use super::lexicon::{fraction, ARTICLES, BASIS_POINT_SIGNS, BETWEEN, HALF, PERCENT_SIGNS, POINT, RATE_WORDS};
+use super::lexicon::{fraction, ARTICLES, BASIS_POINT_SIGNS, BETWEEN, HALF, MINUS, PERCENT_SIGNS, POINT, RATE_WORDS};
 use super::money::{is_minus_sign, negate};
-use super::numbers::{quantity_at, scale, scale_high, Quantity, Suffix};
+use super::numbers::{digits_at, quantity_at, scale, scale_high, Quantity, Suffix};
 use super::{AmountKind, Match, Words};
 
-/// The percentage that starts at token `i`, if any.
+/// The percentage that starts at token `i`, if any. None inside a URL or URL-encoded text (`a%20b?q=30%25`).
 pub(super) fn percent_at(w: &Words, i: usize) -> Option<Match> {
-    if w.get(i).is_some_and(|word| is_minus_sign(w, i, word)) {
+    percent_in_prose(w, i).filter(|m| !url_encoded(w, m.first, m.last))
+}
+
+/// True if the text around tokens `first..=last`, up to the spaces on either side, is a URL or URL-encoded: it
+/// holds `://` or `www.`, or a `%` followed by two hex digits (`%20`, `%2F`, `%25`).
+fn url_encoded(w: &Words, first: usize, last: usize) -> bool {
+    let (Some(a), Some(b)) = (w.doc.tokens.get(first), w.doc.tokens.get(last)) else { return false };
+    let text = w.text.as_bytes();
+    let start = text[..a.byte_start].iter().rposition(u8::is_ascii_whitespace).map_or(0, |p| p + 1);
+    let end = text[b.byte_end..].iter().position(u8::is_ascii_whitespace).map_or(text.len(), |p| b.byte_end + p);
+    let chunk = &text[start..end];
+    chunk.windows(3).any(|x| x == b"://")
+        || chunk.windows(4).any(|x| x.eq_ignore_ascii_case(b"www."))
+        || chunk.windows(3).any(|x| x[0] == b'%' && x[1].is_ascii_hexdigit() && x[2].is_ascii_hexdigit())
+}
+
+/// The percentage that starts at token `i`, wherever it is written.
+fn percent_in_prose(w: &Words, i: usize) -> Option<Match> {
+    if w.get(i).is_some_and(|word| is_minus_sign(w, i, word)) || w.is(i, MINUS) {
         return minus_percent(w, i);
     }
     if w.is(i, BETWEEN) {
         return between_at(w, i);
+    }
+    if w.get(i) == Some("%") {
+        return sign_before(w, i);
     }
     if let Some(m) = fraction_point(w, i) {
         return Some(m);
@@ -40,6 +61,19 @@ pub(super) fn percent_at(w: &Words, i: usize) -> Option<Match> {
     let (unit, div, marker_last) =
         percent_marker(w, a.last + 1).or_else(|| of_a_marker(w, &a)).or_else(|| fraction_of_a_point(w, &a))?;
     percent(i, marker_last, a.low, a.high, unit, div)
+}
+
+/// `%4.9`, `% 8`: the percent sign before a number (Turkish style and some tables), when no number stands right
+/// before the sign (that one is `8 %`).
+fn sign_before(w: &Words, i: usize) -> Option<Match> {
+    if i > 0 && w.touching(i - 1) && w.word(i - 1).starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let q = digits_at(w, i + 1)?;
+    if q.suffix != Suffix::None || q.multiplied {
+        return None;
+    }
+    percent(i, q.last, q.low, q.high, "%", 0)
 }
 
 /// "0.25 of a per cent", "0.1 of a percentage point": a number under one, "of a", then the marker.
@@ -85,9 +119,10 @@ fn rate_in_sentence(w: &Words, t: usize) -> bool {
     sentence.tokens.clone().any(|k| RATE_WORDS.iter().any(|r| w.is(k, r)))
 }
 
-/// `-3.5%`: the percentage after a minus sign, negated, sign included, as money's `-$5m` is. Not a range.
+/// `-3.5%`, "minus three per cent": the percentage after a minus sign or word, negated, sign included, as money's
+/// `-$5m` is. Not a range.
 fn minus_percent(w: &Words, i: usize) -> Option<Match> {
-    let m = percent_at(w, i + 1)?;
+    let m = percent_in_prose(w, i + 1)?;
     if m.first == i + 1 && m.value_high.is_none() {
         let last = m.last;
         return Some(negate(m, i, last));
@@ -137,6 +172,7 @@ fn percent(
     Some(Match {
         first,
         last,
+        trim: 0,
         kind: AmountKind::Percent,
         value: scale(low, -div)?,
         value_high: scale_high(high, -div)?,

@@ -21,8 +21,13 @@ use super::Words;
 /// The shared currency word at `i`, after the number, with its qualifier if written there ("Danish kroner", "CFA
 /// francs"): the code decided for it and the word's token, or `None` if it is not one or nothing decides.
 pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize)> {
+    // Most numbers are followed by no shared word at all: look for one (after a qualifier of up to four words)
+    // before reading places.
+    if !(i..i + 5).any(|k| group_of(w.word(k)).is_some()) {
+        return None;
+    }
     // The qualifier: an optional place phrase, then an optional restricting word ("cfa"), then the word.
-    let (place, k) = match place_at(w, i, None) {
+    let (place, k) = match place_at(w, i, None, true) {
         Some((codes, n)) => (Some(codes), i + n),
         None => (None, i),
     };
@@ -60,6 +65,9 @@ pub(super) fn shared_word_at(w: &Words, i: usize) -> Option<(&'static str, usize
 
 /// The group of a shared currency word ("pesos" → "peso"), any case.
 fn group_of(word: &str) -> Option<&'static str> {
+    if !(4..=9).contains(&word.len()) {
+        return None;
+    }
     SHARED_WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, g)| g)
 }
 
@@ -76,10 +84,16 @@ fn codes_of(group: &str) -> Vec<&'static str> {
     all
 }
 
-/// The longest place phrase at token `i` (capitalised in the text), of `group` or of any group: every (group,
-/// code) it points to, and its length in words.
-fn place_at(w: &Words, i: usize, group: Option<&str>) -> Option<(Vec<(&'static str, &'static str)>, usize)> {
-    if !w.word(i).starts_with(|c: char| c.is_uppercase()) {
+/// The longest place phrase at token `i` (capitalised in the text unless `any_case`, as for a qualifier written
+/// with the currency word: "swiss francs"), of `group` or of any group: every (group, code) it points to, and its
+/// length in words.
+fn place_at(
+    w: &Words,
+    i: usize,
+    group: Option<&str>,
+    any_case: bool,
+) -> Option<(Vec<(&'static str, &'static str)>, usize)> {
+    if !any_case && !w.word(i).starts_with(|c: char| c.is_uppercase()) {
         return None;
     }
     let mut best: Option<(Vec<(&'static str, &'static str)>, usize)> = None;
@@ -106,7 +120,7 @@ fn place_at(w: &Words, i: usize, group: Option<&str>) -> Option<(Vec<(&'static s
 fn places_in(w: &Words, group: &str, candidates: &[&'static str], start: usize, end: usize) -> Vec<&'static str> {
     let mut found = Vec::new();
     for t in start..end {
-        if let Some((codes, _)) = place_at(w, t, Some(group)) {
+        if let Some((codes, _)) = place_at(w, t, Some(group), false) {
             for (_, c) in codes {
                 if candidates.contains(&c) && !found.contains(&c) {
                     found.push(c);
@@ -117,12 +131,16 @@ fn places_in(w: &Words, group: &str, candidates: &[&'static str], start: usize, 
     found
 }
 
-/// The candidates that the text names by a place written right before one of the group's words ("Swiss francs").
+/// The candidates that the text names by a place written right before one of the group's words ("Swiss francs",
+/// "swiss francs").
 fn text_qualifiers(w: &Words, group: &str, candidates: &[&'static str]) -> Vec<&'static str> {
     let mut found = Vec::new();
-    for t in 0..w.doc.tokens.len() {
-        if let Some((codes, n)) = place_at(w, t, Some(group)) {
-            if group_of(w.word(t + n)) == Some(group) {
+    for t in 1..w.doc.tokens.len() {
+        if group_of(w.word(t)) != Some(group) {
+            continue;
+        }
+        for start in t.saturating_sub(3)..t {
+            if let Some((codes, _)) = place_at(w, start, Some(group), true).filter(|&(_, n)| start + n == t) {
                 for (_, c) in codes {
                     if candidates.contains(&c) && !found.contains(&c) {
                         found.push(c);

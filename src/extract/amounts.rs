@@ -30,7 +30,12 @@ impl Extractor for AmountsExtractor {
         Ok(docs
             .par_iter()
             .map(|doc| {
-                amounts::extract(doc.text, doc.tokens)
+                let (found, unread) = amounts::extract_with_notes(doc.text, doc.tokens);
+                for u in unread {
+                    let written: String = doc.text.chars().skip(u.start).take(u.end - u.start).take(80).collect();
+                    tracing::warn!("amount {written:?} at characters {}..{}: {}; no row", u.start, u.end, u.reason);
+                }
+                found
                     .into_iter()
                     .map(|a| Mention {
                         sentence: a.sentence,
