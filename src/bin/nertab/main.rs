@@ -174,8 +174,22 @@ enum Command {
     },
 }
 
+/// MKL's AVX2 sgemm sums a row in an order that depends on where the row sits in its batch, so on a CPU without
+/// AVX-512 a sentence's fp32 scores moved with its neighbours (found by `scripts/test_cpu_ceiling.sh` with MKL capped
+/// to AVX2: "document 5 alone differs"). MKL's strict conditional numerical reproducibility (`MKL_CBWR=AUTO,STRICT`)
+/// removes that; it is asked for here, before libtorch first calls MKL, wherever MKL runs without AVX-512 and the user
+/// has not set `MKL_CBWR`.
+fn mkl_reproducible() {
+    let capped = std::env::var("MKL_ENABLE_INSTRUCTIONS").is_ok_and(|v| !v.to_ascii_uppercase().starts_with("AVX512"));
+    if std::env::var_os("MKL_CBWR").is_none() && (capped || !nertab::model::cpu::CpuFeatures::detect().avx512) {
+        // Single-threaded here: nothing else reads the environment yet.
+        std::env::set_var("MKL_CBWR", "AUTO,STRICT");
+    }
+}
+
 fn main() -> ExitCode {
     nertab::tune_allocator();
+    mkl_reproducible();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NERTAB_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
