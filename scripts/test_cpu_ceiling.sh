@@ -61,10 +61,10 @@ run "caps: inference parity" "${caps[@]}" "$parity" shipped_model_encoder a_docu
 run "caps: precision refusal" "${caps[@]}" "$input" precision --include-ignored
 
 if command -v qemu-x86_64 >/dev/null; then
-  qemu=(qemu-x86_64 -cpu Haswell)
-  run "qemu Haswell: model layer" "${qemu[@]}" -E MKL_CBWR=AUTO,STRICT "$lib" model:: --include-ignored
-  run "qemu Haswell: int8 calibrated and run on a tiny model" "${qemu[@]}" -E MKL_CBWR=AUTO,STRICT "$training" \
-    int8_needs_calibration \
+  # qemu passes its environment to the program (its own -E splits values at commas).
+  qemu=(env MKL_CBWR=AUTO,STRICT qemu-x86_64 -cpu Haswell)
+  run "qemu Haswell: model layer" "${qemu[@]}" "$lib" model:: --include-ignored
+  run "qemu Haswell: int8 calibrated and run on a tiny model" "${qemu[@]}" "$training" int8_needs_calibration \
     --include-ignored
 else
   echo "test_cpu_ceiling: qemu-x86_64 missing (Debian package qemu-user): the emulated AVX2 CPU was NOT tested" >&2
