@@ -215,15 +215,8 @@ fn shipped_model_and_amounts_on_hand_annotated_news() {
 fn shipped_model_drops_amounts_inside_names() {
     let input = r#"{"id":"a","text":"US rapper 50 Cent has topped the album chart. Sales rose 3% to $2 million."}"#;
     let run = |extractors: &str| -> Vec<(String, String)> {
-        let mut child = Command::new(common::nertab_bin())
-            .args(["extract", "-", "-o", "-", "--precision", "fp32", "--extractors", extractors])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
-        let o = child.wait_with_output().unwrap();
+        let args = ["extract", "-", "-o", "-", "--precision", "fp32", "--extractors", extractors];
+        let o = common::with_stdin(&args, input.as_bytes());
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let mut reader = csv::Reader::from_reader(&o.stdout[..]);
         reader.records().map(|r| r.unwrap()).map(|r| (r[4].to_string(), r[5].to_string())).collect()
@@ -247,15 +240,7 @@ fn urls_give_no_percentages_and_large_amounts_are_exact_or_explained() {
         r#"{"id":"a","text":"See https://example.com/a%20b?q=30%25 now. It cost $100000000000000000000. "#,
         r#"Some say $100000000000000000000 trillion."}"#
     );
-    let mut child = Command::new(common::nertab_bin())
-        .args(["extract", "-", "-o", "-", "--extractors", "amounts"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = common::with_stdin(&["extract", "-", "-o", "-", "--extractors", "amounts"], input.as_bytes());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     let mut reader = csv::Reader::from_reader(&o.stdout[..]);

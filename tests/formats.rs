@@ -2,21 +2,15 @@
 //! rows for JSONL on stdin come out while stdin is still open, `--no-header`, `--format jsonl` and one record per
 //! line in both formats.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 fn nertab(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::with_stdin(args, stdin);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     out
 }

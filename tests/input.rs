@@ -171,16 +171,8 @@ fn a_precision_the_cpu_cannot_run_well_is_refused_and_auto_never_picks_one() {
 
 /// `nertab extract - --extractors amounts -o -` with `input` on stdin.
 fn from_stdin(input: &[u8], more: &[&str]) -> Output {
-    let mut child = Command::new(common::nertab_bin())
-        .args(["extract", "-", "--extractors", "amounts", "-o", "-"])
-        .args(more)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+    let args: Vec<&str> = ["extract", "-", "--extractors", "amounts", "-o", "-"].iter().chain(more).copied().collect();
+    common::with_stdin(&args, input)
 }
 
 /// One decoding rule for `.txt` and JSONL (issue 28): invalid UTF-8 is read as Windows-1252 with a warning, in a

@@ -284,3 +284,20 @@ pub fn waiting_run(out: &Path) -> (std::process::Child, std::process::ChildStdin
     stdin.flush().unwrap();
     (child, stdin)
 }
+
+/// `nertab ARGS` with `input` written to its stdin, stdout and stderr collected. Whatever the exit status: the caller
+/// asserts on it.
+#[allow(dead_code)]
+pub fn with_stdin<S: AsRef<std::ffi::OsStr>>(args: &[S], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(nertab_bin())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
