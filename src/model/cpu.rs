@@ -165,16 +165,13 @@ impl Cpu {
                  many times slower than fp32"
             }
         };
-        Err(Unsupported {
-            precision,
-            missing,
-            instead: if instead == Precision::Int8 && precision == Precision::Int8 { Precision::Fp32 } else { instead },
-            seen: self.onednn_note(),
-        })
+        // Only int8 itself can be refused where int8 is the alternative, and that is a CPU without AVX2.
+        let instead = if precision == instead { Precision::Fp32 } else { instead };
+        Err(Unsupported { precision, missing, instead, seen: self.describe() })
     }
 
-    /// The flags seen, with oneDNN's cap when it hides some.
-    fn onednn_note(&self) -> String {
+    /// One line naming the flags seen, with oneDNN's cap when it hides some, for `--stats` and refusals.
+    pub fn describe(&self) -> String {
         let mut flags = self.features.names().join(" ");
         if flags.is_empty() {
             flags = "none of avx2, avx512, vnni, avx512_bf16, amx_bf16, amx_int8".into();
@@ -187,11 +184,6 @@ impl Cpu {
             );
         }
         flags
-    }
-
-    /// One line naming the flags, for `--stats`.
-    pub fn describe(&self) -> String {
-        self.onednn_note()
     }
 }
 
