@@ -1,4 +1,4 @@
-"""Fills the README's model section from the shipped model's report.json (run after shipping a new model)."""
+"""Fills the model section of docs/model.md from the shipped model's report.json (run after shipping a new model)."""
 import json, re, sys
 
 report = json.load(open("models/nertab-ner/report.json"))
@@ -22,8 +22,8 @@ block += "`test` (scored once, never used for choices):\n\n" + table(report["tes
 flags = "--epochs %d --lr %g --batch %d --seed %d --context %d --max-len %d%s" % (
     opts["epochs"], opts["lr"], opts["batch"], opts["seed"], opts["context"], opts["max_len"],
     "" if opts["casing"] else " --no-casing")
-readme = open("README.md").read()
+readme = open("docs/model.md").read()
 readme = re.sub(r"<!-- scores -->.*?<!-- /scores -->|MODEL_SCORES_PLACEHOLDER", lambda m: block, readme, flags=re.S)
 readme = re.sub(r"(--out models/nertab-ner \\\n  ).*", lambda m: m.group(1) + flags, readme)
 readme = readme.replace("TRAIN_FLAGS_PLACEHOLDER", flags)
-open("README.md", "w").write(readme)
+open("docs/model.md", "w").write(readme)
