@@ -16,8 +16,8 @@ run:
 test: setup
 	cargo fmt --all -- --check
 	python3 scripts/check_structure.py
-	cargo clippy --release --all-targets -- -D warnings
-	cargo test --release -- --include-ignored
+	cargo clippy --release --workspace --all-targets -- -D warnings
+	cargo test --release --workspace -- --include-ignored
 	bash scripts/test_cpu_ceiling.sh
 	bash scripts/dist.sh --check
 

@@ -1,36 +1,11 @@
-//! Gives every binary, test and bench an rpath to libtorch, so they run without `LD_LIBRARY_PATH`, and compiles
-//! `csrc/onednn_int8.cpp`: the few lines of C++ that reach oneDNN's int8 linear kernels, which tch does not expose
-//! (see `src/model/onednn.rs`). `LIBTORCH` comes from `.cargo/config.toml` (the `.libtorch` link that
-//! `scripts/setup.sh` makes); its headers are the ones the wheel ships.
+//! Gives the command line, its tests and benches an rpath to libtorch, so they run without `LD_LIBRARY_PATH`.
+//! (A build script's link arguments reach only its own package's targets: `nertab-model`'s build script does the
+//! same for its own tests, and compiles the C++ shim.)
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=LIBTORCH");
-    println!("cargo:rerun-if-env-changed=LIBTORCH_CXX11_ABI");
-    println!("cargo:rerun-if-changed=csrc/onednn_int8.cpp");
-    let Some(dir) = std::env::var_os("LIBTORCH") else {
-        panic!("LIBTORCH is not set: run `bash scripts/setup.sh libtorch` (it makes the .libtorch link that .cargo/config.toml names)");
-    };
-    let root = PathBuf::from(dir);
-    let root = root.canonicalize().unwrap_or(root);
-    let lib = root.join("lib");
+    let root = PathBuf::from(std::env::var_os("LIBTORCH").unwrap_or_else(|| ".libtorch".into()));
+    let lib = root.canonicalize().unwrap_or(root).join("lib");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
-    let abi = std::env::var("LIBTORCH_CXX11_ABI").unwrap_or_else(|_| "1".into());
-    cc::Build::new()
-        .cpp(true)
-        .std("c++17")
-        .opt_level(3)
-        .file("csrc/onednn_int8.cpp")
-        .include(root.join("include"))
-        .include(root.join("include/torch/csrc/api/include"))
-        .define("_GLIBCXX_USE_CXX11_ABI", abi.as_str())
-        // Lets the compiler turn the quantizing loop's clamps into vector min/max (results unchanged).
-        .flag("-fno-trapping-math")
-        .warnings(false)
-        .compile("nertab_onednn");
-    // The shim calls into libtorch: name its libraries after the static archive so the linker resolves them.
-    println!("cargo:rustc-link-search=native={}", lib.display());
-    println!("cargo:rustc-link-lib=dylib=torch_cpu");
-    println!("cargo:rustc-link-lib=dylib=c10");
-    println!("cargo:rustc-link-lib=dylib=stdc++");
 }

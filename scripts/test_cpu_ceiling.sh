@@ -13,12 +13,12 @@
 # On the unpatched code (5b818ae) both reproduced the oneDNN int8 failure of issue 27; only qemu reproduced fbgemm's
 # saturated int8 (the MPNet test's argmax agreement), which the caps alone do not (docs: README "Every CPU").
 #
-#   bash scripts/test_cpu_ceiling.sh        (after `cargo test --release --no-run`; `make test` runs it)
+#   bash scripts/test_cpu_ceiling.sh        (after `cargo test --release --workspace --no-run`; `make test` runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The test executables cargo built (release), by target name.
-mapfile -t bins < <(cargo test --release --no-run --message-format=json 2>/dev/null | python3 -c '
+mapfile -t bins < <(cargo test --release --workspace --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -35,7 +35,7 @@ bin() {
   echo "test_cpu_ceiling: no test executable $name" >&2
   exit 1
 }
-lib=$(bin nertab.lib)
+lib=$(bin nertab_model.lib)
 parity=$(bin inference_parity)
 input=$(bin input)
 training=$(bin training)

@@ -1,25 +1,19 @@
-//! nertab: news articles in, one spreadsheet-ready CSV knowledge table out.
+//! nertab: news articles in, one spreadsheet-ready knowledge table out. This crate is the command line
+//! (`src/bin/nertab`) and the one place that knows every extractor ([`extract::REGISTRY`]).
 //!
-//! The data path, one module per stage:
-//! [`corpus`] (reading) → [`tokenize`] → [`extract`]ors ([`ner`] ∥ [`amounts`]) → [`output`] sinks (writing),
-//! glued by [`pipeline`]. The two seams are traits: [`extract::Extractor`] (what finds mentions) and
-//! [`output::RowSink`] (where typed rows go), so a new extractor or output format is a new file, not a new pipeline.
-//! Below [`ner`], the model layer [`model`] runs the transformer and knows nothing of documents. Training and
-//! evaluation live beside inference: [`conll`] (data), [`train`] (the only module that names rust-bert), [`eval`].
+//! The work is done by two crates it re-exports, so `nertab::tokenize`, `nertab::ner`, … name the same items:
+//! - `nertab-core`, no libtorch: [`corpus`] (reading) → [`tokenize`] → [`extract`]ors ([`amounts`] here) →
+//!   [`output`] sinks (writing), glued by [`pipeline`]; the two seams are [`extract::Extractor`] and
+//!   [`output::RowSink`];
+//! - `nertab-model`, on libtorch: the model layer [`model`] (knows nothing of documents), [`ner`] (inference, and
+//!   the NER extractor), and beside inference [`conll`], [`train`] (the only module that names rust-bert), [`eval`].
 
 #![warn(missing_docs)]
 
-pub mod amounts;
-pub mod conll;
-pub mod corpus;
-pub mod eval;
 pub mod extract;
-pub mod model;
-pub mod ner;
-pub mod output;
-pub mod pipeline;
-pub mod tokenize;
-pub mod train;
+
+pub use nertab_core::{amounts, casing, corpus, output, pipeline, tokenize};
+pub use nertab_model::{conll, eval, model, ner, train};
 
 use std::path::{Path, PathBuf};
 

@@ -5,10 +5,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let text = nertab::corpus::decode(data.to_vec(), "fuzz");
-    let doc = nertab::tokenize::tokenize(&text);
+    let text = nertab_core::corpus::decode(data.to_vec(), "fuzz");
+    let doc = nertab_core::tokenize::tokenize(&text);
     let chars = text.chars().count();
-    let (found, unread) = nertab::amounts::extract_with_notes(&text, &doc);
+    let (found, unread) = nertab_core::amounts::extract_with_notes(&text, &doc);
     for u in unread {
         assert!(u.start < u.end && u.end <= chars);
     }

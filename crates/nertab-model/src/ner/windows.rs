@@ -11,7 +11,7 @@ use std::ops::Range;
 use tch::Tensor;
 
 use super::{Casing, NerError, NerOptions, Shapes};
-use crate::tokenize::{Doc, Tokenized, WordPieceTokenizer};
+use nertab_core::tokenize::{Doc, Tokenized, WordPieceTokenizer};
 
 /// Turns documents into model inputs: the tokenizer and what token types carry. Inference
 /// ([`super::NerModel`]) and training both use it.
@@ -21,7 +21,7 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Inputs for a model with this tokenizer; `casing` as the model's config says ([`Casing::of`]).
+    /// Inputs for a model with this tokenizer; `casing` as the model's config says ([`ModelConfig::casing_input`](crate::model::ModelConfig::casing_input)).
     pub fn new(tokenizer: WordPieceTokenizer, casing: Casing) -> Inputs {
         Inputs { tokenizer, casing }
     }
@@ -364,7 +364,7 @@ pub fn batch_words<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenize::{Sentence, Token};
+    use nertab_core::tokenize::{Sentence, Token};
 
     fn enc_for(pieces_per_token: &[usize]) -> EncodedDoc {
         let mut token_start = vec![0];

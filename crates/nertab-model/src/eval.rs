@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::conll::ConllDoc;
 use crate::ner::decode::chunks;
 use crate::ner::{Doc, NerError, NerModel};
-use crate::tokenize::Tokenized;
+use nertab_core::tokenize::Tokenized;
 
 /// Counts of one entity type (or of all).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -182,7 +182,7 @@ pub fn read_span_docs(path: &std::path::Path) -> Result<Vec<SpanDoc>, crate::con
 pub fn score_spans(model: &NerModel, docs: &[SpanDoc]) -> Result<Scores, NerError> {
     let mut scores = Scores::default();
     for group in docs.chunks(64) {
-        let tokens: Vec<Tokenized> = group.iter().map(|d| crate::tokenize::tokenize(&d.text)).collect();
+        let tokens: Vec<Tokenized> = group.iter().map(|d| nertab_core::tokenize::tokenize(&d.text)).collect();
         let refs: Vec<Doc> = group.iter().zip(&tokens).map(|(d, t)| Doc { text: &d.text, tokens: t }).collect();
         for (doc, found) in group.iter().zip(model.predict(&refs)?) {
             let predicted: Vec<GoldSpan> =

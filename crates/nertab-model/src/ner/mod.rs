@@ -2,7 +2,7 @@
 //!
 //! A model directory holds `config.json` (Hugging Face config with `id2label`), `tokenizer.json` and
 //! `model.safetensors`; [`NerModel::load`] reads the weights straight into the inference encoder of
-//! [`crate::model`] (no training network is built). Words come from [`crate::tokenize`], windows and batches from
+//! [`crate::model`] (no training network is built). Words come from [`nertab_core::tokenize`], windows and batches from
 //! [`windows`]; the label of a word is the label of its first piece, and IOB2 labels become entity spans with
 //! [`decode::chunks`], the same decoder `eval` scores with.
 //!
@@ -12,6 +12,7 @@
 //! sentence that reads as a headline (see [`is_headline`]) get a class of their own, [`HEADLINE_CLASS`].
 
 pub mod decode;
+pub mod extractor;
 pub mod windows;
 
 use std::collections::HashMap;
@@ -21,64 +22,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tch::{Kind, Tensor};
 use thiserror::Error;
 
+pub use crate::model::config::MIN_MAX_LEN;
 use crate::model::encoder::read_weights;
 use crate::model::{Encoder, ModelConfig, ModelError, Precision, Ranges, RangesFile, Smoothing};
-pub use crate::tokenize::Doc;
-use crate::tokenize::{TokenizerError, WordPieceTokenizer};
+pub use nertab_core::casing::{casing_class, is_headline, Casing, CAPITALIZED, CASING_CLASSES, HEADLINE_CLASS};
+pub use nertab_core::tokenize::Doc;
+use nertab_core::tokenize::{TokenizerError, WordPieceTokenizer};
 pub use windows::{batch_words, Batch, BatchTensors, EncodedDoc, Inputs, Prepared, Shape, Window, WordSlot};
-
-/// Number of casing classes used as token-type ids (see [`casing_class`]).
-pub const CASING_CLASSES: i64 = 5;
-
-/// The casing class of a Capitalized word (see [`casing_class`]).
-pub const CAPITALIZED: i64 = 2;
-
-/// The casing class of a Capitalized word in a headline (see [`is_headline`]): one past [`CASING_CLASSES`], so a
-/// model with it has `CASING_CLASSES + 1` token types.
-pub const HEADLINE_CLASS: i64 = CASING_CLASSES;
-
-/// The shortest window a model can be trained on or run with (`nertab_max_len`, `--max-len`), in word pieces.
-pub const MIN_MAX_LEN: usize = 8;
-
-/// What a model's token-type ids carry, as its config says (`nertab_casing`, `nertab_headline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Casing {
-    /// Nothing: every token type is 0.
-    Off,
-    /// Each word's [`casing_class`].
-    Words,
-    /// Each word's [`casing_class`], and [`HEADLINE_CLASS`] for a Capitalized word in a headline.
-    Headlines,
-}
-
-impl Casing {
-    /// The casing input `config` describes.
-    pub fn of(config: &ModelConfig) -> Casing {
-        match (config.casing, config.headline) {
-            (false, _) => Casing::Off,
-            (true, false) => Casing::Words,
-            (true, true) => Casing::Headlines,
-        }
-    }
-
-    /// The token type of each word of one sentence.
-    pub fn classes(self, words: &[&str]) -> Vec<i64> {
-        match self {
-            Casing::Off => vec![0; words.len()],
-            Casing::Words => words.iter().map(|w| casing_class(w)).collect(),
-            Casing::Headlines => {
-                let headline = is_headline(words);
-                words
-                    .iter()
-                    .map(|w| match casing_class(w) {
-                        CAPITALIZED if headline => HEADLINE_CLASS,
-                        class => class,
-                    })
-                    .collect()
-            }
-        }
-    }
-}
 
 /// What can go wrong loading or running an NER model.
 #[derive(Debug, Error)]
@@ -198,57 +148,6 @@ impl NerOptions {
     }
 }
 
-/// The casing class of a word: 0 no letters, 1 lower case, 2 Capitalized, 3 UPPER CASE, 4 mIxed.
-pub fn casing_class(word: &str) -> i64 {
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    let Some(first) = letters.next() else {
-        return 0;
-    };
-    let rest: Vec<char> = letters.collect();
-    let rest_lower = rest.iter().all(|c| !c.is_uppercase());
-    let rest_upper = rest.iter().all(|c| !c.is_lowercase());
-    match (first.is_uppercase(), rest_lower, rest_upper) {
-        (false, true, _) => 1,
-        (true, _, true) if !rest.is_empty() => 3,
-        (true, true, _) => CAPITALIZED,
-        _ => 4,
-    }
-}
-
-/// Whether a sentence reads as a Title-Case headline, where a capital letter says little about names: no final stop,
-/// and at least three words of four or more letters (function words such as "with" or "from" aside), every one of
-/// them Capitalized or UPPER CASE, at least two Capitalized.
-///
-/// Why: nertab's casing input tells the model which words are Capitalized, and in running text that is most of what
-/// marks a name; in "North Korean Regime Reliance on Cryptocurrencies Ups Internet Usage by 300%" it marks every
-/// word. Giving those words a class of their own lets the model learn that there, case is no evidence.
-pub fn is_headline(words: &[&str]) -> bool {
-    const FUNCTION: [&str; 14] = [
-        "with", "from", "into", "over", "upon", "onto", "than", "that", "this", "after", "about", "amid", "says",
-        "will",
-    ];
-    let closing = |w: &&&str| w.chars().all(|c| matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»'));
-    let Some(last) = words.iter().rev().find(|w| !closing(w)) else {
-        return false;
-    };
-    if last.ends_with(['.', '!', '?', ':', ';', ',']) {
-        return false;
-    }
-    let (mut counted, mut capitalized) = (0, 0);
-    for word in words {
-        if word.chars().filter(|c| c.is_alphabetic()).count() < 4 || FUNCTION.contains(&word.to_lowercase().as_str()) {
-            continue;
-        }
-        match casing_class(word) {
-            CAPITALIZED => capitalized += 1,
-            3 => {}
-            _ => return false,
-        }
-        counted += 1;
-    }
-    counted >= 3 && capitalized >= 2
-}
-
 /// A trained token classifier with its tokenizer and labels, for inference.
 pub struct NerModel {
     encoder: Encoder,
@@ -295,7 +194,7 @@ impl NerModel {
         let encoder = Encoder::from_variables(vars, config, precision, int8)?;
         Ok(NerModel {
             encoder,
-            inputs: Inputs::new(tokenizer, Casing::of(config)),
+            inputs: Inputs::new(tokenizer, config.casing_input()),
             labels: config.labels.clone(),
             options: NerOptions::of(config),
             pieces: AtomicU64::new(0),
@@ -432,49 +331,5 @@ impl NerModel {
             self.encoder.observe_channels(&t.ids, &t.mask, &t.types, &mut channels)?;
         }
         Ok(self.encoder.int8_settings(&channels, smooth)?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn casing_classes() {
-        assert_eq!(
-            ["", "1996", "the", "North", "UN", "U.S.", "iPhone", "McDonald", "a", "A"].map(casing_class),
-            [0, 0, 1, 2, 3, 3, 4, 4, 1, 2]
-        );
-    }
-
-    fn words(s: &str) -> Vec<&str> {
-        s.split(' ').collect()
-    }
-
-    #[test]
-    fn headlines_are_title_case_lines_without_a_stop() {
-        let seed = "North Korean Regime Reliance on Cryptocurrencies Ups Internet Usage by 300%";
-        assert!(is_headline(&words(seed)));
-        assert!(is_headline(&words("Pernod Ricard Agrees Deal with NATO Supplier \"")));
-        // A sentence, a sentence-case headline, an UPPER one, too few long words.
-        for not in [
-            "North Korean Regime Reliance on Cryptocurrencies Ups Internet Usage by 300% .",
-            "Ad sales boost Time Warner profit",
-            "SOCCER - JAPAN GET LUCKY WIN",
-            "Bill met Yeltsin",
-            "",
-        ] {
-            assert!(!is_headline(&words(not)), "{not}");
-        }
-    }
-
-    #[test]
-    fn only_a_headline_model_sees_the_headline_class() {
-        let line = words("Yukos Sues Bank of America in Texas");
-        assert_eq!(Casing::Headlines.classes(&line), [5, 5, 5, 1, 5, 1, 5]);
-        assert_eq!(Casing::Words.classes(&line), [2, 2, 2, 1, 2, 1, 2]);
-        assert_eq!(Casing::Off.classes(&line), [0; 7]);
-        let sentence = words("Yukos sued Bank of America in Texas .");
-        assert_eq!(Casing::Headlines.classes(&sentence), Casing::Words.classes(&sentence));
     }
 }

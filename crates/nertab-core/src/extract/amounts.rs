@@ -5,18 +5,11 @@
 
 use rayon::prelude::*;
 
-use super::{Doc, ExtractError, Extractor, Mention, Registration, Resources};
+use super::{Doc, ExtractError, Extractor, Mention};
 use crate::amounts;
 
 /// The extractor's name and its mentions' `source`.
 pub const SOURCE: &str = "amounts";
-
-/// How `--extractors amounts` is built: it needs nothing.
-pub const REGISTRATION: Registration = Registration { name: SOURCE, needs_ner_model: false, build };
-
-fn build(_: &mut Resources) -> Result<Box<dyn Extractor>, ExtractError> {
-    Ok(Box::new(AmountsExtractor))
-}
 
 /// Money (`MONEY`, ISO 4217 unit) and percentages (`PERCENT`, unit `%` or `pp`) with exact values.
 pub struct AmountsExtractor;

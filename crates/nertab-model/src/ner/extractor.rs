@@ -6,19 +6,13 @@
 
 use std::time::Duration;
 
-use super::{Doc, ExtractError, Extractor, Mention, Registration, Resources};
-use crate::ner::NerModel;
+use nertab_core::extract::{Doc, ExtractError, Extractor, Mention};
 
-/// The extractor's name and its mentions' `source`.
-pub const SOURCE: &str = "ner";
+use super::NerModel;
 
-/// How `--extractors ner` is built: from the model the command line loaded.
-pub const REGISTRATION: Registration = Registration { name: SOURCE, needs_ner_model: true, build };
-
-fn build(resources: &mut Resources) -> Result<Box<dyn Extractor>, ExtractError> {
-    let model = resources.ner_model.take().ok_or(ExtractError::NoModel(SOURCE))?;
-    Ok(Box::new(NerExtractor::new(model)))
-}
+/// The extractor's name and its mentions' `source` (the core's [`NER_SOURCE`](nertab_core::extract::NER_SOURCE),
+/// by which the steps after all extractors tell entities from values).
+pub const SOURCE: &str = nertab_core::extract::NER_SOURCE;
 
 /// Named entities (`PER`, `ORG`, `LOC`, `MISC`) from a [`NerModel`].
 pub struct NerExtractor {
@@ -43,7 +37,7 @@ impl Extractor for NerExtractor {
     }
 
     fn extract(&self, docs: &[Doc<'_>]) -> Result<Vec<Vec<Mention>>, ExtractError> {
-        let found = self.model.predict(docs)?;
+        let found = self.model.predict(docs).map_err(|e| ExtractError::Failed { name: SOURCE, source: e.into() })?;
         Ok(found
             .into_iter()
             .map(|entities| {

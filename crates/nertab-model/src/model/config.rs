@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use nertab_core::casing::{Casing, CASING_CLASSES, HEADLINE_CLASS};
+
 use super::ModelError;
-use crate::ner::MIN_MAX_LEN;
+
+/// The shortest window a model can be trained on or run with (`nertab_max_len`, `--max-len`), in word pieces.
+pub const MIN_MAX_LEN: usize = 8;
 
 /// MPNet's first position id: its padding index (1) plus one.
 pub const MPNET_POSITION_OFFSET: i64 = 2;
@@ -97,7 +101,7 @@ pub struct ModelConfig {
     /// `nertab_casing`: token-type ids carry each word's casing class.
     pub casing: bool,
     /// `nertab_headline`: with `casing`, a Capitalized word in a headline has a casing class of its own
-    /// ([`crate::ner::HEADLINE_CLASS`]).
+    /// ([`HEADLINE_CLASS`]).
     pub headline: bool,
     /// `nertab_max_len`: the longest window the model was trained on.
     pub max_len: Option<usize>,
@@ -131,6 +135,11 @@ struct Raw {
 }
 
 impl ModelConfig {
+    /// What this model's token-type ids carry (`nertab_casing`, `nertab_headline`).
+    pub fn casing_input(&self) -> Casing {
+        Casing::from_flags(self.casing, self.headline)
+    }
+
     /// Reads and checks `config.json`: a BERT or MPNet config whose `id2label` (if any) numbers its labels 0..n.
     pub fn read(path: &Path) -> Result<ModelConfig, ModelError> {
         let raw = std::fs::read_to_string(path).map_err(|source| match source.kind() {
@@ -163,11 +172,11 @@ impl ModelConfig {
             .map(|i| raw.id2label.get(&i.to_string()).cloned().ok_or_else(|| bad(format!("id2label has no id {i}"))))
             .collect::<Result<_, _>>()?;
         let type_vocab_size = raw.type_vocab_size.unwrap_or(1);
-        if raw.nertab_casing && type_vocab_size < crate::ner::CASING_CLASSES {
-            return Err(bad(format!("nertab_casing needs type_vocab_size >= {}", crate::ner::CASING_CLASSES)));
+        if raw.nertab_casing && type_vocab_size < CASING_CLASSES {
+            return Err(bad(format!("nertab_casing needs type_vocab_size >= {}", CASING_CLASSES)));
         }
-        if raw.nertab_headline && !(raw.nertab_casing && type_vocab_size > crate::ner::HEADLINE_CLASS) {
-            let rows = crate::ner::HEADLINE_CLASS + 1;
+        if raw.nertab_headline && !(raw.nertab_casing && type_vocab_size > HEADLINE_CLASS) {
+            let rows = HEADLINE_CLASS + 1;
             return Err(bad(format!("nertab_headline needs nertab_casing and type_vocab_size >= {rows}")));
         }
         let sizes = [raw.vocab_size, raw.hidden_size, raw.num_hidden_layers, raw.num_attention_heads];

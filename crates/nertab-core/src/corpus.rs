@@ -371,7 +371,7 @@ impl Articles {
     fn check_id(&mut self, article: &Article, place: String) {
         if !self.seen.insert(article.id.clone()) {
             let first = self.first_seen.get(&article.id).cloned().unwrap_or_default();
-            let id = crate::output::shown(&article.id);
+            let id = crate::text::shown(&article.id);
             tracing::warn!("{place}: id {id:?} already used by {first}: their rows share one doc_id");
         } else {
             self.first_seen.insert(article.id.clone(), place);

@@ -34,8 +34,8 @@ use crate::conll::{self, ConllError};
 use crate::eval;
 use crate::model::{ModelConfig, ModelError, Precision};
 use crate::ner::{NerError, NerModel};
-use crate::tokenize::WordPieceTokenizer;
 pub use calibrate::{calibrate, AlphaSetting, Int8Plan};
+use nertab_core::tokenize::WordPieceTokenizer;
 pub use net::{init_from_encoder, save_fp16, Net};
 pub use report::{EpochReport, TrainReport};
 pub use trainer::Trainer;
@@ -57,7 +57,7 @@ pub enum TrainError {
     Data(#[from] ConllError),
     /// Reading untagged articles.
     #[error(transparent)]
-    Corpus(#[from] crate::corpus::CorpusError),
+    Corpus(#[from] nertab_core::corpus::CorpusError),
     /// Loading or running an inference model (teacher, evaluation, calibration).
     #[error(transparent)]
     Ner(#[from] NerError),
@@ -66,7 +66,7 @@ pub enum TrainError {
     Model(#[from] ModelError),
     /// The tokenizer.
     #[error(transparent)]
-    Tokenizer(#[from] crate::tokenize::TokenizerError),
+    Tokenizer(#[from] nertab_core::tokenize::TokenizerError),
     /// libtorch failed.
     #[error("libtorch")]
     Torch(#[from] tch::TchError),

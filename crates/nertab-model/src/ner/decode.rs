@@ -3,12 +3,10 @@
 //!
 //! The rules are `conlleval`'s for IOB1 and IOB2 tags: `B-X` always starts a chunk; `I-X` continues an open `X`
 //! chunk and otherwise starts one (IOB2 repair: `I-X` after `O` or after another type); anything else (`O`, or a tag
-//! that [`crate::conll::parse_tag`], the one tag reader, refuses) closes the open chunk. A sentence's end closes it too: callers decode one sentence at
+//! that [`parse_tag`], the one tag reader, refuses) closes the open chunk. A sentence's end closes it too: callers decode one sentence at
 //! a time.
 
 use std::ops::Range;
-
-use crate::conll::Tag;
 
 /// One entity chunk: a range of words of the tagged sequence and its type (the tag without its prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +17,45 @@ pub struct Chunk {
     pub label: String,
 }
 
+/// An IOB tag, as [`parse_tag`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag<'a> {
+    /// `O`: outside any entity.
+    Outside,
+    /// `B-TYPE`: the first word of an entity.
+    Begin(&'a str),
+    /// `I-TYPE`: a word inside an entity.
+    Inside(&'a str),
+}
+
+/// Reads an IOB tag: `O`, or `B-` or `I-` and a type of ASCII letters, digits and `_` (`PER`, `WORK_OF_ART`).
+/// Anything else is refused, saying why: `X-FOO` (no `B-`/`I-`), `B-` (no type), `B-PER-X` (a type with a `-`, which
+/// would be read as the type `PER-X`). The one tag reader: the chunk decoder ([`chunks`]) uses it, and gold data is read
+/// through it (`train`, `eval` and `calibrate` read tags through [`crate::conll::parse`]).
+pub fn parse_tag(tag: &str) -> Result<Tag<'_>, &'static str> {
+    if tag == "O" {
+        return Ok(Tag::Outside);
+    }
+    let (prefix, kind) = tag.split_once('-').ok_or("not O, B-TYPE or I-TYPE")?;
+    if kind.is_empty() {
+        return Err("no entity type after the prefix");
+    }
+    if !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("an entity type is ASCII letters, digits and _ only");
+    }
+    match prefix {
+        "B" => Ok(Tag::Begin(kind)),
+        "I" => Ok(Tag::Inside(kind)),
+        _ => Err("the prefix is B- or I-"),
+    }
+}
+
 /// The chunks of a tag sequence, in order.
 pub fn chunks(tags: &[&str]) -> Vec<Chunk> {
     let mut out = Vec::new();
     let mut open: Option<(usize, &str)> = None;
     for (i, tag) in tags.iter().enumerate() {
-        let (prefix, ty) = match crate::conll::parse_tag(tag) {
+        let (prefix, ty) = match parse_tag(tag) {
             Ok(Tag::Begin(t)) => ("B", t),
             Ok(Tag::Inside(t)) => ("I", t),
             Ok(Tag::Outside) | Err(_) => ("O", ""),

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use crate::tokenize::{Sentence, Token, Tokenized};
+use nertab_core::tokenize::{Sentence, Token, Tokenized};
+
+pub use crate::ner::decode::{parse_tag, Tag};
 
 /// What can go wrong reading a CoNLL (or span-annotated) file; each names the file and, for content, the line.
 #[derive(Debug, Error)]
@@ -57,39 +59,6 @@ pub struct ConllSentence {
 pub struct ConllDoc {
     /// The document's sentences, in order.
     pub sentences: Vec<ConllSentence>,
-}
-
-/// An IOB tag, as [`parse_tag`] reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tag<'a> {
-    /// `O`: outside any entity.
-    Outside,
-    /// `B-TYPE`: the first word of an entity.
-    Begin(&'a str),
-    /// `I-TYPE`: a word inside an entity.
-    Inside(&'a str),
-}
-
-/// Reads an IOB tag: `O`, or `B-` or `I-` and a type of ASCII letters, digits and `_` (`PER`, `WORK_OF_ART`).
-/// Anything else is refused, saying why: `X-FOO` (no `B-`/`I-`), `B-` (no type), `B-PER-X` (a type with a `-`, which
-/// would be read as the type `PER-X`). The one tag reader of gold data: `train`, `eval` and `calibrate` read tags
-/// through [`parse`], and the chunk decoder ([`crate::ner::decode::chunks`]) uses it too.
-pub fn parse_tag(tag: &str) -> Result<Tag<'_>, &'static str> {
-    if tag == "O" {
-        return Ok(Tag::Outside);
-    }
-    let (prefix, kind) = tag.split_once('-').ok_or("not O, B-TYPE or I-TYPE")?;
-    if kind.is_empty() {
-        return Err("no entity type after the prefix");
-    }
-    if !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err("an entity type is ASCII letters, digits and _ only");
-    }
-    match prefix {
-        "B" => Ok(Tag::Begin(kind)),
-        "I" => Ok(Tag::Inside(kind)),
-        _ => Err("the prefix is B- or I-"),
-    }
 }
 
 /// Reads a CoNLL file: the first column is the word, the last the tag.

@@ -9,7 +9,7 @@ use super::{TrainError, TrainOptions, LABELS};
 use crate::conll::ConllDoc;
 use crate::model::Precision;
 use crate::ner::{Doc, NerModel};
-use crate::tokenize::{tokenize, Tokenized};
+use nertab_core::tokenize::{tokenize, Tokenized};
 
 /// The training documents, as the model reads them.
 pub struct TrainingSet {
@@ -43,7 +43,7 @@ impl TrainingSet {
             if opts.teachers.is_empty() {
                 return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
             }
-            for article in crate::corpus::read(&opts.unlabelled)? {
+            for article in nertab_core::corpus::read(&opts.unlabelled)? {
                 let text = article?.text;
                 let doc = tokenize(&text);
                 gold.push(vec![IGNORE_INDEX; doc.tokens.len()]);

@@ -11,8 +11,8 @@ use super::loss::{distillation_loss, hard_loss, mix, IGNORE_INDEX};
 use super::net::{init_from_encoder, save_fp16, Net};
 use super::{TrainError, TrainOptions, LABELS};
 use crate::model::{ModelConfig, Precision};
-use crate::ner::{batch_words, Casing, Inputs, NerModel, NerOptions, Prepared, Window};
-use crate::tokenize::WordPieceTokenizer;
+use crate::ner::{batch_words, Inputs, NerModel, NerOptions, Prepared, Window};
+use nertab_core::tokenize::WordPieceTokenizer;
 
 /// Linear warm-up to the peak learning rate, then linear decay to zero at the last step.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +64,7 @@ impl Trainer {
         let optimiser = nn::AdamW::default().wd(opts.weight_decay).build(&vs, opts.lr)?;
         let options = NerOptions::of(&config);
         Ok(Trainer {
-            inputs: Inputs::new(tokenizer.clone(), Casing::of(&config)),
+            inputs: Inputs::new(tokenizer.clone(), config.casing_input()),
             tokenizer,
             vs,
             net,

@@ -11,7 +11,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::{TrainError, TrainOptions};
-use crate::output::atomic;
+use nertab_core::output::atomic;
 
 /// How the temporary directory's name starts (`.nertab-train-XXXXXX`).
 const PREFIX: &str = ".nertab-train-";

@@ -3,11 +3,12 @@
 //! Why a trait: the pipeline should not know which extractors exist. Each one sees a chunk of tokenized documents
 //! at once (the NER model batches word pieces across documents) and returns, per document, [`Mention`]s of one
 //! shared shape, which the pipeline turns into table rows. Extractors never see each other's output: what combines
-//! them ([`context_entities`], [`reconcile`]) runs after all of them. A new extractor (dates, say) is one file beside [`ner`] and
-//! [`amounts`] and one line in [`REGISTRY`].
+//! them ([`context_entities`], [`reconcile`]) runs after all of them. This crate holds the trait and the extractors that
+//! need no model ([`amounts`]); the NER extractor lives in the model crate (`nertab_model::ner::extractor`), and the
+//! command line's registry (`nertab::extract::REGISTRY`) names them all. A new extractor (dates, say) is one file
+//! beside [`amounts`] and one line in that registry.
 
 pub mod amounts;
-pub mod ner;
 pub mod reconcile;
 
 use std::borrow::Cow;
@@ -17,7 +18,6 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use thiserror::Error;
 
-use crate::ner::{NerError, NerModel};
 use crate::tokenize::Tokenized;
 
 pub use crate::tokenize::Doc;
@@ -65,13 +65,19 @@ pub trait Extractor: Send {
 /// An extractor that failed, or could not be built.
 #[derive(Debug, Error)]
 pub enum ExtractError {
-    /// The NER model failed.
-    #[error(transparent)]
-    Ner(#[from] NerError),
+    /// An extractor's own failure (the NER model's, say), kept as its source.
+    #[error("the {name} extractor failed")]
+    Failed {
+        /// The extractor.
+        name: &'static str,
+        /// What went wrong inside it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Building an extractor that needs a model without one.
     #[error("the {0} extractor needs a loaded NER model")]
     NoModel(&'static str),
-    /// A name that no [`REGISTRY`] entry has.
+    /// A name that no registry entry has.
     #[error("unknown extractor {0:?}")]
     Unknown(String),
     /// An extractor that broke its contract of one list per document.
@@ -86,44 +92,9 @@ pub enum ExtractError {
     },
 }
 
-/// What the caller loads for the extractors it asks for: the command line owns how a model is found and loaded.
-#[derive(Default)]
-pub struct Resources {
-    /// The NER model, for extractors whose [`Registration::needs_ner_model`] is set.
-    pub ner_model: Option<NerModel>,
-}
-
-/// An extractor the command line can name.
-pub struct Registration {
-    /// Its `--extractors` name.
-    pub name: &'static str,
-    /// Whether [`Resources::ner_model`] must be loaded to build it.
-    pub needs_ner_model: bool,
-    /// Builds it, taking what it needs from the resources.
-    pub build: fn(&mut Resources) -> Result<Box<dyn Extractor>, ExtractError>,
-}
-
-/// Every extractor, in the order they run: the first runs on the calling thread (the NER model, which has its own
-/// libtorch threads), the others each beside it.
-pub const REGISTRY: &[Registration] = &[ner::REGISTRATION, amounts::REGISTRATION];
-
-/// The `--extractors` names, in registry order.
-pub fn names() -> impl Iterator<Item = &'static str> {
-    REGISTRY.iter().map(|r| r.name)
-}
-
-/// Whether any of the extractors `names` needs the NER model.
-pub fn needs_ner_model<S: AsRef<str>>(names: &[S]) -> bool {
-    REGISTRY.iter().any(|r| r.needs_ner_model && names.iter().any(|n| n.as_ref() == r.name))
-}
-
-/// Builds the extractors `names` (each once, in registry order, whatever order they are named in).
-pub fn build<S: AsRef<str>>(names: &[S], resources: &mut Resources) -> Result<Vec<Box<dyn Extractor>>, ExtractError> {
-    if let Some(unknown) = names.iter().find(|n| REGISTRY.iter().all(|r| r.name != n.as_ref())) {
-        return Err(ExtractError::Unknown(unknown.as_ref().to_string()));
-    }
-    REGISTRY.iter().filter(|r| names.iter().any(|n| n.as_ref() == r.name)).map(|r| (r.build)(resources)).collect()
-}
+/// The `source` of the NER extractor's mentions, the named entities: the steps after all extractors
+/// ([`context_entities`], [`reconcile`]) tell entities from values by it.
+pub const NER_SOURCE: &str = "ner";
 
 /// The text of the code-point span `start..end` of `text`, using the word offsets of `doc` to avoid a scan.
 pub fn span_text<'a>(text: &'a str, doc: &Tokenized, start: usize, end: usize) -> &'a str {
@@ -146,7 +117,7 @@ pub fn span_text<'a>(text: &'a str, doc: &Tokenized, start: usize, end: usize) -
 ///
 /// A separate step after all extractors, so that no extractor depends on another's output.
 pub fn context_entities(text: &str, doc: &Tokenized, mentions: &[Mention]) -> Vec<String> {
-    let is_entity = |m: &Mention| m.source == ner::SOURCE;
+    let is_entity = |m: &Mention| m.source == NER_SOURCE;
     // One cell per sentence that has a value mention, built once: a long article can have 100,000s of mentions.
     let mut cells: HashMap<usize, String> =
         mentions.iter().filter(|m| !is_entity(m)).map(|m| (m.sentence, String::new())).collect();
@@ -192,6 +163,7 @@ pub(crate) fn test_mention(
 mod tests {
     use super::test_mention as mention;
     use super::*;
+    use crate::extract::amounts;
 
     #[test]
     fn spans_are_code_points() {
@@ -207,23 +179,13 @@ mod tests {
         let text = "North Korea lost $2bn to Lazarus. Seoul rose 3%.";
         let doc = crate::tokenize::tokenize(text);
         let mentions = vec![
-            mention(ner::SOURCE, "LOC", 0, 0, 11),
-            mention(ner::SOURCE, "ORG", 0, 25, 32),
-            mention(ner::SOURCE, "LOC", 1, 34, 39),
+            mention(NER_SOURCE, "LOC", 0, 0, 11),
+            mention(NER_SOURCE, "ORG", 0, 25, 32),
+            mention(NER_SOURCE, "LOC", 1, 34, 39),
             mention(amounts::SOURCE, "MONEY", 0, 17, 21),
             mention(amounts::SOURCE, "PERCENT", 1, 45, 47),
         ];
         let cells = context_entities(text, &doc, &mentions);
         assert_eq!(cells, ["", "", "", "North Korea|LOC;Lazarus|ORG", "Seoul|LOC"]);
-    }
-
-    #[test]
-    fn registry_builds_in_its_own_order() {
-        let built = build(&["amounts"], &mut Resources::default()).unwrap();
-        assert_eq!(built.iter().map(|e| e.name()).collect::<Vec<_>>(), ["amounts"]);
-        assert!(matches!(build(&["ner"], &mut Resources::default()), Err(ExtractError::NoModel("ner"))));
-        assert!(matches!(build(&["dates"], &mut Resources::default()), Err(ExtractError::Unknown(_))));
-        assert!(needs_ner_model(&["amounts", "ner"]) && !needs_ner_model(&["amounts"]));
-        assert_eq!(names().collect::<Vec<_>>(), ["ner", "amounts"]);
     }
 }

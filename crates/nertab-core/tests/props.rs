@@ -10,8 +10,8 @@ proptest! {
 
     #[test]
     fn any_bytes_decode_tokenize_and_extract(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let text = nertab::corpus::decode(bytes, "prop");
-        let doc = nertab::tokenize::tokenize(&text);
+        let text = nertab_core::corpus::decode(bytes, "prop");
+        let doc = nertab_core::tokenize::tokenize(&text);
         let chars: Vec<char> = text.chars().collect();
         for t in &doc.tokens {
             let by_chars: String = chars[t.start..t.end].iter().collect();
@@ -21,15 +21,15 @@ proptest! {
             prop_assert!(!s.tokens.is_empty());
             prop_assert_eq!(doc.sentence_of(s.tokens.start), i);
         }
-        for a in nertab::amounts::extract(&text, &doc) {
+        for a in nertab_core::amounts::extract(&text, &doc) {
             prop_assert!(a.start < a.end && a.end <= chars.len());
         }
     }
 
     #[test]
     fn amount_like_strings_never_panic(s in "[-$£€US(]{0,2}[0-9.,]{1,12}(-[0-9.]{1,4})?(k|m|bn|tn| million| per cent|%| dollars| cents)?") {
-        let doc = nertab::tokenize::tokenize(&s);
-        for a in nertab::amounts::extract(&s, &doc) {
+        let doc = nertab_core::tokenize::tokenize(&s);
+        for a in nertab_core::amounts::extract(&s, &doc) {
             prop_assert!(!a.value.to_string().contains('e'));
         }
     }
@@ -50,7 +50,7 @@ proptest! {
         }
         drop(f);
         let mut n = 0;
-        for item in nertab::corpus::read(std::slice::from_ref(&path)).unwrap() {
+        for item in nertab_core::corpus::read(std::slice::from_ref(&path)).unwrap() {
             match item {
                 Ok(a) => prop_assert!(!a.text.trim().is_empty()),
                 Err(e) => prop_assert!(e.is_skip(), "{}", e),

@@ -12,7 +12,7 @@ use super::TrainError;
 use crate::conll::ConllDoc;
 use crate::model::{Precision, RangesFile};
 use crate::ner::{Doc, NerModel};
-use crate::tokenize::Tokenized;
+use nertab_core::tokenize::Tokenized;
 
 /// SmoothQuant's migration strength when none is given: the paper's default.
 pub const DEFAULT_ALPHA: f64 = 0.5;

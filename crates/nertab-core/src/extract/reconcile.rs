@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use super::{amounts, ner, span_text, Mention};
+use super::{amounts, span_text, Mention, NER_SOURCE};
 use crate::tokenize::Tokenized;
 
 /// The NER labels whose spans can hold a money-looking string that is not money.
@@ -35,7 +35,7 @@ fn swallows(name: (usize, usize), amount: (usize, usize)) -> bool {
 pub fn drop_amounts_inside_names(text: &str, doc: &Tokenized, mentions: &mut Vec<Mention>) {
     let names: Vec<(usize, usize, usize)> = mentions
         .iter()
-        .filter(|m| m.source == ner::SOURCE && NAME_LABELS.contains(&m.label.as_ref()))
+        .filter(|m| m.source == NER_SOURCE && NAME_LABELS.contains(&m.label.as_ref()))
         .filter(|m| has_word(span_text(text, doc, m.start, m.end)))
         .map(|m| (m.sentence, m.start, m.end))
         .collect();
@@ -94,14 +94,14 @@ mod tests {
     fn amounts_inside_names_are_dropped() {
         // "US rapper 50 Cent has topped the chart": the model tags "Cent" alone.
         let got = kept(vec![
-            mention(ner::SOURCE, "PER", 0, 13, 17),
+            mention(NER_SOURCE, "PER", 0, 13, 17),
             mention(amounts::SOURCE, "MONEY", 0, 10, 17),
             mention(amounts::SOURCE, "PERCENT", 0, 30, 33),
         ]);
         assert_eq!(got, [("ner", "PER".to_string()), ("amounts", "PERCENT".to_string())]);
         // A name that covers the whole amount, as an ORG or a MISC.
         for label in ["ORG", "MISC", "PER"] {
-            let got = kept(vec![mention(ner::SOURCE, label, 2, 0, 17), mention(amounts::SOURCE, "MONEY", 2, 0, 7)]);
+            let got = kept(vec![mention(NER_SOURCE, label, 2, 0, 17), mention(amounts::SOURCE, "MONEY", 2, 0, 7)]);
             assert_eq!(got.len(), 1, "{label}");
         }
     }
@@ -111,7 +111,7 @@ mod tests {
         let text = "US rapper 50 Cent topped the chart. 50 Cent paid $5m. Fans paid 50 cents.";
         let doc = crate::tokenize::tokenize(text);
         let mut mentions = vec![
-            mention(ner::SOURCE, "PER", 0, 13, 17),
+            mention(NER_SOURCE, "PER", 0, 13, 17),
             mention(amounts::SOURCE, "MONEY", 0, 10, 17),
             mention(amounts::SOURCE, "MONEY", 1, 36, 43),
             mention(amounts::SOURCE, "MONEY", 1, 49, 52),
@@ -127,25 +127,25 @@ mod tests {
     #[test]
     fn qualifiers_places_and_other_sentences_keep_the_amount() {
         // "500 East Caribbean dollars": a name in the middle, under half, touching neither end.
-        let qualifier = vec![mention(ner::SOURCE, "MISC", 0, 4, 18), mention(amounts::SOURCE, "MONEY", 0, 0, 26)];
+        let qualifier = vec![mention(NER_SOURCE, "MISC", 0, 4, 18), mention(amounts::SOURCE, "MONEY", 0, 0, 26)];
         assert_eq!(kept(qualifier).len(), 2);
         // "5 million Hong Kong dollars": a place.
-        let place = vec![mention(ner::SOURCE, "LOC", 0, 10, 19), mention(amounts::SOURCE, "MONEY", 0, 0, 27)];
+        let place = vec![mention(NER_SOURCE, "LOC", 0, 10, 19), mention(amounts::SOURCE, "MONEY", 0, 0, 27)];
         assert_eq!(kept(place).len(), 2);
         // The same offsets in another sentence cannot be the same words.
-        let elsewhere = vec![mention(ner::SOURCE, "PER", 1, 0, 7), mention(amounts::SOURCE, "MONEY", 0, 0, 7)];
+        let elsewhere = vec![mention(NER_SOURCE, "PER", 1, 0, 7), mention(amounts::SOURCE, "MONEY", 0, 0, 7)];
         assert_eq!(kept(elsewhere).len(), 2);
         // A name that covers an end but under half of the amount: "Swiss" in "Swiss francs 5m" style spans.
-        let small = vec![mention(ner::SOURCE, "MISC", 0, 0, 3), mention(amounts::SOURCE, "MONEY", 0, 0, 12)];
+        let small = vec![mention(NER_SOURCE, "MISC", 0, 0, 3), mention(amounts::SOURCE, "MONEY", 0, 0, 12)];
         assert_eq!(kept(small).len(), 2);
         // A symbol tagged as a name (the model's "£" MISC) is no name: "£6" stays.
         let text = "the unions want a £6 rate";
-        let mut symbol = vec![mention(ner::SOURCE, "MISC", 0, 18, 19), mention(amounts::SOURCE, "MONEY", 0, 18, 20)];
+        let mut symbol = vec![mention(NER_SOURCE, "MISC", 0, 18, 19), mention(amounts::SOURCE, "MONEY", 0, 18, 20)];
         drop_amounts_inside_names(text, &crate::tokenize::tokenize(text), &mut symbol);
         assert_eq!(symbol.len(), 2);
         // "$US1,000": the model tags the glued "US1,000" as a name; it has no word, so the amount stays.
         let text = "checks of up to $US1,000 per person";
-        let mut glued = vec![mention(ner::SOURCE, "MISC", 0, 17, 24), mention(amounts::SOURCE, "MONEY", 0, 16, 24)];
+        let mut glued = vec![mention(NER_SOURCE, "MISC", 0, 17, 24), mention(amounts::SOURCE, "MONEY", 0, 16, 24)];
         drop_amounts_inside_names(text, &crate::tokenize::tokenize(text), &mut glued);
         assert_eq!(glued.len(), 2);
         assert!(has_word("50 Cent") && has_word("Dollar Shave Club") && !has_word("US1,000") && !has_word("£"));
