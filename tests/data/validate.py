@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Validator for news_ner.jsonl and news_amounts.jsonl (nertab evaluation data)."""
+"""Validator for news_ner.jsonl, nonnews_ner.jsonl and news_amounts.jsonl (nertab evaluation data)."""
 import json, sys, re
 from decimal import Decimal, InvalidOperation
 errs = 0
 def err(msg):
     global errs; errs += 1; print("ERROR:", msg)
-def check_file(path, key, typefield, allowed):
+def check_file(path, key, typefield, allowed, id_re=r"(lee_background|lee):\d+"):
     n = 0; spans = 0; ids = set()
     with open(path, encoding="utf-8") as f:
         for i, line in enumerate(f, 1):
@@ -15,7 +15,7 @@ def check_file(path, key, typefield, allowed):
             if set(d) != {"id", "text", key}: err(f"{path}:{i} keys {sorted(d)}")
             if d["id"] in ids: err(f"{path}:{i} duplicate id {d['id']}")
             ids.add(d["id"])
-            if not re.fullmatch(r"(lee_background|lee):\d+", d["id"]): err(f"{path}:{i} bad id {d['id']}")
+            if not re.fullmatch(id_re, d["id"]): err(f"{path}:{i} bad id {d['id']}")
             t = d["text"]
             prev = {}
             last_start = -1
@@ -45,6 +45,10 @@ def check_file(path, key, typefield, allowed):
                 if a2 < b1: err(f"{d['id']} overlap across types {a1}-{b1} {a2}-{b2}")
     print(f"{path}: {n} lines, {spans} spans, {len(ids)} unique ids")
 check_file("news_ner.jsonl", "entities", "type", {"PER", "ORG", "LOC", "MISC"})
+# the non-news check: CIA World Factbook backgrounds (factbook:<region>/<code>) and the Debian project
+# history (debian_history:<first line of the paragraph>)
+check_file("nonnews_ner.jsonl", "entities", "type", {"PER", "ORG", "LOC", "MISC"},
+           id_re=r"factbook:[a-z-]+/[a-z]{2}|debian_history:\d+")
 check_file("news_amounts.jsonl", "amounts", "kind", {"MONEY", "PERCENT"})
 print("errors:", errs)
 sys.exit(1 if errs else 0)
