@@ -16,6 +16,7 @@ run:
 test: setup
 	cargo fmt --all -- --check
 	python3 scripts/check_structure.py
+	python3 tests/data/validate.py
 	cargo clippy --release --workspace --all-targets -- -D warnings
 	cargo test --release --workspace -- --include-ignored
 	bash scripts/test_cpu_ceiling.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Validator for news_ner.jsonl, nonnews_ner.jsonl and news_amounts.jsonl (nertab evaluation data)."""
-import json, sys, re
+import json, os, sys, re
+# Reads the files beside this script, wherever it is run from (`make test` runs it from the repository root).
+os.chdir(os.path.dirname(os.path.abspath(__file__)))
 from decimal import Decimal, InvalidOperation
 errs = 0
 def err(msg):
