@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Inference-side rules on nertab's entity predictions, scored on a check (issue #30); no training.
+
+Reads the entities `nertab extract CHECK.jsonl -o PRED.jsonl --extractors ner` wrote, applies one or more variants
+and scores exact span + type F1, overall and per type, as `nertab eval --news` counts it (a prediction is correct
+when a gold entity has the same start, end and type). Variant `none` is the model's own output.
+
+Variants (combine with `+`, applied left to right, e.g. `suffix+doc`):
+- `doc`:      one type per name per document: mentions with identical text get the type with the highest summed
+              score over the document's mentions of that text;
+- `doc67`:    the same, but only when that type holds at least 2/3 of the text's score mass;
+- `suffix`:   a predicted LOC, PER or MISC span whose last word is an organization word (ORG_WORDS) becomes ORG;
+- `suffix_strict`: the same with ORG_WORDS_STRICT only (the unambiguous corporate and institutional words).
+
+Both word lists were written from the CoNLL-2003 guidelines and general knowledge before any check's errors were
+looked at, and committed before any score (git log of this file); they are not tuned on the checks.
+
+CoNLL mode (`--conll P.txt`): reads `nertab eval --conll valid.txt --write-predictions P.txt` (`word gold predicted`
+lines; documents start at -DOCSTART-), applies the same variants on the predicted token spans (a mention's text is
+its words joined by spaces; there are no scores, so `doc` weighs each mention 1) and writes `word gold predicted`
+lines for `conlleval` to FILE.
+
+usage: scripts/post_rules.py CHECK.jsonl PRED.jsonl [--variants none,doc,suffix,...]
+       scripts/post_rules.py --conll P.txt --variant suffix -o P2.txt
+"""
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+
+TYPES = ["LOC", "MISC", "ORG", "PER"]
+
+# Organization words: the last word of a name that makes it an organization (CoNLL-2003 guidelines: companies,
+# institutions, political parties, clubs and teams, government bodies, unions, international organisations).
+# Unambiguous ones: a name ending in one of these is an organization whatever else it contains.
+ORG_WORDS_STRICT = {
+    # companies
+    "Inc", "Ltd", "Corp", "Co", "LLC", "LLP", "PLC", "Plc", "plc", "AG", "GmbH", "SA", "NV", "BV", "SpA", "AB", "ASA",
+    "Company", "Corporation", "Incorporated", "Limited", "Group", "Holdings", "Holding", "Industries", "Enterprises",
+    "Bancorp", "Airlines", "Airways", "Motors", "Technologies", "Partners",
+    # finance
+    "Bank", "Fund",
+    # education and research
+    "University", "College", "Institute", "Academy",
+    # politics, government and public bodies
+    "Party", "Council", "Committee", "Commission", "Ministry", "Department", "Agency", "Bureau", "Parliament",
+    "Senate", "Congress", "Assembly", "Cabinet",
+    # associations and international bodies
+    "Association", "Federation", "Foundation", "Organization", "Organisation", "Society", "Alliance", "Coalition",
+    "Confederation", "Pact",
+    # sport
+    "Club", "FC", "AFC",
+}
+# Broader: words that usually end an organization's name but also end some places or events (the Soviet Union is a
+# place in CoNLL; "United" ends a few country names in other languages; Fort/Board/Trust rarely end a place).
+ORG_WORDS = ORG_WORDS_STRICT | {
+    "Union", "League", "United", "Authority", "Board", "Trust", "Service", "Services", "Police", "Army", "Navy",
+    "Front", "Movement", "Court", "Times", "Post", "Press", "Journal", "Herald", "Tribune", "Gazette",
+    "Rovers", "Wanderers", "Athletic", "Athletico", "Rangers", "Albion", "Hotspur", "Orchestra", "Ensemble",
+}
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# ---- the rules: on a document's mentions, each a dict with start, end, text, type, score -------------------------
+
+
+def last_word(text):
+    words = text.split()
+    return words[-1].rstrip(".,") if words else ""
+
+
+def is_org_word(word, words):
+    if word in words:
+        return True
+    # an all-caps headline word (BANK, UNIVERSITY) counts as its Title Case form
+    return word.isupper() and len(word) > 3 and word.title() in words
+
+
+def rule_suffix(mentions, words):
+    for m in mentions:
+        if m["type"] in ("LOC", "PER", "MISC") and is_org_word(last_word(m["text"]), words):
+            m["type"] = "ORG"
+
+
+def rule_doc(mentions, share):
+    mass = defaultdict(Counter)  # text -> type -> summed score
+    for m in mentions:
+        mass[m["text"]][m["type"]] += m["score"] if m["score"] is not None else 1.0
+    for m in mentions:
+        by_type = mass[m["text"]]
+        best, top = max(sorted(by_type.items()), key=lambda kv: kv[1])
+        if top >= share * sum(by_type.values()):
+            m["type"] = best
+
+
+RULES = {
+    "none": lambda ms: None,
+    "doc": lambda ms: rule_doc(ms, 0.0),
+    "doc67": lambda ms: rule_doc(ms, 2.0 / 3.0),
+    "suffix": lambda ms: rule_suffix(ms, ORG_WORDS),
+    "suffix_strict": lambda ms: rule_suffix(ms, ORG_WORDS_STRICT),
+}
+
+
+def apply(variant, mentions):
+    for name in variant.split("+"):
+        if name not in RULES:
+            sys.exit(f"unknown variant {name!r} (known: {', '.join(RULES)})")
+        RULES[name](mentions)
+
+
+# ---- scoring, as `nertab eval --news` counts ---------------------------------------------------------------------
+
+
+def score(docs, preds):
+    gold_n, pred_n, corr = Counter(), Counter(), Counter()
+    for did, d in docs.items():
+        gold = [(e["start"], e["end"], e["type"]) for e in d["entities"]]
+        for g in gold:
+            gold_n[g[2]] += 1
+        for m in preds.get(did, []):
+            p = (m["start"], m["end"], m["type"])
+            pred_n[p[2]] += 1
+            if p in gold:
+                corr[p[2]] += 1
+
+    def f1(g, p, c):
+        prec = 100.0 * c / p if p else 0.0
+        rec = 100.0 * c / g if g else 0.0
+        return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+
+    out = {"overall": f1(sum(gold_n.values()), sum(pred_n.values()), sum(corr.values()))}
+    for t in sorted(set(gold_n) | set(pred_n)):
+        out[t] = f1(gold_n[t], pred_n[t], corr[t])
+    return out
+
+
+def check_mode(args):
+    docs = {d["id"]: d for d in read_jsonl(args.check)}
+    base = defaultdict(list)
+    for r in read_jsonl(args.pred):
+        if r.get("type") not in TYPES:
+            continue
+        if r["doc_id"] not in docs:
+            sys.exit(f"{args.pred}: doc_id {r['doc_id']!r} is not in {args.check}")
+        if docs[r["doc_id"]]["text"][r["start"]:r["end"]] != r["text"]:
+            sys.exit(f"{args.pred}: {r['doc_id']}: {r['text']!r} at {r['start']}-{r['end']} does not match the text")
+        base[r["doc_id"]].append({k: r[k] for k in ("start", "end", "text", "type", "score")})
+    print("| variant | overall | " + " | ".join(TYPES) + " | relabelled |")
+    print("|---" * (len(TYPES) + 3) + "|")
+    for variant in args.variants.split(","):
+        preds, changed = {}, 0
+        for did, ms in base.items():
+            ms2 = [dict(m) for m in ms]
+            apply(variant, ms2)
+            changed += sum(a["type"] != b["type"] for a, b in zip(ms, ms2))
+            if args.verbose:
+                for a, b in zip(ms, ms2):
+                    if a["type"] != b["type"]:
+                        print(f"  {variant}: {did}: {a['text']!r} {a['type']} -> {b['type']}", file=sys.stderr)
+            preds[did] = ms2
+        s = score(docs, preds)
+        print(f"| {variant} | {s['overall']:.2f} | " + " | ".join(f"{s.get(t, 0.0):.2f}" for t in TYPES)
+              + f" | {changed} |")
+
+
+# ---- CoNLL mode ---------------------------------------------------------------------------------------------------
+
+
+def iob_spans(tags):
+    """(start, end, type) of each chunk, conlleval's rules: an I-X after O or another type starts a chunk."""
+    spans, cur = [], None
+    for i, t in enumerate(tags + ["O"]):
+        kind, _, ty = t.partition("-")
+        if cur and (kind in ("O", "B") or ty != cur[2]):
+            spans.append((cur[0], i, cur[2]))
+            cur = None
+        if kind in ("B", "I") and cur is None:
+            cur = [i, None, ty]
+    return spans
+
+
+def conll_mode(args):
+    lines = open(args.conll, encoding="utf-8").read().split("\n")
+    docs, cur = [], None  # each doc: list of sentences, each a list of [word, gold, pred]
+    sent = []
+    for ln in lines:
+        parts = ln.split()
+        if not parts:
+            if sent:
+                cur.append(sent)
+                sent = []
+            continue
+        if parts[0] == "-DOCSTART-" or cur is None:
+            if sent:
+                cur.append(sent)
+                sent = []
+            cur = []
+            docs.append(cur)
+            if parts[0] == "-DOCSTART-":
+                continue
+        sent.append(parts)
+    if sent:
+        cur.append(sent)
+    out = open(args.output, "w", encoding="utf-8")
+    changed = 0
+    for doc in docs:
+        mentions = []
+        for si, s in enumerate(doc):
+            for a, b, ty in iob_spans([w[2] for w in s]):
+                text = " ".join(w[0] for w in s[a:b])
+                mentions.append({"sent": si, "start": a, "end": b, "text": text, "type": ty, "score": None})
+        before = [m["type"] for m in mentions]
+        apply(args.variant, mentions)
+        for m, old in zip(mentions, before):
+            if m["type"] != old:
+                changed += 1
+                s = doc[m["sent"]]
+                for i in range(m["start"], m["end"]):
+                    s[i][2] = ("B-" if i == m["start"] else "I-") + m["type"]
+        for s in doc:
+            for w in s:
+                out.write(" ".join(w) + "\n")
+            out.write("\n")
+    out.close()
+    print(f"{args.variant}: {changed} mentions relabelled", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("check", nargs="?", help="span-annotated JSONL (id, text, entities)")
+    ap.add_argument("pred", nargs="?", help="nertab extract's JSONL on that check")
+    ap.add_argument("--variants", default="none,doc,doc67,suffix,suffix_strict", help="comma-separated")
+    ap.add_argument("--verbose", action="store_true", help="list every relabelled mention on stderr")
+    ap.add_argument("--conll", help="eval --conll --write-predictions output (CoNLL mode)")
+    ap.add_argument("--variant", default="none", help="CoNLL mode: the variant to apply")
+    ap.add_argument("-o", "--output", help="CoNLL mode: where to write the relabelled predictions")
+    args = ap.parse_args()
+    if args.conll:
+        if not args.output:
+            ap.error("--conll needs -o")
+        conll_mode(args)
+    elif args.check and args.pred:
+        check_mode(args)
+    else:
+        ap.error("give CHECK.jsonl PRED.jsonl, or --conll P.txt -o OUT")
+
+
+if __name__ == "__main__":
+    main()
