@@ -10,13 +10,16 @@ Variants (combine with `+`, applied left to right, e.g. `suffix+doc`):
               score over the document's mentions of that text;
 - `doc67`:    the same, but only when that type holds at least 2/3 of the text's score mass;
 - `suffix`:   a predicted LOC, PER or MISC span whose last word is an organization word (ORG_WORDS) becomes ORG;
-- `suffix_strict`: the same with ORG_WORDS_STRICT only (the unambiguous corporate and institutional words).
+- `suffix_strict`: the same with ORG_WORDS_STRICT only (the unambiguous corporate and institutional words);
+- `trim`:     lowercase words at a span's edges (not name particles: bin, de, van ...) and lowercase hyphen affixes
+              (Saudi-born, anti-Sandinista, Murray-skippered) are cut off the span, its type kept; a span with no
+              capital letter (euro; digits alone stay) is dropped (CoNLL mode: whole tokens only, no hyphen affixes).
 
 Both word lists were written from the CoNLL-2003 guidelines and general knowledge before any check's errors were
 looked at, and committed before any score (git log of this file); they are not tuned on the checks.
 
 CoNLL mode (`--conll P.txt`): reads `nertab eval --conll valid.txt --write-predictions P.txt` (`word gold predicted`
-lines; documents start at -DOCSTART-), applies the same variants on the predicted token spans (a mention's text is
+lines) with --docs valid.txt (documents start at its -DOCSTART- lines; the predictions file has none), applies the same variants on the predicted token spans (a mention's text is
 its words joined by spaces; there are no scores, so `doc` weighs each mention 1) and writes `word gold predicted`
 lines for `conlleval` to FILE.
 
@@ -25,6 +28,7 @@ usage: scripts/post_rules.py CHECK.jsonl PRED.jsonl [--variants none,doc,suffix,
 """
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 
@@ -87,14 +91,73 @@ def rule_suffix(mentions, words):
 
 
 def rule_doc(mentions, share):
+    mentions = [m for m in mentions if m["type"] is not None]
     mass = defaultdict(Counter)  # text -> type -> summed score
     for m in mentions:
         mass[m["text"]][m["type"]] += m["score"] if m["score"] is not None else 1.0
     for m in mentions:
         by_type = mass[m["text"]]
-        best, top = max(sorted(by_type.items()), key=lambda kv: kv[1])
-        if top >= share * sum(by_type.values()):
+        ranked = sorted(by_type.items(), key=lambda kv: -kv[1])
+        best, top = ranked[0]
+        # a tie (equal counts in CoNLL mode, where there are no scores) decides nothing
+        if (len(ranked) == 1 or ranked[1][1] < top) and top >= share * sum(by_type.values()):
             m["type"] = best
+
+
+# Lowercase words that belong to names (bin Laden, de Gaulle, van Gogh, CoNLL's McDonald 's): never trimmed from a
+# span's edge.
+PARTICLES = {
+    "al", "bin", "ibn", "bint", "da", "das", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "el", "la",
+    "le", "les", "ter", "ten", "van", "von", "y", "zu", "'s", "'",
+}
+
+
+def trim_words(words, hyphens):
+    """The kept part of a span given as (start, end, word) triples: lowercase words at either edge (not name
+    particles) are cut off, and with `hyphens` a lowercase hyphen affix of an edge word too (Saudi-born -> Saudi,
+    anti-Sandinista -> Sandinista); None when the letters left are all lowercase (a span of digits stays)."""
+    words = [list(w) for w in words]
+    while words and words[0][2].islower() and words[0][2] not in PARTICLES:
+        words.pop(0)
+    while words and words[-1][2].islower() and words[-1][2] not in PARTICLES:
+        words.pop()
+    if hyphens and words:
+        head, _, rest = words[0][2].partition("-")
+        if rest and head.islower() and not rest.islower():
+            words[0][0] += len(head) + 1
+            words[0][2] = rest
+        tail_start, _, tail = words[-1][2].rpartition("-")
+        if tail_start and tail.islower() and not tail_start.islower():
+            words[-1][1] -= len(tail) + 1
+            words[-1][2] = tail_start
+    if not words:
+        return None
+    letters = [c for w in words for c in w[2] if c.isalpha()]
+    if letters and not any(c.isupper() for c in letters):
+        return None
+    return words
+
+
+def rule_trim(mentions, hyphens=True):
+    """Cuts lowercase edge words and lowercase hyphen affixes off a span; drops spans with no capital letter."""
+    for m in mentions:
+        if m["type"] is None:
+            continue
+        if "words" in m:  # CoNLL mode: whole tokens only
+            kept = trim_words(m["words"], False)
+        else:
+            words = [(x.start(), x.end(), x.group()) for x in re.finditer(r"\S+", m["text"])]
+            kept = trim_words(words, hyphens)
+        if kept is None:
+            m["type"] = None
+            continue
+        a, b = kept[0][0], kept[-1][1]
+        if "words" in m:
+            m["start"], m["end"] = m["start"] + a, m["start"] + b
+            m["words"] = [(i - a, i - a + 1, w) for i, _, w in kept]
+            m["text"] = " ".join(w for _, _, w in m["words"])
+        else:
+            m["start"], m["end"], m["text"] = m["start"] + a, m["start"] + b, m["text"][a:b]
 
 
 RULES = {
@@ -103,6 +166,7 @@ RULES = {
     "doc67": lambda ms: rule_doc(ms, 2.0 / 3.0),
     "suffix": lambda ms: rule_suffix(ms, ORG_WORDS),
     "suffix_strict": lambda ms: rule_suffix(ms, ORG_WORDS_STRICT),
+    "trim": rule_trim,
 }
 
 
@@ -123,6 +187,8 @@ def score(docs, preds):
         for g in gold:
             gold_n[g[2]] += 1
         for m in preds.get(did, []):
+            if m["type"] is None:  # dropped by a rule
+                continue
             p = (m["start"], m["end"], m["type"])
             pred_n[p[2]] += 1
             if p in gold:
@@ -150,18 +216,20 @@ def check_mode(args):
         if docs[r["doc_id"]]["text"][r["start"]:r["end"]] != r["text"]:
             sys.exit(f"{args.pred}: {r['doc_id']}: {r['text']!r} at {r['start']}-{r['end']} does not match the text")
         base[r["doc_id"]].append({k: r[k] for k in ("start", "end", "text", "type", "score")})
-    print("| variant | overall | " + " | ".join(TYPES) + " | relabelled |")
+    print("| variant | overall | " + " | ".join(TYPES) + " | changed |")
     print("|---" * (len(TYPES) + 3) + "|")
     for variant in args.variants.split(","):
         preds, changed = {}, 0
         for did, ms in base.items():
             ms2 = [dict(m) for m in ms]
             apply(variant, ms2)
-            changed += sum(a["type"] != b["type"] for a, b in zip(ms, ms2))
+            key = lambda m: (m["start"], m["end"], m["type"])  # noqa: E731
+            changed += sum(key(a) != key(b) for a, b in zip(ms, ms2))
             if args.verbose:
                 for a, b in zip(ms, ms2):
-                    if a["type"] != b["type"]:
-                        print(f"  {variant}: {did}: {a['text']!r} {a['type']} -> {b['type']}", file=sys.stderr)
+                    if key(a) != key(b):
+                        print(f"  {variant}: {did}: {a['text']!r} {a['type']} -> {b['text']!r} {b['type']}",
+                              file=sys.stderr)
             preds[did] = ms2
         s = score(docs, preds)
         print(f"| {variant} | {s['overall']:.2f} | " + " | ".join(f"{s.get(t, 0.0):.2f}" for t in TYPES)
@@ -184,28 +252,41 @@ def iob_spans(tags):
     return spans
 
 
-def conll_mode(args):
-    lines = open(args.conll, encoding="utf-8").read().split("\n")
-    docs, cur = [], None  # each doc: list of sentences, each a list of [word, gold, pred]
-    sent = []
-    for ln in lines:
+def read_conll_sentences(path):
+    """Sentences of a CoNLL file as lists of split lines; -DOCSTART- lines become the marker None."""
+    items, sent = [], []
+    for ln in open(path, encoding="utf-8"):
         parts = ln.split()
-        if not parts:
+        if not parts or parts[0] == "-DOCSTART-":
             if sent:
-                cur.append(sent)
+                items.append(sent)
                 sent = []
+            if parts:
+                items.append(None)
             continue
-        if parts[0] == "-DOCSTART-" or cur is None:
-            if sent:
-                cur.append(sent)
-                sent = []
-            cur = []
-            docs.append(cur)
-            if parts[0] == "-DOCSTART-":
-                continue
         sent.append(parts)
     if sent:
-        cur.append(sent)
+        items.append(sent)
+    return items
+
+
+def conll_mode(args):
+    # eval --write-predictions writes no -DOCSTART- lines: documents come from the CoNLL source (--docs), whose
+    # sentences must be the predictions' sentences in the same order, word for word.
+    pred = [s for s in read_conll_sentences(args.conll) if s is not None]
+    docs, cur, i = [], None, 0
+    for s in read_conll_sentences(args.docs):
+        if s is None or cur is None:
+            cur = []
+            docs.append(cur)
+            if s is None:
+                continue
+        if i >= len(pred) or [w[0] for w in pred[i]] != [w[0] for w in s]:
+            sys.exit(f"{args.conll}: sentence {i + 1} is not {args.docs}'s sentence {i + 1}")
+        cur.append(pred[i])
+        i += 1
+    if i != len(pred):
+        sys.exit(f"{args.conll}: {len(pred)} sentences, {args.docs}: {i}")
     out = open(args.output, "w", encoding="utf-8")
     changed = 0
     for doc in docs:
@@ -213,21 +294,26 @@ def conll_mode(args):
         for si, s in enumerate(doc):
             for a, b, ty in iob_spans([w[2] for w in s]):
                 text = " ".join(w[0] for w in s[a:b])
-                mentions.append({"sent": si, "start": a, "end": b, "text": text, "type": ty, "score": None})
-        before = [m["type"] for m in mentions]
+                words = [(i, i + 1, w[0]) for i, w in enumerate(s[a:b])]
+                mentions.append({"sent": si, "start": a, "end": b, "text": text, "type": ty, "score": None,
+                                 "words": words})
+        before = [(m["start"], m["end"], m["type"]) for m in mentions]
         apply(args.variant, mentions)
-        for m, old in zip(mentions, before):
-            if m["type"] != old:
+        for m, (a, b, ty) in zip(mentions, before):
+            if (m["start"], m["end"], m["type"]) != (a, b, ty):
                 changed += 1
                 s = doc[m["sent"]]
-                for i in range(m["start"], m["end"]):
-                    s[i][2] = ("B-" if i == m["start"] else "I-") + m["type"]
+                for i in range(a, b):
+                    s[i][2] = "O"
+                if m["type"] is not None:
+                    for i in range(m["start"], m["end"]):
+                        s[i][2] = ("B-" if i == m["start"] else "I-") + m["type"]
         for s in doc:
             for w in s:
                 out.write(" ".join(w) + "\n")
             out.write("\n")
     out.close()
-    print(f"{args.variant}: {changed} mentions relabelled", file=sys.stderr)
+    print(f"{args.variant}: {changed} mentions changed", file=sys.stderr)
 
 
 def main():
@@ -237,12 +323,13 @@ def main():
     ap.add_argument("--variants", default="none,doc,doc67,suffix,suffix_strict", help="comma-separated")
     ap.add_argument("--verbose", action="store_true", help="list every relabelled mention on stderr")
     ap.add_argument("--conll", help="eval --conll --write-predictions output (CoNLL mode)")
+    ap.add_argument("--docs", help="CoNLL mode: the CoNLL file the predictions were made on (its -DOCSTART- lines)")
     ap.add_argument("--variant", default="none", help="CoNLL mode: the variant to apply")
     ap.add_argument("-o", "--output", help="CoNLL mode: where to write the relabelled predictions")
     args = ap.parse_args()
     if args.conll:
-        if not args.output:
-            ap.error("--conll needs -o")
+        if not args.output or not args.docs:
+            ap.error("--conll needs --docs and -o")
         conll_mode(args)
     elif args.check and args.pred:
         check_mode(args)
