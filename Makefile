@@ -3,7 +3,7 @@
 #   make test  -> format, lint, the whole test suite (data-needing tests included) and the bundle check
 #   make dist  -> dist/nertab-<version>-linux-x86_64.tar.gz (binary, libtorch libraries, model)
 SHELL := /bin/bash
-export LD_LIBRARY_PATH := $(CURDIR)/.libtorch/lib:$(LD_LIBRARY_PATH)
+# No LD_LIBRARY_PATH: the binary, tests and benches carry an rpath to libtorch (build.rs).
 
 .PHONY: setup run test bench dist
 setup:

@@ -11,7 +11,7 @@
 //! The corpus is `$NERTAB_BENCH_CORPUS`, else the BBC corpus that `scripts/setup.sh bbc` puts in the cache. Without
 //! either, `stages` runs on the seed articles and `end_to_end` is skipped with a message. `end_to_end` uses the first
 //! `$NERTAB_BENCH_ARTICLES` articles (default 200) so a sample takes seconds, not minutes; the whole-corpus figure is
-//! `nertab extract --stats` (README).
+//! `nertab extract --stats` (docs/usage.md).
 
 use std::path::PathBuf;
 

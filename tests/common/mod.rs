@@ -29,6 +29,18 @@ pub fn cached(relative: &str) -> PathBuf {
     path
 }
 
+/// Whether `program` is on `PATH`. If not, prints on stderr that `what` is skipped and which Debian package provides
+/// the program: `scripts/setup.sh` installs such packages only as root (or through sudo without a password), and
+/// otherwise prints the `apt-get install` line to run, so a test that needs one skips, saying why, instead of failing.
+pub fn has_program(program: &str, package: &str, what: &str) -> bool {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
+    if !on_path {
+        eprintln!("skipped {what}: no {program} on PATH (Debian package {package}: sudo apt-get install {package})");
+    }
+    on_path
+}
+
 /// The `nertab` binary of this build.
 pub fn nertab_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_nertab"))

@@ -128,6 +128,17 @@ impl JsonlLines {
 /// named on the command line is what the user wants read), a directory (searched recursively for `.txt` and
 /// `.jsonl` files, in sorted order) or `-` for JSONL on stdin. Fails at once, naming the path, if an input does not
 /// exist or cannot be opened.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Apple paid $5 billion.\n")?;
+/// std::fs::write(dir.path().join("more.jsonl"), r#"{"id": "x1", "text": "Shares rose 3%."}"#)?;
+/// let articles = nertab_core::corpus::read(&[dir.path().to_path_buf()])?;
+/// // Lazy: files are opened as the stream reaches them; an unusable one is an `Err` item, not the end.
+/// let ids: Vec<String> = articles.map(|a| a.map(|a| a.id)).collect::<Result<_, _>>()?;
+/// assert_eq!(ids, ["a.txt", "x1"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read(inputs: &[PathBuf]) -> Result<Articles, CorpusError> {
     let mut sources = VecDeque::new();
     let mut searched = Vec::new();

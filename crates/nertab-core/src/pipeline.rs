@@ -1,4 +1,4 @@
-//! The data path: articles → [`tokenize`](crate::tokenize) → [`extract`](crate::extract)ors → rows →
+//! The data path: articles → [`tokenize`] → [`extract`]ors → rows →
 //! a [`RowSink`].
 //!
 //! Articles are processed in chunks so memory stays bounded on any corpus: a chunk is tokenized in parallel (rayon),
@@ -92,8 +92,40 @@ impl Stats {
 }
 
 /// What to extract, and how.
+///
+/// ```
+/// use nertab_core::corpus::Article;
+/// use nertab_core::extract::amounts::AmountsExtractor;
+/// use nertab_core::output::{OutputError, Row, RowSink};
+/// use nertab_core::pipeline::{Pipeline, PipelineError, Stats};
+///
+/// /// A sink that keeps each row's document and text (the command line writes CSV, JSONL or a workbook).
+/// #[derive(Default)]
+/// struct Kept(Vec<String>);
+///
+/// impl RowSink for Kept {
+///     fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError> {
+///         self.0.push(format!("{}: {}", row.doc_id, row.text));
+///         Ok(())
+///     }
+///
+///     fn finish(self: Box<Self>) -> Result<u64, OutputError> {
+///         Ok(self.0.len() as u64)
+///     }
+/// }
+///
+/// let article = |id: &str, text: &str| Ok(Article { id: id.into(), title: String::new(), text: text.into() });
+/// let articles = vec![article("a", "Shares rose 3% to $40."), article("b", "No amounts here.")];
+/// let mut pipeline = Pipeline { extractors: vec![Box::new(AmountsExtractor)], chunk: 64, strict: false };
+/// let (mut kept, mut stats) = (Kept::default(), Stats::default());
+/// pipeline.run(articles.into_iter(), &mut kept, &mut stats)?;
+/// assert_eq!(kept.0, ["a: 3%", "a: $40"]);
+/// assert_eq!(stats.articles, 2);
+/// # Ok::<(), PipelineError>(())
+/// ```
 pub struct Pipeline {
-    /// The extractors, in the order they run (see the module doc); build them with [`extract::build`].
+    /// The extractors, in the order they run (see the module doc); the command line builds them by name with
+    /// `nertab::extract::build`.
     pub extractors: Vec<Box<dyn Extractor>>,
     /// Articles per chunk.
     pub chunk: usize,

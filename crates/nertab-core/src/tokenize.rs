@@ -91,6 +91,16 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Cuts `text` into words and sentences. Never fails: any string has a segmentation.
+///
+/// ```
+/// let text = "Mr. Smith paid $5 billion. Shares rose.";
+/// let doc = nertab_core::tokenize::tokenize(text);
+/// let words: Vec<&str> = doc.tokens.iter().map(|t| t.text(text)).collect();
+/// assert_eq!(words, ["Mr.", "Smith", "paid", "$", "5", "billion", ".", "Shares", "rose", "."]);
+/// // "Mr." does not end a sentence; offsets are in code points, as the table's `start` and `end`.
+/// assert_eq!(doc.sentences.len(), 2);
+/// assert_eq!(doc.sentence_span(1), (27, 39));
+/// ```
 pub fn tokenize(text: &str) -> Tokenized {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();

@@ -31,92 +31,21 @@ struct Cli {
     command: Command,
 }
 
+/// The options of `nertab train`: the library's [`nertab::train::TrainOptions`], and the threads.
 #[derive(Args)]
 struct TrainArgs {
-    /// Training data (CoNLL format, IOB2).
-    #[arg(long)]
-    train: PathBuf,
-    /// More tagged training data (CoNLL), e.g. the valid split for a final model whose recipe was fixed on valid
-    /// beforehand (with --keep-last).
-    #[arg(long, num_args = 1..)]
-    also_train: Vec<PathBuf>,
-    /// Validation data: scored after every epoch; the best epoch is kept.
-    #[arg(long)]
-    valid: PathBuf,
-    /// Keep the last epoch, not the best on --valid (when --valid is also trained on, it cannot choose).
-    #[arg(long)]
-    keep_last: bool,
-    /// Test data, scored once on the final model for the report.
-    #[arg(long)]
-    test: Option<PathBuf>,
-    /// Encoder directory (config.json, model.safetensors, tokenizer.json), or a model trained by nertab to continue
-    /// training (classifier included) with new options, e.g. a second stage with --context.
-    #[arg(long)]
-    base: PathBuf,
-    /// Build the network from these encoder layers of --base only, renumbered in order: e.g. 0,2,4,5 makes a
-    /// 4-layer student from a 6-layer model (with --teacher, it learns the deeper model's labels). Default: all.
-    #[arg(long, value_delimiter = ',')]
-    layers: Option<Vec<usize>>,
-    /// Output model directory.
-    #[arg(long)]
-    out: PathBuf,
-    #[arg(long, default_value_t = 4)]
-    epochs: usize,
-    #[arg(long, default_value_t = 1e-4)]
-    lr: f64,
-    /// Windows (sentences) per batch.
-    #[arg(long, default_value_t = 32)]
-    batch: usize,
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Share of steps spent warming up the learning rate.
-    #[arg(long, default_value_t = 0.1)]
-    warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
-    weight_decay: f64,
-    /// Gradient norm clip.
-    #[arg(long, default_value_t = 1.0)]
-    clip: f64,
-    /// Longest model input in word pieces.
-    #[arg(long, default_value_t = 256)]
-    max_len: usize,
-    /// Word pieces of document context on each side of a sentence (0: sentences alone).
-    #[arg(long, default_value_t = 0)]
-    context: usize,
-    /// Do not feed word casing to the (uncased) encoder.
-    #[arg(long)]
-    no_casing: bool,
-    /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each) for robustness to headlines.
-    #[arg(long, default_value_t = 0.0)]
-    recase: f64,
-    /// Share of tagged training sentences rewritten as Title-Case headlines without a stop (the teacher labels them
-    /// as written); above 0 the model also gets the headline casing class.
-    #[arg(long, default_value_t = 0.0)]
-    headlines: f64,
-    /// Train on the first N documents only (quick checks).
-    #[arg(long)]
-    limit_docs: Option<usize>,
-    /// A trained nertab model (any size, any tokenizer) to distil: the student also learns its word-level label
-    /// distributions on the training text. Given more than once, an ensemble: the student learns the mean of the
-    /// teachers' distributions.
-    #[arg(long = "teacher", value_name = "DIR")]
-    teachers: Vec<PathBuf>,
-    /// Weight of the teacher's distributions in the loss; the gold labels get the rest.
-    #[arg(long, default_value_t = 0.5, requires = "teachers")]
-    distill: f64,
-    /// Temperature that softens teacher and student distributions in the distillation term.
-    #[arg(long, default_value_t = 1.0, requires = "teachers")]
-    temperature: f64,
-    /// Untagged articles (files or directories, as `extract` reads them) that the teacher labels for the student:
-    /// more text to learn the teacher from than the tagged training split.
-    #[arg(long, num_args = 1.., requires = "teachers")]
-    unlabelled: Vec<PathBuf>,
-    /// Layers int8 keeps in fp32, recorded in the model's int8_ranges.json (4 per encoder layer: query/key/value,
-    /// attention output, intermediate, output). The default is what CoNLL-2003 valid chose for the shipped MiniLM
-    /// recipe; choose again for another encoder.
-    #[arg(long, value_delimiter = ',', default_values_t = nertab::train::MINILM_KEEP_FP32)]
-    keep_fp32: Vec<usize>,
-    #[arg(long)]
+    #[command(flatten)]
+    options: nertab::train::TrainOptions,
+    #[command(flatten)]
+    threads: Threads,
+}
+
+/// `--threads N`, else `NERTAB_THREADS` (read and parsed here, by clap, for every subcommand), else every core.
+#[derive(Args)]
+struct Threads {
+    /// Worker threads (rayon and libtorch) [default: $NERTAB_THREADS, else all cores]. On a cluster, where
+    /// several tasks share a node, pass the cores of one task (Spark's spark.task.cpus).
+    #[arg(long, env = "NERTAB_THREADS")]
     threads: Option<usize>,
 }
 
@@ -127,25 +56,19 @@ enum Command {
     /// Fine-tune a BERT encoder into an NER model on CoNLL-2003-format data.
     Train(Box<TrainArgs>),
     /// Score a model on CoNLL-format data, as conlleval does.
-    #[command(group(clap::ArgGroup::new("data").required(true).args(["conll", "news"])))]
     Eval {
-        /// CoNLL file with gold tags.
-        #[arg(long)]
-        conll: Option<PathBuf>,
-        /// Span-annotated articles (JSONL: id, text, entities [{start, end, type}]), scored as `extract` reads
-        /// them: e.g. the news check tests/data/news_ner.jsonl.
-        #[arg(long)]
-        news: Option<PathBuf>,
+        #[command(flatten)]
+        data: EvalData,
         #[command(flatten)]
         model: ModelArgs,
         /// Print the scores as JSON.
         #[arg(long)]
         json: bool,
-        /// Write `word gold predicted` lines (conlleval's input) to FILE.
-        #[arg(long)]
+        /// Write `word gold predicted` lines (conlleval's input) to FILE (with --conll).
+        #[arg(long, value_name = "FILE", conflicts_with = "news")]
         write_predictions: Option<PathBuf>,
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Measure a model's int8 input ranges on CoNLL-format text (use the training split) and write them into the
     /// model directory as int8_ranges.json. `train` does this by itself.
@@ -169,9 +92,57 @@ enum Command {
         /// 0.5].
         #[arg(long, value_delimiter = ',', num_args = 1..)]
         alpha: Option<Vec<nertab::train::AlphaSetting>>,
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        threads: Threads,
     },
+}
+
+/// What `eval` scores: exactly one of `--conll FILE` and `--news FILE`, which clap's group asks for. Written out
+/// by hand because clap derives flags only into structs, which would give two `Option`s and an unreachable case.
+enum EvalData {
+    /// CoNLL file with gold tags.
+    Conll(PathBuf),
+    /// Span-annotated articles (JSONL).
+    News(PathBuf),
+}
+
+impl clap::FromArgMatches for EvalData {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let path = |id: &str| matches.get_one::<PathBuf>(id).cloned();
+        match (path("conll"), path("news")) {
+            (Some(conll), None) => Ok(EvalData::Conll(conll)),
+            (None, Some(news)) => Ok(EvalData::News(news)),
+            _ => Err(clap::Error::raw(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "eval needs exactly one of --conll FILE, --news FILE\n",
+            )),
+        }
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = EvalData::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for EvalData {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let path = |id: &'static str, value_name: &'static str, help: &'static str| {
+            clap::Arg::new(id).long(id).value_name(value_name).value_parser(clap::value_parser!(PathBuf)).help(help)
+        };
+        cmd.arg(path("conll", "CONLL", "CoNLL file with gold tags"))
+            .arg(path(
+                "news",
+                "NEWS",
+                "Span-annotated articles (JSONL: id, text, entities [{start, end, type}]), scored as `extract` reads \
+                 them: e.g. the news check tests/data/news_ner.jsonl",
+            ))
+            .group(clap::ArgGroup::new("data").required(true).args(["conll", "news"]))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        EvalData::augment_args(cmd)
+    }
 }
 
 /// MKL's AVX2 sgemm sums a row in an order that depends on where the row sits in its batch, so on a CPU without
@@ -238,36 +209,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Train(args) => {
             // Interrupted, the run removes the model it was making; a model already at --out is untouched.
             clean_up_on_signals()?;
-            set_threads(args.threads)?;
-            let opts = nertab::train::TrainOptions {
-                train: args.train,
-                also_train: args.also_train,
-                valid: args.valid,
-                keep_last: args.keep_last,
-                test: args.test,
-                base: args.base,
-                layers: args.layers,
-                out: args.out,
-                epochs: args.epochs,
-                lr: args.lr,
-                batch: args.batch,
-                seed: args.seed,
-                warmup: args.warmup,
-                weight_decay: args.weight_decay,
-                clip: args.clip,
-                max_len: args.max_len,
-                context: args.context,
-                casing: !args.no_casing,
-                recase: args.recase,
-                headlines: args.headlines,
-                limit_docs: args.limit_docs,
-                teachers: args.teachers,
-                distill: args.distill,
-                temperature: args.temperature,
-                unlabelled: args.unlabelled,
-                keep_fp32: args.keep_fp32,
-                progress: std::io::stderr().is_terminal(),
-            };
+            set_threads(args.threads.threads)?;
+            let opts = nertab::train::TrainOptions { progress: std::io::stderr().is_terminal(), ..args.options };
             let report = nertab::train::train(&opts)?;
             let mut text = format!("best epoch {} of {}\n", report.best_epoch, opts.epochs);
             text += &format!("valid:\n{}\n", report.valid.report());
@@ -277,36 +220,37 @@ fn run(cli: Cli) -> Result<()> {
             text += &format!("model and report written to {}\n", opts.out.display());
             Ok(print_out(&text)?)
         }
-        Command::Eval { conll, news, model, json, write_predictions, threads } => {
-            set_threads(threads)?;
+        Command::Eval { data, model, json, write_predictions, threads } => {
+            set_threads(threads.threads)?;
             // The data is read (and refused if empty or malformed) before the model is loaded.
-            if let Some(news) = news {
-                let docs = nertab::eval::read_span_docs(&news)?;
-                let (model, _) = model.load()?;
-                let scores = nertab::eval::score_spans(&model, &docs)?;
-                let text = if json { serde_json::to_string_pretty(&scores)? + "\n" } else { scores.report() };
-                return Ok(print_out(&text)?);
-            }
-            let Some(conll) = conll else { bail!("eval needs --conll FILE or --news FILE") };
-            let docs = nertab::conll::read(&conll)?;
-            let (model, _) = model.load()?;
-            let predicted = nertab::eval::predict_tags(&model, &docs)?;
-            let scores = match &write_predictions {
-                Some(path) => {
-                    let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
-                    let mut w = std::io::BufWriter::new(file);
-                    let s = nertab::eval::score(&docs, &predicted, Some(&mut w))
-                        .with_context(|| path.display().to_string())?;
-                    std::io::Write::flush(&mut w).with_context(|| path.display().to_string())?;
-                    s
+            let scores = match data {
+                EvalData::News(news) => {
+                    let docs = nertab::eval::read_span_docs(&news)?;
+                    let (model, _) = model.load()?;
+                    nertab::eval::score_spans(&model, &docs)?
                 }
-                None => nertab::eval::score(&docs, &predicted, None)?,
+                EvalData::Conll(conll) => {
+                    let docs = nertab::conll::read(&conll)?;
+                    let (model, _) = model.load()?;
+                    let predicted = nertab::eval::predict_tags(&model, &docs)?;
+                    match &write_predictions {
+                        Some(path) => {
+                            let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
+                            let mut w = std::io::BufWriter::new(file);
+                            let s = nertab::eval::score(&docs, &predicted, Some(&mut w))
+                                .with_context(|| path.display().to_string())?;
+                            std::io::Write::flush(&mut w).with_context(|| path.display().to_string())?;
+                            s
+                        }
+                        None => nertab::eval::score(&docs, &predicted, None)?,
+                    }
+                }
             };
             let text = if json { serde_json::to_string_pretty(&scores)? + "\n" } else { scores.report() };
             Ok(print_out(&text)?)
         }
         Command::Calibrate { conll, model, keep_fp32, smooth, alpha, threads } => {
-            set_threads(threads)?;
+            set_threads(threads.threads)?;
             let dir = match model {
                 Some(dir) => dir,
                 None => find_model_dir()?,
@@ -327,17 +271,12 @@ const MAX_THREADS_PER_CORE: usize = 4;
 /// by the chunk either way.
 const CHUNK: usize = 256;
 
-/// Starts rayon's pool and sets libtorch's intra-op threads: `threads`, else `NERTAB_THREADS`, else every core.
-/// More than [`MAX_THREADS_PER_CORE`] threads per core is refused: they only fight over the cores (1,000 threads
-/// took 71 s for two articles) and a huge value would start that many OS threads.
+/// Starts rayon's pool and sets libtorch's intra-op threads: `threads` (`--threads`, else `NERTAB_THREADS`: clap
+/// reads both), else every core. More than [`MAX_THREADS_PER_CORE`] threads per core is refused: they only fight over
+/// the cores (1,000 threads took 71 s for two articles) and a huge value would start that many OS threads.
 fn set_threads(threads: Option<usize>) -> Result<usize> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let from_env = std::env::var("NERTAB_THREADS").ok();
-    let n = match (threads, from_env.as_deref()) {
-        (Some(n), _) => n,
-        (None, Some(v)) => v.trim().parse().with_context(|| format!("NERTAB_THREADS={v:?} is not a number"))?,
-        (None, None) => cores,
-    };
+    let n = threads.unwrap_or(cores);
     if n == 0 {
         bail!("--threads must be at least 1");
     }
@@ -373,10 +312,8 @@ struct ExtractArgs {
     #[arg(long, value_delimiter = ',', default_values = ["ner", "amounts"],
           value_parser = clap::builder::PossibleValuesParser::new(extract::names()))]
     extractors: Vec<String>,
-    /// Worker threads (rayon and libtorch) [default: $NERTAB_THREADS, else all cores]. On a cluster, where
-    /// several tasks share a node, pass the cores of one task (Spark's spark.task.cpus).
-    #[arg(long, env = "NERTAB_THREADS")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: Threads,
     /// Print a throughput summary on stderr.
     #[arg(long)]
     stats: bool,
@@ -419,7 +356,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
     }
     let wall = Instant::now();
     clean_up_on_signals()?;
-    let threads = set_threads(threads)?;
+    let threads = set_threads(threads.threads)?;
     let articles = nertab::corpus::read(&inputs)?;
     // Before any work: no output may be an input, a new article in an input directory, or the other output.
     let outputs: Vec<(&str, &Path)> =

@@ -4,34 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use nertab::ner::NerModel;
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PrecisionArg {
-    /// The fastest batch-independent path for this CPU and model (see the README).
-    Auto,
-    Fp32,
-    Bf16,
-    Int8,
-    /// int8 through oneDNN (AMX tiles where the CPU has them), bf16 around it.
-    #[value(name = "int8-onednn")]
-    Int8Onednn,
-}
-
-impl PrecisionArg {
-    /// The precision named, or `None` for `auto`.
-    pub fn fixed(self) -> Option<nertab::model::Precision> {
-        match self {
-            PrecisionArg::Auto => None,
-            PrecisionArg::Fp32 => Some(nertab::model::Precision::Fp32),
-            PrecisionArg::Bf16 => Some(nertab::model::Precision::Bf16),
-            PrecisionArg::Int8 => Some(nertab::model::Precision::Int8),
-            PrecisionArg::Int8Onednn => Some(nertab::model::Precision::Int8Onednn),
-        }
-    }
-}
+use nertab::model::AskedPrecision;
+use nertab::ner::{Decoding, NerModel, Shapes};
 
 /// Which NER model to load and how to run it (`extract` and `eval`).
 #[derive(Args)]
@@ -43,32 +19,20 @@ pub struct ModelArgs {
     /// int8_ranges.json, else bf16; on CPUs with VNNI, fbgemm int8 when the model has int8_ranges.json; else fp32
     /// (--stats says which and why). bf16 is the most accurate fast path on AMX.
     #[arg(long, value_enum, default_value = "auto")]
-    precision: PrecisionArg,
+    precision: AskedPrecision,
     /// Word pieces of document context on each side of the labelled text [default: what the model was trained
-    /// with; any other value costs accuracy, see the README]. 0 labels each sentence alone.
+    /// with; any other value costs accuracy, see docs/model.md]. 0 labels each sentence alone.
     #[arg(long)]
     context: Option<usize>,
     /// How a sentence's labels are chosen: each word's most probable label (argmax), or the most probable valid
     /// IOB2 sequence (viterbi).
     #[arg(long, value_enum, default_value = "viterbi")]
-    decoding: DecodingArg,
+    decoding: Decoding,
     /// How sentences are batched for the model: fixed (a shape set by each sentence's own length, so its result
     /// never depends on the rest of the corpus) or tight (padded to the longest of similar sentences: less padding,
     /// but scores then move with the batch; for measuring).
     #[arg(long, value_enum, default_value = "fixed")]
-    batch_shapes: ShapesArg,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShapesArg {
-    Fixed,
-    Tight,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DecodingArg {
-    Argmax,
-    Viterbi,
+    batch_shapes: Shapes,
 }
 
 impl ModelArgs {
@@ -96,20 +60,14 @@ impl ModelArgs {
             if context != model.options.context {
                 tracing::warn!(
                     "--context {context}: the model was trained with {}; a mismatch cost 3.5-3.7 points of CoNLL \
-                     valid F1 in both directions (README, \"The NER model\")",
+                     valid F1 in both directions (docs/model.md)",
                     model.options.context
                 );
             }
             model.options.context = context;
         }
-        model.options.decoding = match self.decoding {
-            DecodingArg::Argmax => nertab::ner::Decoding::Argmax,
-            DecodingArg::Viterbi => nertab::ner::Decoding::Viterbi,
-        };
-        model.options.shapes = match self.batch_shapes {
-            ShapesArg::Fixed => nertab::ner::Shapes::Fixed,
-            ShapesArg::Tight => nertab::ner::Shapes::Tight,
-        };
+        model.options.decoding = self.decoding;
+        model.options.shapes = self.batch_shapes;
         Ok((model, why))
     }
 }
@@ -129,7 +87,7 @@ pub fn find_model_dir() -> Result<PathBuf> {
 /// The precision asked for, or for `auto` the one [`nertab::model::cpu::choose`] picks for this CPU and model; with
 /// a line saying which and why (the CPU flags it saw), for `--stats`. A precision this CPU cannot run well is refused
 /// here, before the model loads, naming the missing feature and the precision to use instead.
-fn resolve_precision(asked: PrecisionArg, model_dir: &Path) -> Result<(nertab::model::Precision, String)> {
+fn resolve_precision(asked: AskedPrecision, model_dir: &Path) -> Result<(nertab::model::Precision, String)> {
     use nertab::model::cpu::{choose, Cpu};
     let cpu = Cpu::detect();
     if let Some(p) = asked.fixed() {

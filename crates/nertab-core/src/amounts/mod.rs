@@ -142,6 +142,19 @@ pub struct Unread {
 }
 
 /// Finds every money and percentage amount in an article, in text order.
+///
+/// ```
+/// use nertab_core::amounts::{self, AmountKind};
+/// use nertab_core::tokenize::tokenize;
+///
+/// let text = "Profit rose 12% to $1.5bn.";
+/// let found = amounts::extract(text, &tokenize(text));
+/// assert_eq!(found.len(), 2);
+/// assert_eq!((found[0].kind, found[0].value.to_string(), found[0].unit), (AmountKind::Percent, "12".into(), "%"));
+/// // Exact decimals, in whole currency units.
+/// assert_eq!((found[1].value.to_string(), found[1].unit), ("1500000000".into(), "USD"));
+/// assert_eq!((found[1].start, found[1].end), (19, 25));
+/// ```
 pub fn extract(text: &str, doc: &Tokenized) -> Vec<Amount> {
     extract_with_notes(text, doc).0
 }

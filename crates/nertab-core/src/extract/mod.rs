@@ -49,6 +49,53 @@ pub struct Mention {
 ///
 /// `Send` because the pipeline runs extractors beside each other on scoped threads: the first one on the calling
 /// thread, every other one on a thread of its own, from which it may use the rayon pool.
+///
+/// A new extractor is a name and one `extract` over a chunk of documents:
+///
+/// ```
+/// use nertab_core::extract::{Doc, ExtractError, Extractor, Mention};
+/// use nertab_core::tokenize::tokenize;
+///
+/// /// Every word written in capitals, as a mention of type `SHOUT`.
+/// struct Shouts;
+///
+/// impl Extractor for Shouts {
+///     fn name(&self) -> &'static str {
+///         "shouts"
+///     }
+///
+///     fn extract(&self, docs: &[Doc<'_>]) -> Result<Vec<Vec<Mention>>, ExtractError> {
+///         let shouted = |doc: &Doc<'_>| -> Vec<Mention> {
+///             let words = doc.tokens.tokens.iter().enumerate();
+///             words
+///                 .filter(|(_, t)| {
+///                     let word = t.text(doc.text);
+///                     word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase())
+///                 })
+///                 .map(|(i, t)| Mention {
+///                     sentence: doc.tokens.sentence_of(i),
+///                     start: t.start,
+///                     end: t.end,
+///                     label: "SHOUT".into(),
+///                     value: None,
+///                     value_high: None,
+///                     unit: None,
+///                     score: None,
+///                     source: "shouts",
+///                 })
+///                 .collect()
+///         };
+///         Ok(docs.iter().map(shouted).collect())
+///     }
+/// }
+///
+/// let text = "It is OK. It is NOT.";
+/// let tokens = tokenize(text);
+/// let found = Shouts.extract(&[Doc { text, tokens: &tokens }])?;
+/// let spans: Vec<_> = found[0].iter().map(|m| (m.sentence, m.start, m.end)).collect();
+/// assert_eq!(spans, [(0, 6, 8), (1, 16, 19)]);
+/// # Ok::<(), ExtractError>(())
+/// ```
 pub trait Extractor: Send {
     /// The extractor's `--extractors` name, also its mentions' `source`.
     fn name(&self) -> &'static str;

@@ -78,7 +78,8 @@ pub struct Row<'a> {
 
 /// Receives the table's rows in order and makes them durable on [`finish`](RowSink::finish).
 ///
-/// A sink that is dropped without `finish` must leave any earlier table at its path untouched.
+/// A sink that is dropped without `finish` must leave any earlier table at its path untouched. A sink in a few lines,
+/// run by the pipeline: the example on [`Pipeline`](crate::pipeline::Pipeline).
 pub trait RowSink {
     /// Appends one row.
     fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError>;

@@ -16,7 +16,7 @@ pub fn mask_bias(mask: &Tensor, kind: Kind) -> Result<Tensor, TchError> {
 
 /// The distance bucket of `relative = key position − query position`, as Hugging Face's
 /// `MPNetEncoder.relative_position_bucket`: half the buckets per direction, exact below a quarter of them, then
-/// logarithmic up to [`MAX_DISTANCE`].
+/// logarithmic up to `MAX_DISTANCE` (128).
 pub fn relative_bucket(relative: i64, buckets: i64) -> i64 {
     let half = buckets / 2;
     let n = -relative;

@@ -1,7 +1,7 @@
 //! What this CPU can run well: `--precision auto`, and the refusal of a precision that would only crawl.
 //!
 //! The same build meets different CPUs, and the fastest number format differs between them (measured on 2 cores,
-//! README "Performance"):
+//! docs/performance.md):
 //! - with AMX (`amx_int8`, `amx_bf16`), oneDNN's int8 and bf16 tile kernels are the fastest paths;
 //! - with AVX-512 VNNI or AVX-VNNI but no AMX, fbgemm's int8 is about 2× faster than fp32, while bf16 (emulated, or
 //!   on AVX512-BF16 dot products) is 1.7× *slower* than fp32;
@@ -149,7 +149,7 @@ impl Cpu {
         }
     }
 
-    /// Whether `precision` runs well here (within 1.5× of fp32's time, measured per CPU kind in the README); if not,
+    /// Whether `precision` runs well here (within 1.5× of fp32's time, measured per CPU kind in docs/performance.md); if not,
     /// which feature it lacks and what to use instead.
     pub fn supports(&self, precision: Precision) -> Result<(), Unsupported> {
         let instead = if self.features.avx2 { Precision::Int8 } else { Precision::Fp32 };
@@ -200,7 +200,7 @@ pub enum Int8Scheme {
 impl Int8Scheme {
     /// The scheme for this process's CPU ([`Cpu::int8_scheme`]). `NERTAB_INT8_WEIGHTS=7` asks for
     /// [`Int8Scheme::Reduced`] on any CPU: its integer products are exact everywhere, so a VNNI machine computes what
-    /// an AVX2-only one does, which is how its accuracy is measured (README "Every CPU"). There is no way to ask for
+    /// an AVX2-only one does, which is how its accuracy is measured (docs/performance.md, "Every CPU"). There is no way to ask for
     /// 8-bit weights where they would saturate.
     pub fn for_this_cpu() -> Int8Scheme {
         match std::env::var("NERTAB_INT8_WEIGHTS").as_deref() {

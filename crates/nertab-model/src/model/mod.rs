@@ -120,20 +120,75 @@ pub enum ModelError {
     Unsupported(#[from] cpu::Unsupported),
 }
 
-/// Number format of the weights and activations at inference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Number format of the weights and activations at inference; `--precision`'s values (with `auto`:
+/// [`AskedPrecision`]). The `help` attributes are what `--help` shows, the doc comments are for readers of the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Precision {
     /// 32-bit floats (MKL).
     #[default]
+    #[value(help = None)]
     Fp32,
     /// bfloat16 weights and activations: oneDNN runs the matrix products on AVX512-BF16/AMX. Pays only on CPUs
     /// with AMX; slower than fp32 on AVX512-BF16 alone.
+    #[value(help = None)]
     Bf16,
     /// int8 linear layers (fbgemm, VNNI) with fixed calibrated input ranges, everything else fp32.
+    #[value(help = None)]
     Int8,
     /// int8 linear layers through oneDNN (AMX tiles where the CPU has them) with the same fixed input ranges and
     /// per-channel weight scales; everything else, and the layers int8 keeps out, in bf16.
+    #[value(help = "int8 through oneDNN (AMX tiles where the CPU has them), bf16 around it")]
     Int8Onednn,
+}
+
+/// What `--precision` asks for: one [`Precision`], or `auto`, which [`cpu::choose`] resolves for the CPU and model.
+///
+/// ```
+/// use clap::ValueEnum;
+/// use nertab_model::model::{AskedPrecision, Precision};
+///
+/// assert_eq!(AskedPrecision::from_str("auto", false), Ok(AskedPrecision::Auto));
+/// assert_eq!(AskedPrecision::from_str("int8-onednn", false), Ok(AskedPrecision::Fixed(Precision::Int8Onednn)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AskedPrecision {
+    /// The fastest batch-independent precision for this CPU and model.
+    #[default]
+    Auto,
+    /// This precision (refused, before the model loads, where the CPU cannot run it well: [`cpu::Cpu::supports`]).
+    Fixed(Precision),
+}
+
+impl AskedPrecision {
+    /// The precision named, or `None` for `auto`.
+    pub fn fixed(self) -> Option<Precision> {
+        match self {
+            AskedPrecision::Auto => None,
+            AskedPrecision::Fixed(p) => Some(p),
+        }
+    }
+}
+
+/// `auto`, then [`Precision`]'s own values, names and help.
+impl clap::ValueEnum for AskedPrecision {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::OnceLock<Vec<AskedPrecision>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            std::iter::once(AskedPrecision::Auto)
+                .chain(Precision::value_variants().iter().copied().map(AskedPrecision::Fixed))
+                .collect()
+        })
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        match self {
+            AskedPrecision::Auto => Some(
+                clap::builder::PossibleValue::new("auto")
+                    .help("The fastest batch-independent path for this CPU and model (see docs/performance.md)"),
+            ),
+            AskedPrecision::Fixed(p) => p.to_possible_value(),
+        }
+    }
 }
 
 impl Precision {
@@ -150,5 +205,25 @@ impl Precision {
     /// Whether this precision runs int8 linear layers (and so needs the model's `int8_ranges.json`).
     pub fn is_int8(self) -> bool {
         matches!(self, Precision::Int8 | Precision::Int8Onednn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::{AskedPrecision, Precision};
+
+    /// `--precision`'s values are the names `--stats` and the refusals print, `auto` first.
+    #[test]
+    fn precision_values_are_the_printed_names() {
+        let names: Vec<String> =
+            AskedPrecision::value_variants().iter().map(|v| v.to_possible_value().unwrap().get_name().into()).collect();
+        assert_eq!(names, ["auto", "fp32", "bf16", "int8", "int8-onednn"]);
+        for p in Precision::value_variants() {
+            assert_eq!(Precision::from_str(p.as_str(), false), Ok(*p));
+            assert_eq!(AskedPrecision::from_str(p.as_str(), false).map(AskedPrecision::fixed), Ok(Some(*p)));
+        }
+        assert_eq!(AskedPrecision::from_str("auto", false), Ok(AskedPrecision::Auto));
     }
 }

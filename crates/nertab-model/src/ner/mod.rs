@@ -96,26 +96,32 @@ pub struct NerOptions {
     pub shapes: Shapes,
 }
 
-/// How windows are shaped into batches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How windows are shaped into batches; `--batch-shapes`'s values (its `--help` describes them, not the variants'
+/// doc comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Shapes {
-    /// Batches of similar-length windows padded to their longest: the least padding, but a window's scores depend
-    /// in their last bits on its batch.
-    Tight,
     /// A width and row count that depend only on the window's own length ([`Prepared::batches`]).
     #[default]
+    #[value(help = None)]
     Fixed,
+    /// Batches of similar-length windows padded to their longest: the least padding, but a window's scores depend
+    /// in their last bits on its batch.
+    #[value(help = None)]
+    Tight,
 }
 
-/// How a sentence's labels are chosen from its words' label distributions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How a sentence's labels are chosen from its words' label distributions; `--decoding`'s values (its `--help`
+/// describes them, not the variants' doc comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Decoding {
     /// Each word's most probable label; an `I-X` that does not continue an `X` is repaired into a start.
+    #[value(help = None)]
     Argmax,
     /// The most probable sequence that is valid IOB2 (no `I-X` except after `B-X` or `I-X`): [`decode::viterbi`].
     /// The default: on the shipped model it scored CoNLL valid 94.16 against argmax's 93.81 (int8) and the news
     /// check 86.02 against 84.50.
     #[default]
+    #[value(help = None)]
     Viterbi,
 }
 
@@ -149,6 +155,24 @@ impl NerOptions {
 }
 
 /// A trained token classifier with its tokenizer and labels, for inference.
+///
+/// ```no_run
+/// use std::path::Path;
+///
+/// use nertab_core::tokenize::{tokenize, Doc};
+/// use nertab_model::model::Precision;
+/// use nertab_model::ner::NerModel;
+///
+/// // The shipped model (`nertab_model::ner` needs libtorch: `bash scripts/setup.sh libtorch`).
+/// let model = NerModel::load_with(Path::new("models/nertab-ner"), Precision::Fp32)?;
+/// let text = "John Smith flew to Paris for the United Nations.";
+/// let tokens = tokenize(text);
+/// for entity in &model.predict(&[Doc { text, tokens: &tokens }])?[0] {
+///     let name: String = text.chars().skip(entity.start).take(entity.end - entity.start).collect();
+///     println!("{name}: {} ({:.2})", entity.label, entity.score);
+/// }
+/// # Ok::<(), nertab_model::ner::NerError>(())
+/// ```
 pub struct NerModel {
     encoder: Encoder,
     inputs: Inputs,

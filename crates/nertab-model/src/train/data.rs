@@ -117,7 +117,7 @@ pub fn recase(docs: &mut [ConllDoc], share: f64, seed: u64) {
 }
 
 /// Rewrites a share of the training sentences, chosen with `seed`, as Title-Case headlines: words as
-/// [`title_case`] writes them and the final stop dropped, tags unchanged. Returns, per document, the indices of the
+/// `title_case` writes them and the final stop dropped, tags unchanged. Returns, per document, the indices of the
 /// words dropped (counted over the whole document, ascending), so that per-word data can follow.
 ///
 /// Why: CoNLL's headlines are UPPER CASE, so a model never sees the Title-Case headlines of today's news, where

@@ -7,7 +7,7 @@
 //! inputs it sees in `extract`. AdamW with linear warm-up and decay ([`trainer`]), gradient clipping, seeded
 //! shuffling; the loss ([`loss`]) mixes gold labels with a teacher's distributions when distilling. The weights that
 //! score best on `valid` are kept, written as fp16 safetensors, re-loaded through the normal inference path for the
-//! final `valid`/`test` report ([`report`]) and calibrated for int8 ([`calibrate`]).
+//! final `valid`/`test` report ([`report`]) and calibrated for int8 ([`calibrate`](mod@calibrate)).
 //!
 //! This is the only module that names rust-bert: it is the training network and the reference the inference
 //! encoder is tested against.
@@ -44,7 +44,7 @@ pub use trainer::Trainer;
 pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
 
 /// Layers the shipped MiniLM recipe keeps in fp32 under int8: the feed-forward output of encoder layers 0 and 1,
-/// whose post-GELU inputs have the widest ranges. Chosen on CoNLL-2003 valid for the shipped model (README, "int8"):
+/// whose post-GELU inputs have the widest ranges. Chosen on CoNLL-2003 valid for the shipped model (docs/model.md, "int8 inference"):
 /// all int8 93.24, these two in fp32 93.81, fp32 throughout 93.78. `nertab train --keep-fp32` defaults to it; other
 /// encoders should choose their own on `valid`.
 pub const MINILM_KEEP_FP32: [usize; 2] = [3, 7];
@@ -134,68 +134,101 @@ pub enum TrainError {
     Invalid(String),
 }
 
-/// Everything that decides a training run.
-#[derive(Debug, Clone, Serialize)]
+/// Everything that decides a training run; also `nertab train`'s options (each field's doc comment is its
+/// `--help`, so they are written for the command line).
+#[derive(Debug, Clone, Serialize, clap::Args)]
 pub struct TrainOptions {
-    /// Tagged training data (CoNLL).
+    /// Training data (CoNLL format, IOB2).
+    #[arg(long)]
     pub train: PathBuf,
-    /// More tagged data trained on with `train` (e.g. `valid`, for a final model whose recipe was fixed on `valid`).
+    /// More tagged training data (CoNLL), e.g. the valid split for a final model whose recipe was fixed on valid
+    /// beforehand (with --keep-last).
+    #[arg(long, num_args = 1..)]
     pub also_train: Vec<PathBuf>,
-    /// Validation data: scored after every epoch; the best epoch is kept (the last with [`keep_last`](Self::keep_last)).
+    /// Validation data: scored after every epoch; the best epoch is kept.
+    #[arg(long)]
     pub valid: PathBuf,
-    /// Keep the last epoch instead of the best on `valid`: for a model that trains on `valid` too, whose `valid`
-    /// scores cannot choose.
+    /// Keep the last epoch, not the best on --valid (when --valid is also trained on, it cannot choose).
+    #[arg(long)]
     pub keep_last: bool,
-    /// Scored once, on the final model, for the report.
+    /// Test data, scored once on the final model for the report.
+    #[arg(long)]
     pub test: Option<PathBuf>,
-    /// Encoder directory: `config.json`, `model.safetensors`, `tokenizer.json`.
+    /// Encoder directory (config.json, model.safetensors, tokenizer.json), or a model trained by nertab to continue
+    /// training (classifier included) with new options, e.g. a second stage with --context.
+    #[arg(long)]
     pub base: PathBuf,
-    /// Build the network from these encoder layers of the base only, in this order (e.g. `[0, 2, 4, 5]`: a 4-layer
-    /// student from a 6-layer model); `None` keeps them all. Fewer layers, less compute per word.
+    /// Build the network from these encoder layers of --base only, renumbered in order: e.g. 0,2,4,5 makes a
+    /// 4-layer student from a 6-layer model (with --teacher, it learns the deeper model's labels). Default: all.
+    #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<usize>>,
     /// Output model directory.
+    #[arg(long)]
     pub out: PathBuf,
     /// Passes over the training data.
+    #[arg(long, default_value_t = 4)]
     pub epochs: usize,
     /// Peak learning rate.
+    #[arg(long, default_value_t = 1e-4)]
     pub lr: f64,
-    /// Windows per batch.
+    /// Windows (sentences) per batch.
+    #[arg(long, default_value_t = 32)]
     pub batch: usize,
     /// Seed of initialisation, dropout and shuffling.
+    #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Share of steps spent warming up the learning rate.
+    #[arg(long, default_value_t = 0.1)]
     pub warmup: f64,
     /// AdamW weight decay.
+    #[arg(long, default_value_t = 0.01)]
     pub weight_decay: f64,
     /// Gradient norm clip.
+    #[arg(long, default_value_t = 1.0)]
     pub clip: f64,
-    /// Longest model input (pieces, special tokens included).
+    /// Longest model input in word pieces.
+    #[arg(long, default_value_t = 256)]
     pub max_len: usize,
-    /// Pieces of document context on each side of a sentence.
+    /// Word pieces of document context on each side of a sentence (0: sentences alone).
+    #[arg(long, default_value_t = 0)]
     pub context: usize,
-    /// Casing classes as token-type ids.
+    /// Casing classes as token-type ids; `--no-casing` turns them off.
+    #[arg(long = "no-casing", action = clap::ArgAction::SetFalse,
+          help = "Do not feed word casing to the (uncased) encoder")]
     pub casing: bool,
-    /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each), for robustness to headlines.
+    /// Share of training sentences re-cased (Title Case, UPPER, lower; a third each) for robustness to headlines.
+    #[arg(long, default_value_t = 0.0)]
     pub recase: f64,
-    /// Share of tagged training sentences rewritten as Title-Case headlines without a stop ([`data::headlines`]);
-    /// above 0 the model also gets the headline casing class (`nertab_headline`, [`crate::ner::HEADLINE_CLASS`]).
+    /// Share of tagged training sentences rewritten as Title-Case headlines without a stop (the teacher labels them
+    /// as written); above 0 the model also gets the headline casing class.
+    // The rewriting is `data::headlines`; the class, `crate::ner::HEADLINE_CLASS` (`nertab_headline`).
+    #[arg(long, default_value_t = 0.0)]
     pub headlines: f64,
-    /// Use only the first N training documents (smoke tests).
+    /// Train on the first N documents only (quick checks).
+    #[arg(long)]
     pub limit_docs: Option<usize>,
-    /// Trained nertab models whose word-level label distributions the model also learns from (distillation). With
-    /// more than one, it learns their ensemble: the mean of their distributions at `temperature`.
+    /// A trained nertab model (any size, any tokenizer) to distil: the student also learns its word-level label
+    /// distributions on the training text. Given more than once, an ensemble: the student learns the mean of the
+    /// teachers' distributions.
+    #[arg(long = "teacher", value_name = "DIR")]
     pub teachers: Vec<PathBuf>,
-    /// Weight of the teacher's distributions in the loss (the gold labels get 1 − this).
+    /// Weight of the teacher's distributions in the loss; the gold labels get the rest.
+    #[arg(long, default_value_t = 0.5, requires = "teachers")]
     pub distill: f64,
-    /// Softening temperature of both distributions in the distillation term.
+    /// Temperature that softens teacher and student distributions in the distillation term.
+    #[arg(long, default_value_t = 1.0, requires = "teachers")]
     pub temperature: f64,
-    /// Untagged articles (`.txt`/`.jsonl` files or directories, as `extract` reads them) that the teacher labels:
-    /// the student learns only the teacher's distributions on them.
+    /// Untagged articles (files or directories, as `extract` reads them) that the teacher labels for the student:
+    /// more text to learn the teacher from than the tagged training split.
+    #[arg(long, num_args = 1.., requires = "teachers")]
     pub unlabelled: Vec<PathBuf>,
-    /// Layers int8 keeps in fp32, recorded in the model's `int8_ranges.json` (numbered as in
-    /// [`crate::model::Ranges`]).
+    /// Layers int8 keeps in fp32, recorded in the model's int8_ranges.json (4 per encoder layer: query/key/value,
+    /// attention output, intermediate, output). The default is what CoNLL-2003 valid chose for the shipped MiniLM
+    /// recipe; choose again for another encoder.
+    #[arg(long, value_delimiter = ',', default_values_t = MINILM_KEEP_FP32)]
     pub keep_fp32: Vec<usize>,
-    /// Show a progress bar (else a log line every 100 steps).
+    /// Show a progress bar (else a log line every 100 steps). Not a flag: the command line shows one on a terminal.
+    #[arg(skip)]
     pub progress: bool,
 }
 
@@ -375,4 +408,61 @@ fn progress_bar(show: bool, len: u64, epoch: usize, epochs: usize) -> Option<ind
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{TrainOptions, MINILM_KEEP_FP32};
+
+    /// `nertab train`'s options, as the command line flattens them.
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        options: TrainOptions,
+    }
+
+    fn parse(extra: &[&str]) -> TrainOptions {
+        let args = ["nertab", "--train", "t.conll", "--valid", "v.conll", "--base", "b", "--out", "o"];
+        Cli::try_parse_from(args.iter().chain(extra)).unwrap().options
+    }
+
+    /// The flags are the fields: defaults, the inverted `--no-casing`, the singular `--teacher` and lists, with no
+    /// copy between them to get wrong.
+    #[test]
+    fn flags_fill_the_options() {
+        let o = parse(&[]);
+        assert_eq!((o.epochs, o.lr, o.batch, o.seed, o.max_len, o.context), (4, 1e-4, 32, 42, 256, 0));
+        assert_eq!((o.warmup, o.weight_decay, o.clip, o.recase, o.headlines), (0.1, 0.01, 1.0, 0.0, 0.0));
+        assert!(o.casing && !o.keep_last && !o.progress);
+        assert_eq!(o.keep_fp32, MINILM_KEEP_FP32);
+        assert_eq!((o.layers, o.limit_docs, o.test), (None, None, None));
+
+        let o = parse(&[
+            "--no-casing",
+            "--layers",
+            "0,1,2,4",
+            "--teacher",
+            "t1",
+            "--teacher",
+            "t2",
+            "--distill",
+            "0.7",
+            "--also-train",
+            "a",
+            "b",
+            "--keep-fp32",
+            "1,5",
+            "--keep-last",
+        ]);
+        assert!(!o.casing && o.keep_last);
+        assert_eq!(o.layers, Some(vec![0, 1, 2, 4]));
+        assert_eq!(o.teachers, ["t1", "t2"].map(std::path::PathBuf::from));
+        assert_eq!(o.also_train, ["a", "b"].map(std::path::PathBuf::from));
+        assert_eq!((o.distill, o.keep_fp32), (0.7, vec![1, 5]));
+        // The distillation settings need a teacher.
+        let args = ["nertab", "--train", "t", "--valid", "v", "--base", "b", "--out", "o", "--distill", "0.7"];
+        assert!(Cli::try_parse_from(args).is_err());
+    }
 }
