@@ -31,7 +31,7 @@ impl Default for Options {
 
 /// How the records become bytes.
 enum Encoder {
-    Csv(csv::Encoder),
+    Csv(Box<csv::Encoder>),
     Jsonl,
     Xlsx(Box<Workbook>),
 }
@@ -72,7 +72,7 @@ impl TableFile {
                 if options.header {
                     encoder.header(T::columns(), &mut line).map_err(|e| csv::error(&errors, e))?;
                 }
-                Encoder::Csv(encoder)
+                Encoder::Csv(Box::new(encoder))
             }
             Format::Jsonl => Encoder::Jsonl,
             Format::Xlsx => Encoder::Xlsx(Box::new(Workbook::create::<T>(&out, limits)?)),

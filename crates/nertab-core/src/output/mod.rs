@@ -6,7 +6,7 @@
 //! are the columns, and [`cells`] walks them as typed cells, which each format renders ([`csv`], [`jsonl`],
 //! [`xlsx`]); no sink names a column. Every table file is one [`TableFile`]: the atomic output ([`atomic`]), its
 //! format's encoder, flushing and finishing. The pipeline only knows [`RowSink`]; a new format is one encoder file
-//! beside [`csv`] and [`jsonl`], one variant of [`Format`] (with its file extension) and one arm in [`file`].
+//! beside [`csv`] and [`jsonl`], one variant of [`Format`] (with its file extension) and one arm in [`file`](mod@file).
 //!
 //! CSV and JSONL hold one record per line: their text cells go through [`one_line`].
 
