@@ -197,6 +197,29 @@ mod tests {
     }
 
     #[test]
+    fn the_columns_are_the_fields_of_row() {
+        assert_eq!(
+            *super::super::COLUMNS,
+            [
+                "doc_id",
+                "sentence",
+                "start",
+                "end",
+                "text",
+                "type",
+                "value",
+                "value_high",
+                "unit",
+                "score",
+                "source",
+                "context_entities",
+                "sentence_text"
+            ]
+        );
+        assert_eq!(Row::WIDTHS.len(), Row::columns().len());
+    }
+
+    #[test]
     fn only_line_formats_on_a_stream_are_streamed() {
         for (format, streamed) in [(Format::Csv, true), (Format::Jsonl, true), (Format::Xlsx, false)] {
             let table = TableFile::create::<Row>(Path::new("/dev/null"), format, Options::default()).unwrap();

@@ -118,6 +118,12 @@ mod tests {
                    "sentence_text": "=He paid $2 billion"})
         );
         assert_eq!(lines[1]["score"], json!(0.9979));
+        let certain = Row { score: Some(0.99996), ..ner.clone() };
+        let path = dir.path().join("certain.jsonl");
+        let mut w = Box::new(TableFile::create::<Row>(&path, Format::Jsonl, Options::default()).unwrap());
+        w.write(&certain).unwrap();
+        w.finish().unwrap();
+        assert!(std::fs::read_to_string(&path).unwrap().contains(",\"score\":1.0000,"), "four decimals, as in the CSV");
         assert_eq!(lines[1]["unit"], Value::Null);
         assert_eq!(lines[1]["context_entities"], Value::Null);
         let keys: Vec<&str> = lines[0].as_object().unwrap().keys().map(String::as_str).collect();
