@@ -19,8 +19,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use nertab::corpus::Article;
 use nertab::model::Precision;
 use nertab::ner::NerModel;
-use nertab::output::csv::CsvSink;
-use nertab::output::RowSink;
+use nertab::output::{Format, Options, Row, RowSink, TableFile};
 use nertab::tokenize::{tokenize, Tokenized};
 use tch::{Device, Kind, Tensor};
 
@@ -205,8 +204,10 @@ fn end_to_end(c: &mut Criterion) {
         let mut pipeline = nertab::pipeline::Pipeline { extractors, chunk: 64, strict: false };
         g.bench_function(precision.as_str(), |b| {
             b.iter(|| {
-                let mut sink: Box<dyn RowSink> =
-                    Box::new(CsvSink::create(&out.path().join("t.csv"), false).expect("table"));
+                let mut sink: Box<dyn RowSink> = Box::new(
+                    TableFile::create::<Row>(&out.path().join("t.csv"), Format::Csv, Options::default())
+                        .expect("table"),
+                );
                 let mut stats = nertab::pipeline::Stats::default();
                 pipeline.run(articles.iter().cloned().map(Ok), &mut *sink, &mut stats).expect("pipeline");
                 sink.finish().expect("table written")

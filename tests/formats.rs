@@ -298,6 +298,62 @@ fn rows_stream_with_an_entity_table_beside_them() {
     }
 }
 
+/// The table's rows reach a FIFO while stdin is still open with `--entities FILE` as without it, in both line
+/// formats: the entity sink passes each chunk's flush on to the table it wraps (issue 31; the mention table alone is
+/// `rows_for_stdin_arrive_before_stdin_closes`).
+#[test]
+fn rows_stream_to_a_fifo_with_an_entity_table_beside_them() {
+    for format in ["csv", "jsonl"] {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("table.fifo");
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let entities = dir.path().join(format!("entities.{format}"));
+        let (tx, rx) = mpsc::channel();
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(std::fs::File::open(fifo).unwrap()).lines() {
+                    if tx.send(line.unwrap()).is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nertab"))
+            .args(["extract", "-", "--format", format, "--extractors", "amounts", "--threads", "1", "-o"])
+            .arg(&fifo)
+            .arg("--entities")
+            .arg(&entities)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut wait_for = |doc: &str| loop {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) if line.contains(doc) && line.contains("amounts") => return,
+                Ok(_) => {}
+                Err(e) => {
+                    let _ = child.kill();
+                    panic!("{format}: no row of {doc} in the FIFO within 60 s while stdin stayed open: {e}");
+                }
+            }
+        };
+        stdin.write_all(jsonl_article("first-doc", "Shares of Acme rose 3% on Monday.").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        wait_for("first-doc");
+        stdin.write_all(jsonl_article("second-doc", "It paid $7 million to John Smith.").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        wait_for("second-doc");
+        assert!(!entities.exists(), "{format}: the entity table is written when the input ends");
+        drop(stdin);
+        assert!(child.wait().unwrap().success(), "{format}");
+        reader.join().unwrap();
+        assert!(entities.exists(), "{format}: the entity table once the input ended");
+    }
+}
+
 /// `--bom` starts every CSV the run writes, the entity table's too, and is refused where none is written;
 /// `--no-header` is refused for a workbook (issue 28).
 #[test]

@@ -15,11 +15,8 @@ use clap::{Args, Parser, Subcommand};
 
 use model_args::{find_model_dir, ModelArgs};
 use nertab::extract::{self, Resources};
-use nertab::output::csv::CsvSink;
-use nertab::output::entities::{EntityFormat, EntitySink};
-use nertab::output::jsonl::JsonlSink;
-use nertab::output::xlsx::XlsxSink;
-use nertab::output::{Format, OutputError, RowSink};
+use nertab::output::entities::EntitySink;
+use nertab::output::{Format, Options, OutputError, Row, RowSink, TableFile};
 use nertab::pipeline::{Pipeline, PipelineError, Stats};
 use report::{print_stats, progress_bar};
 use signals::clean_up_on_signals;
@@ -344,7 +341,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         entities,
     } = args;
     let format = table_format(format, &output)?;
-    let entities_csv = entities.as_deref().is_some_and(|e| EntityFormat::from_path(e) == EntityFormat::Csv);
+    let entities_csv = entities.as_deref().is_some_and(|e| Format::for_path(e) == Format::Csv);
     if bom && format != Format::Csv && !entities_csv {
         bail!(
             "--bom starts a CSV with a byte-order mark, and this run writes none (the table is {})",
@@ -418,13 +415,9 @@ fn table_format(asked: Option<Format>, output: &Path) -> Result<Format> {
     }
 }
 
-/// The sink for `-o PATH`. Another format is a file in `src/output/`, a variant of [`Format`] and an arm here.
+/// The sink for `-o PATH`: the mention table in `format` (see `output::file` for another format).
 fn open_sink(path: &Path, format: Format, bom: bool, header: bool) -> Result<Box<dyn RowSink>, OutputError> {
-    Ok(match format {
-        Format::Csv => Box::new(CsvSink::create_with(path, bom, header)?),
-        Format::Jsonl => Box::new(JsonlSink::create(path)?),
-        Format::Xlsx => Box::new(XlsxSink::create(path)?),
-    })
+    Ok(Box::new(TableFile::create::<Row>(path, format, Options { bom, header })?))
 }
 
 /// The table's sink, wrapped in an [`EntitySink`] for `--entities FILE`.

@@ -1,18 +1,18 @@
-//! The CSV sink: one RFC 4180 row per mention, UTF-8, columns in [`COLUMNS`] order.
+//! The CSV encoding: one RFC 4180 record per row, UTF-8, columns in the record type's order ([`cells`]).
 //!
-//! Numbers are written as plain decimals (offsets as integers, values with `Decimal`'s exact digits, scores with
-//! four decimals) and missing values as empty cells, so a spreadsheet imports numbers as numbers. Text cells that a
-//! spreadsheet would evaluate as a formula are prefixed with `'` (OWASP CSV injection). Text cells, `doc_id` included,
-//! are written on one line ([`one_line`]), so a record never spans lines. The header is optional (`--no-header`, for part files that
-//! are concatenated). The file is written through
-//! [`AtomicWriter`], so it replaces an earlier table only when the run succeeds.
+//! Numbers are written as plain decimals (counts and offsets as integers, values with `Decimal`'s exact digits,
+//! scores with four decimals) and missing values as empty cells, so a spreadsheet imports numbers as numbers. Text
+//! cells that a spreadsheet would evaluate as a formula are prefixed with `'` (OWASP CSV injection). Text cells are
+//! written on one line ([`one_line`]), so a record never spans lines; a list is one cell, `|`-joined. The byte-order
+//! mark and the header row are options of the [`TableFile`](super::TableFile) that writes the encoded records.
 
 use std::borrow::Cow;
-use std::io::Write;
-use std::path::Path;
 
-use super::atomic::{AtomicWriter, ErrorTarget};
-use super::{one_line, OutputError, Row, RowSink, COLUMNS};
+use serde::Serialize;
+
+use super::atomic::ErrorTarget;
+use super::cells::{self, four_decimals, Cell, WalkError};
+use super::{one_line, OutputError};
 
 /// Prefixes a cell that a spreadsheet would evaluate as a formula.
 pub fn defuse(cell: &str) -> Cow<'_, str> {
@@ -30,92 +30,82 @@ pub fn text_cell(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Streams rows as CSV to a file (atomically replaced when finished) or to stdout.
-pub struct CsvSink {
-    csv: csv::Writer<AtomicWriter>,
-    errors: ErrorTarget,
-    rows: u64,
-}
-
 /// A CSV writer error as an [`OutputError`]: I/O against the output's path (a closed reader as such), the rest kept.
-fn csv_error(errors: &ErrorTarget, e: csv::Error) -> OutputError {
+pub(crate) fn error(errors: &ErrorTarget, e: csv::Error) -> OutputError {
     match e.kind() {
         csv::ErrorKind::Io(io) if errors.closed_by(io) => OutputError::Closed { path: errors.name().to_string() },
         _ => OutputError::Csv { path: errors.name().to_string(), source: e },
     }
 }
 
-impl CsvSink {
-    /// Opens `path` (`-` is stdout) and writes the header. With `bom`, the file starts with a UTF-8 byte-order mark,
-    /// which makes Excel read it as UTF-8.
-    pub fn create(path: &Path, bom: bool) -> Result<CsvSink, OutputError> {
-        CsvSink::create_with(path, bom, true)
-    }
+/// Encodes records as CSV lines.
+pub struct Encoder {
+    builder: csv::WriterBuilder,
+    /// A count's digits.
+    digits: String,
+}
 
-    /// Like [`create`](Self::create), with the header row only if `header`.
-    pub fn create_with(path: &Path, bom: bool, header: bool) -> Result<CsvSink, OutputError> {
-        let mut out = AtomicWriter::create(path, super::Format::Csv.temp_suffix())?;
-        let errors = out.errors().clone();
-        if bom {
-            out.write_all("\u{feff}".as_bytes()).map_err(|e| errors.io(e))?;
-        }
-        let mut csv = csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 16).from_writer(out);
-        if header {
-            csv.write_record(COLUMNS).map_err(|e| csv_error(&errors, e))?;
-        }
-        Ok(CsvSink { csv, errors, rows: 0 })
+impl Default for Encoder {
+    fn default() -> Encoder {
+        Encoder::new()
     }
 }
 
-impl RowSink for CsvSink {
-    fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError> {
-        let number = |v: Option<rust_decimal::Decimal>| v.map(|v| v.to_string()).unwrap_or_default();
-        let record: [Cow<'_, str>; 13] = [
-            text_cell(row.doc_id),
-            row.sentence.to_string().into(),
-            row.start.to_string().into(),
-            row.end.to_string().into(),
-            text_cell(row.text),
-            row.kind.into(),
-            number(row.value).into(),
-            number(row.value_high).into(),
-            row.unit.unwrap_or_default().into(),
-            row.score.map(|s| format!("{s:.4}")).unwrap_or_default().into(),
-            row.source.into(),
-            text_cell(&row.context_entities),
-            text_cell(row.sentence_text),
-        ];
-        self.csv.write_record(record.iter().map(|c| c.as_bytes())).map_err(|e| csv_error(&self.errors, e))?;
-        self.rows += 1;
+impl Encoder {
+    /// An encoder of RFC 4180 records (fields quoted where needed, `\n` after each).
+    pub fn new() -> Encoder {
+        let mut builder = csv::WriterBuilder::new();
+        builder.has_headers(false).buffer_capacity(1024);
+        Encoder { builder, digits: String::new() }
+    }
+
+    /// Appends the header row to `line`.
+    pub fn header(&self, columns: &[&str], line: &mut Vec<u8>) -> Result<(), csv::Error> {
+        let mut csv = self.builder.from_writer(line);
+        csv.write_record(columns)?;
+        csv.flush()?;
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), OutputError> {
-        if self.errors.is_direct() {
-            self.csv.flush().map_err(|e| self.errors.io(e))?;
-        }
-        Ok(())
-    }
-
-    fn finish(self: Box<Self>) -> Result<u64, OutputError> {
-        let CsvSink { csv, errors, rows } = *self;
-        let out = csv.into_inner().map_err(|e| errors.io(e.into_error()))?;
-        out.commit()?;
-        Ok(rows)
-    }
-
-    fn unfinished(&self) -> Option<&Path> {
-        self.csv.get_ref().temp_path()
-    }
-
-    fn streamed_to(&self) -> Option<&str> {
-        self.errors.is_direct().then(|| self.errors.name())
+    /// Appends `record` as one CSV line to `line`; errors name the table `path`.
+    pub fn record<T: Serialize + ?Sized>(
+        &mut self,
+        record: &T,
+        line: &mut Vec<u8>,
+        path: &str,
+    ) -> Result<(), WalkError> {
+        let wrong = |e: csv::Error| OutputError::Csv { path: path.to_string(), source: e };
+        let mut csv = self.builder.from_writer(line);
+        let digits = &mut self.digits;
+        cells::each(record, &mut |_, cell| {
+            let written = match cell {
+                Cell::Empty => csv.write_field(b""),
+                Cell::Text(t) => csv.write_field(text_cell(&t).as_bytes()),
+                Cell::List(items) => csv.write_field(text_cell(&items.join("|")).as_bytes()),
+                Cell::Count(n) => {
+                    digits.clear();
+                    std::fmt::Write::write_fmt(digits, format_args!("{n}")).ok();
+                    csv.write_field(digits.as_bytes())
+                }
+                Cell::Decimal(d) => csv.write_field(d.as_bytes()),
+                Cell::Score(s) | Cell::MeanScore(s) => csv.write_field(four_decimals(s).as_bytes()),
+            };
+            written.map_err(wrong)
+        })?;
+        csv.write_record(None::<&[u8]>).map_err(|e| WalkError::Sink(wrong(e)))?;
+        csv.flush().map_err(|e| WalkError::Sink(wrong(e.into())))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Format, Options, Row, RowSink, TableFile, COLUMNS};
     use super::*;
+    use std::path::Path;
+
+    fn create(path: &Path, bom: bool, header: bool) -> TableFile {
+        TableFile::create::<Row>(path, Format::Csv, Options { bom, header }).unwrap()
+    }
 
     fn row(text: &str) -> Row<'_> {
         Row {
@@ -139,7 +129,7 @@ mod tests {
     fn writes_rfc4180_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out/knowledge.csv");
-        let mut w = Box::new(CsvSink::create(&path, false).unwrap());
+        let mut w = Box::new(create(&path, false, true));
         w.write(&row("$2 billion")).unwrap();
         w.write(&row("=HYPERLINK(\"x\")")).unwrap();
         assert!(!path.exists(), "the table appears only when finished");
@@ -160,7 +150,7 @@ mod tests {
     fn formats_numbers_and_empty_cells() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.csv");
-        let mut w = Box::new(CsvSink::create(&path, false).unwrap());
+        let mut w = Box::new(create(&path, false, true));
         let ner = Row {
             kind: "ORG",
             value: None,
@@ -190,7 +180,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("knowledge.csv");
         std::fs::write(&path, "old").unwrap();
-        let mut w = CsvSink::create(&path, false).unwrap();
+        let mut w = create(&path, false, true);
         w.write(&row("x")).unwrap();
         drop(w);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
@@ -201,9 +191,9 @@ mod tests {
     fn bom_on_request() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.csv");
-        Box::new(CsvSink::create(&path, true).unwrap()).finish().unwrap();
+        Box::new(create(&path, true, true)).finish().unwrap();
         assert!(std::fs::read(&path).unwrap().starts_with(b"\xEF\xBB\xBFdoc_id,sentence"));
-        Box::new(CsvSink::create(&path, false).unwrap()).finish().unwrap();
+        Box::new(create(&path, false, true)).finish().unwrap();
         assert!(std::fs::read(&path).unwrap().starts_with(b"doc_id,sentence"));
     }
 
@@ -211,7 +201,7 @@ mod tests {
     fn no_header_and_one_line_per_record() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.csv");
-        let mut w = Box::new(CsvSink::create_with(&path, false, false).unwrap());
+        let mut w = Box::new(create(&path, false, false));
         let wrapped = Row {
             text: "New\nYork",
             context_entities: "New\r\nYork|LOC".into(),

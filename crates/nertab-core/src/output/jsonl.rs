@@ -1,6 +1,7 @@
-//! The JSONL sink: one JSON object per mention per line, UTF-8, no header, keys in [`COLUMNS`] order.
+//! The JSONL encoding: one JSON object per record per line, UTF-8, no header, keys in the record type's column
+//! order ([`cells`]), written by `serde_json`.
 //!
-//! Every object has the CSV's thirteen fields under the CSV's column names, with exact numbers:
+//! Every mention object has the CSV's thirteen fields under the CSV's column names, with exact numbers:
 //! - `sentence`, `start`, `end`: JSON integers.
 //! - `value`, `value_high`: JSON *strings* holding the exact decimal (`"2000000000"`, `"-3.5"`), because a JSON
 //!   number goes through a binary double in most readers (JavaScript, pandas, Spark's default) and loses digits;
@@ -8,141 +9,65 @@
 //! - `score`: a JSON number with the CSV's four decimals (`0.9979`).
 //! - an empty CSV cell (no value, unit, score or context entities) is `null`.
 //!
-//! Text fields are exact (no formula defusing: JSON is not opened by a spreadsheet) except that `doc_id`, `text`,
-//! `context_entities` and `sentence_text` are put on one line ([`one_line`]) as in the CSV, so both formats hold the
-//! same values (JSON escaping alone would keep each object on one line). The file is written through [`AtomicWriter`] like the CSV.
+//! Text fields are exact (no formula defusing: JSON is not opened by a spreadsheet) except that they are put on one
+//! line ([`one_line`]) as in the CSV, so both formats hold the same values (JSON escaping alone would keep each
+//! object on one line). A list (the entity table's `aliases`, `amounts`) is an array of texts.
 
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 
-use rust_decimal::Decimal;
+use super::cells::{self, four_decimals, Cell, WalkError};
+use super::{one_line, OutputError, Record};
 
-use super::atomic::{AtomicWriter, ErrorTarget};
-use super::{one_line, OutputError, Row, RowSink, COLUMNS};
+/// A cell as JSON.
+struct Json<'c>(&'c Cell<'c>);
 
-/// Streams rows as JSON lines to a file (atomically replaced when finished) or to stdout.
-pub struct JsonlSink {
-    out: BufWriter<AtomicWriter>,
-    errors: ErrorTarget,
-    rows: u64,
-    line: Vec<u8>,
-}
-
-impl JsonlSink {
-    /// Opens `path` (`-` is stdout).
-    pub fn create(path: &Path) -> Result<JsonlSink, OutputError> {
-        let out = AtomicWriter::create(path, super::Format::Jsonl.temp_suffix())?;
-        let errors = out.errors().clone();
-        Ok(JsonlSink { out: BufWriter::with_capacity(1 << 16, out), errors, rows: 0, line: Vec::with_capacity(1024) })
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Cell::Empty => s.serialize_none(),
+            Cell::Text(t) => s.serialize_str(&one_line(t)),
+            Cell::List(items) => s.collect_seq(items.iter().map(|i| one_line(i))),
+            Cell::Count(n) => s.serialize_u64(*n),
+            Cell::Decimal(d) => s.serialize_str(d),
+            Cell::Score(x) if x.is_finite() => {
+                // A number with exactly the CSV's four decimals (`1.0000`), which serde_json writes as it is.
+                RawValue::from_string(four_decimals(*x)).map_err(<S::Error as serde::ser::Error>::custom)?.serialize(s)
+            }
+            Cell::Score(_) => s.serialize_none(),
+            Cell::MeanScore(x) => s.serialize_f64(*x),
+        }
     }
 }
 
-/// Appends `"key":` (keys are plain ASCII column names) and a comma before every key but the first.
-fn key(line: &mut Vec<u8>, k: &str) {
-    line.push(if line.is_empty() { b'{' } else { b',' });
-    line.push(b'"');
-    line.extend_from_slice(k.as_bytes());
-    line.extend_from_slice(b"\":");
-}
-
-/// Appends a JSON string.
-fn string(line: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
-    serde_json::to_writer(line, s)
-}
-
-/// Appends a JSON string, or `null` for an empty cell.
-fn string_or_null(line: &mut Vec<u8>, s: Option<&str>) -> Result<(), serde_json::Error> {
-    match s {
-        Some(s) if !s.is_empty() => string(line, s),
-        _ => {
-            line.extend_from_slice(b"null");
+/// Appends `record` as one JSON object and a newline to `line`, keys in column order (or sorted, for a record type
+/// that [sorts them](Record::SORTED_JSON_KEYS)); errors name the table `path`.
+pub fn record<T: Record + ?Sized>(record: &T, line: &mut Vec<u8>, path: &str) -> Result<(), WalkError> {
+    let json = |source| OutputError::Json { path: path.to_string(), source };
+    let mut encoder = serde_json::Serializer::new(&mut *line);
+    let mut object = encoder.serialize_map(None).map_err(|e| WalkError::Sink(json(e)))?;
+    if T::SORTED_JSON_KEYS {
+        let mut cells = Vec::new();
+        cells::each(record, &mut |column, cell| {
+            cells.push((column, cell.into_owned()));
             Ok(())
+        })?;
+        cells.sort_by_key(|&(column, _)| column);
+        for (column, cell) in &cells {
+            object.serialize_entry(column, &Json(cell)).map_err(|e| WalkError::Sink(json(e)))?;
         }
+    } else {
+        cells::each(record, &mut |column, cell| object.serialize_entry(column, &Json(&cell)).map_err(json))?;
     }
-}
-
-/// Appends an exact decimal as a JSON string, or `null`.
-fn decimal(line: &mut Vec<u8>, v: Option<Decimal>) {
-    match v {
-        // A Decimal's digits, sign and point never need escaping.
-        Some(v) => line.extend_from_slice(format!("\"{v}\"").as_bytes()),
-        None => line.extend_from_slice(b"null"),
-    }
-}
-
-/// Encodes one row as one JSON object, without the newline.
-fn encode(line: &mut Vec<u8>, row: &Row<'_>) -> Result<(), serde_json::Error> {
-    let [doc_id, sentence, start, end, text, kind, value, value_high, unit, score, source, context, sentence_text] =
-        COLUMNS;
-    key(line, doc_id);
-    string(line, &one_line(row.doc_id))?;
-    key(line, sentence);
-    line.extend_from_slice(row.sentence.to_string().as_bytes());
-    key(line, start);
-    line.extend_from_slice(row.start.to_string().as_bytes());
-    key(line, end);
-    line.extend_from_slice(row.end.to_string().as_bytes());
-    key(line, text);
-    string(line, &one_line(row.text))?;
-    key(line, kind);
-    string(line, row.kind)?;
-    key(line, value);
-    decimal(line, row.value);
-    key(line, value_high);
-    decimal(line, row.value_high);
-    key(line, unit);
-    string_or_null(line, row.unit)?;
-    key(line, score);
-    match row.score {
-        Some(s) if s.is_finite() => line.extend_from_slice(format!("{s:.4}").as_bytes()),
-        _ => line.extend_from_slice(b"null"),
-    }
-    key(line, source);
-    string(line, row.source)?;
-    key(line, context);
-    string_or_null(line, Some(&one_line(&row.context_entities)))?;
-    key(line, sentence_text);
-    string(line, &one_line(row.sentence_text))?;
-    line.extend_from_slice(b"}\n");
+    object.end().map_err(|e| WalkError::Sink(json(e)))?;
+    line.push(b'\n');
     Ok(())
-}
-
-impl RowSink for JsonlSink {
-    fn write(&mut self, row: &Row<'_>) -> Result<(), OutputError> {
-        self.line.clear();
-        encode(&mut self.line, row)
-            .map_err(|e| OutputError::Json { path: self.errors.name().to_string(), source: e })?;
-        self.out.write_all(&self.line).map_err(|e| self.errors.io(e))?;
-        self.rows += 1;
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), OutputError> {
-        if self.errors.is_direct() {
-            self.out.flush().map_err(|e| self.errors.io(e))?;
-        }
-        Ok(())
-    }
-
-    fn finish(self: Box<Self>) -> Result<u64, OutputError> {
-        let JsonlSink { out, errors, rows, .. } = *self;
-        let out = out.into_inner().map_err(|e| errors.io(e.into_error()))?;
-        out.commit()?;
-        Ok(rows)
-    }
-
-    fn unfinished(&self) -> Option<&Path> {
-        self.out.get_ref().temp_path()
-    }
-
-    fn streamed_to(&self) -> Option<&str> {
-        self.errors.is_direct().then(|| self.errors.name())
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::{Format, Options, Row, RowSink, TableFile, COLUMNS};
+    use rust_decimal::Decimal;
     use serde_json::{json, Value};
 
     fn row() -> Row<'static> {
@@ -167,7 +92,7 @@ mod tests {
     fn one_object_per_line_with_exact_values() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.jsonl");
-        let mut w = Box::new(JsonlSink::create(&path).unwrap());
+        let mut w = Box::new(TableFile::create::<Row>(&path, Format::Jsonl, Options::default()).unwrap());
         w.write(&row()).unwrap();
         let ner = Row {
             text: "UN",
@@ -193,6 +118,12 @@ mod tests {
                    "sentence_text": "=He paid $2 billion"})
         );
         assert_eq!(lines[1]["score"], json!(0.9979));
+        let certain = Row { score: Some(0.99996), ..ner.clone() };
+        let path = dir.path().join("certain.jsonl");
+        let mut w = Box::new(TableFile::create::<Row>(&path, Format::Jsonl, Options::default()).unwrap());
+        w.write(&certain).unwrap();
+        w.finish().unwrap();
+        assert!(std::fs::read_to_string(&path).unwrap().contains(",\"score\":1.0000,"), "four decimals, as in the CSV");
         assert_eq!(lines[1]["unit"], Value::Null);
         assert_eq!(lines[1]["context_entities"], Value::Null);
         let keys: Vec<&str> = lines[0].as_object().unwrap().keys().map(String::as_str).collect();

@@ -2,15 +2,19 @@
 //!
 //! Why typed rows: numbers stay numbers (offsets as integers, values as exact decimals, scores as floats) until a
 //! sink formats them, so a format that has types of its own (a spreadsheet, JSON) gets them without parsing text
-//! back. The pipeline only knows [`RowSink`]; a new format is one file beside [`csv`] and [`jsonl`] that implements
-//! it, writing through [`atomic`] like every file sink, one variant of [`Format`] (with its file extension), and one
-//! arm where the command line opens the sink.
+//! back. A table's record type ([`Row`], [`EntityRow`](entities::EntityRow)) derives `serde::Serialize`: its fields
+//! are the columns, and [`cells`] walks them as typed cells, which each format renders ([`csv`], [`jsonl`],
+//! [`xlsx`]); no sink names a column. Every table file is one [`TableFile`]: the atomic output ([`atomic`]), its
+//! format's encoder, flushing and finishing. The pipeline only knows [`RowSink`]; a new format is one encoder file
+//! beside [`csv`] and [`jsonl`], one variant of [`Format`] (with its file extension) and one arm in [`file`](mod@file).
 //!
 //! CSV and JSONL hold one record per line: their text cells go through [`one_line`].
 
 pub mod atomic;
+pub mod cells;
 pub mod csv;
 pub mod entities;
+pub mod file;
 pub mod format;
 pub mod guard;
 pub mod jsonl;
@@ -18,35 +22,50 @@ pub mod xlsx;
 
 /// Text cells on one line, and ids in messages: defined below every stage ([`crate::text`]), used by every sink.
 pub use crate::text::{one_line, shown, SHOWN_CHARS};
+pub use cells::Cell;
+pub use file::{Options, TableFile};
 pub use format::Format;
 
 use std::io;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use thiserror::Error;
 
-/// The table's columns, in order: every sink writes these fields, in this order where its format has one.
-pub const COLUMNS: [&str; 13] = [
-    "doc_id",
-    "sentence",
-    "start",
-    "end",
-    "text",
-    "type",
-    "value",
-    "value_high",
-    "unit",
-    "score",
-    "source",
-    "context_entities",
-    "sentence_text",
-];
+/// The table's columns, in order (`doc_id`, `sentence`, `start`, `end`, `text`, `type`, `value`, `value_high`,
+/// `unit`, `score`, `source`, `context_entities`, `sentence_text`): the fields of [`Row`] under their serde names.
+pub static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| cells::columns(&Row::default()));
+
+/// A table's record type: its fields are the columns ([`cells`]); a workbook names its sheet and sizes its columns.
+pub trait Record: Serialize {
+    /// The sheet of a workbook that holds the table (continued on `NAME 2`, … when full).
+    const SHEET: &'static str;
+    /// What a record's first cell names, in messages (`doc` for a mention's document id).
+    const LABEL: &'static str;
+    /// Column widths in a workbook, in Excel's character units, one per column.
+    const WIDTHS: &'static [f64];
+    /// Whether its JSONL objects have their keys in alphabetical order rather than in column order.
+    const SORTED_JSON_KEYS: bool = false;
+    /// The column names, in order.
+    fn columns() -> &'static [&'static str];
+}
+
+impl Record for Row<'_> {
+    const SHEET: &'static str = "mentions";
+    const LABEL: &'static str = "doc";
+    const WIDTHS: &'static [f64] = &[26.0, 9.0, 8.0, 8.0, 24.0, 8.0, 15.0, 15.0, 6.0, 7.0, 9.0, 32.0, 80.0];
+
+    fn columns() -> &'static [&'static str] {
+        &COLUMNS
+    }
+}
 
 /// One mention as the table holds it. Field order is the column order ([`COLUMNS`]); `None` is an empty cell.
 ///
 /// Text borrows from the article and the mention it came from, so building a row copies nothing but its context.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Row<'a> {
     /// Document id.
     pub doc_id: &'a str,
@@ -59,18 +78,24 @@ pub struct Row<'a> {
     /// The mention's text, `article[start..end]`.
     pub text: &'a str,
     /// Entity type (`PER`, …) or amount kind (`MONEY`, `PERCENT`): the `type` column.
+    #[serde(rename = "type")]
     pub kind: &'a str,
     /// Normalized value (amounts).
+    #[serde(serialize_with = "cells::decimal")]
     pub value: Option<Decimal>,
     /// Upper end of a range (amounts).
+    #[serde(serialize_with = "cells::decimal")]
     pub value_high: Option<Decimal>,
     /// Unit of the value: ISO 4217 code, `%` or `pp`.
+    #[serde(serialize_with = "cells::optional_text")]
     pub unit: Option<&'a str>,
-    /// Model confidence (NER).
+    /// Model confidence (NER), shown with four decimals.
+    #[serde(serialize_with = "cells::score")]
     pub score: Option<f32>,
     /// The extractor that found the mention.
     pub source: &'a str,
     /// For a value mention, the entities of its sentence as `text|TYPE` joined by `;`; else empty.
+    #[serde(serialize_with = "cells::text_or_empty")]
     pub context_entities: String,
     /// The sentence that holds the mention.
     pub sentence_text: &'a str,
@@ -118,21 +143,8 @@ pub trait RowSink {
     }
 }
 
-/// A cell of a [`Table`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// A text cell (never a formula).
-    Text(String),
-    /// A count.
-    Count(u64),
-    /// A number already rounded for display.
-    Float(f64),
-    /// A blank cell.
-    Empty,
-}
-
 /// A table a sink may hold beside the mentions: its name (a sheet's), columns, widths in Excel's character units
-/// (one per column) and rows. Sinks know nothing of what it describes, so a new table needs no new sink code.
+/// (one per column) and rows of cells. Sinks know nothing of what it describes, so a new table needs no new sink code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// The table's (sheet's) name.
@@ -142,7 +154,15 @@ pub struct Table {
     /// Column widths, one per column.
     pub widths: &'static [f64],
     /// The rows, each one cell per column.
-    pub rows: Vec<Vec<Value>>,
+    pub rows: Vec<Vec<Cell<'static>>>,
+}
+
+impl Table {
+    /// The table of `records`.
+    pub fn of<T: Record>(records: &[T]) -> Result<Table, OutputError> {
+        let rows = records.iter().map(|r| cells::owned(r).map_err(|e| e.at(T::SHEET))).collect::<Result<_, _>>()?;
+        Ok(Table { name: T::SHEET, columns: T::columns(), widths: T::WIDTHS, rows })
+    }
 }
 
 /// A table that could not be written, naming the path as given (`-` for stdout), never a temporary file.
@@ -177,6 +197,14 @@ pub enum OutputError {
         /// Why.
         #[source]
         source: io::Error,
+    },
+    /// A record type that is not a flat record of cells ([`cells`]): a defect of the program, named by its column.
+    #[error("{path}: {what}")]
+    Record {
+        /// The table's path as given.
+        path: String,
+        /// The field that is no cell.
+        what: String,
     },
     /// The JSON encoder failed.
     #[error("{path}")]

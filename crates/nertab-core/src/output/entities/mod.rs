@@ -17,51 +17,41 @@
 pub mod names;
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
-use super::atomic::AtomicWriter;
-use super::csv::text_cell;
-use super::{one_line, OutputError, Row, RowSink, Table, Value};
+use super::{cells, Format, Options, OutputError, Record, Row, RowSink, Table, TableFile};
 use names::Form;
 
-/// The entity table's columns, in order.
-pub const ENTITY_COLUMNS: [&str; 9] =
-    ["type", "name", "aliases", "mentions", "documents", "first_doc", "mean_score", "amounts", "amount_mentions"];
+/// The entity table's columns, in order (`type`, `name`, `aliases`, `mentions`, `documents`, `first_doc`,
+/// `mean_score`, `amounts`, `amount_mentions`): the fields of [`EntityRow`] under their serde names.
+pub static ENTITY_COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| cells::columns(&EntityRow::default()));
 
-/// Column widths of the entity table as a sheet, in Excel's character units, in [`ENTITY_COLUMNS`] order.
-const ENTITY_WIDTHS: [f64; 9] = [6.0, 28.0, 36.0, 10.0, 10.0, 26.0, 11.0, 40.0, 15.0];
+impl Record for EntityRow {
+    const SHEET: &'static str = "entities";
+    const LABEL: &'static str = "entities";
+    const WIDTHS: &'static [f64] = &[6.0, 28.0, 36.0, 10.0, 10.0, 26.0, 11.0, 40.0, 15.0];
+    /// The entity JSONL has had alphabetical keys since it was introduced (a `serde_json` map); kept, so that its
+    /// files stay as they were.
+    const SORTED_JSON_KEYS: bool = true;
 
-/// The entity rows as a generic [`Table`] (named `entities`), for sinks that hold tables (a workbook's sheet).
-pub fn entity_table(rows: &[EntityRow]) -> Table {
-    let rows = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Value::Text(r.kind.clone()),
-                Value::Text(r.name.clone()),
-                Value::Text(r.aliases.join("|")),
-                Value::Count(r.mentions),
-                Value::Count(r.documents),
-                Value::Text(r.first_doc.clone()),
-                r.mean_score.map_or(Value::Empty, |s| Value::Float((s * 1e4).round() / 1e4)),
-                Value::Text(r.amounts.join("|")),
-                Value::Count(r.amount_mentions),
-            ]
-        })
-        .collect();
-    Table { name: "entities", columns: &ENTITY_COLUMNS, widths: &ENTITY_WIDTHS, rows }
+    fn columns() -> &'static [&'static str] {
+        &ENTITY_COLUMNS
+    }
 }
 
 /// Distinct amounts listed per entity (the `amounts` column); `amount_mentions` counts them all.
 pub const MAX_AMOUNTS: usize = 5;
 
-/// One row of the entity table.
-#[derive(Debug, Clone, PartialEq)]
+/// One row of the entity table. Field order is the column order ([`ENTITY_COLUMNS`]); lists are `|`-joined in a
+/// CSV or workbook cell and arrays in JSON.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EntityRow {
     /// Entity type (`PER`, `ORG`, `LOC`, `MISC`).
+    #[serde(rename = "type")]
     pub kind: String,
     /// The most frequent full form (ties: the longer, then the first seen).
     pub name: String,
@@ -73,7 +63,8 @@ pub struct EntityRow {
     pub documents: u64,
     /// The first document (in input order) that mentions it.
     pub first_doc: String,
-    /// Mean NER confidence over its scored mentions.
+    /// Mean NER confidence over its scored mentions, shown with four decimals.
+    #[serde(serialize_with = "cells::mean_score")]
     pub mean_score: Option<f64>,
     /// Up to [`MAX_AMOUNTS`] distinct amounts of its sentences as `value unit` (`2000000000 USD`), first seen first.
     pub amounts: Vec<String>,
@@ -365,86 +356,6 @@ fn resolve_document(doc: DocBuffer, position: u64) -> Vec<((String, String), Agg
         .collect()
 }
 
-/// The format of an entity table file, chosen by its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityFormat {
-    /// RFC 4180 CSV, as the mention table (the default, also for stdout).
-    Csv,
-    /// One JSON object per line.
-    Jsonl,
-    /// An Excel workbook with one `entities` sheet.
-    Xlsx,
-}
-
-impl EntityFormat {
-    /// `.jsonl` → JSONL, `.xlsx` → workbook, anything else CSV.
-    pub fn from_path(path: &Path) -> EntityFormat {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("jsonl") => EntityFormat::Jsonl,
-            Some("xlsx") => EntityFormat::Xlsx,
-            _ => EntityFormat::Csv,
-        }
-    }
-
-    fn temp_suffix(self) -> &'static str {
-        match self {
-            EntityFormat::Csv => ".csv.tmp",
-            EntityFormat::Jsonl => ".jsonl.tmp",
-            EntityFormat::Xlsx => ".xlsx.tmp",
-        }
-    }
-}
-
-/// Writes `rows` as CSV, after a UTF-8 byte-order mark if `bom`: text cells on one line and defused against formulas
-/// as in the mention table, lists `|`-joined.
-pub fn write_csv(out: &mut AtomicWriter, rows: &[EntityRow], bom: bool) -> Result<(), OutputError> {
-    let errors = out.errors().clone();
-    let to_err = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(io) if errors.closed_by(io) => OutputError::Closed { path: errors.name().to_string() },
-        _ => OutputError::Csv { path: errors.name().to_string(), source: e },
-    };
-    if bom {
-        out.write_all("\u{feff}".as_bytes()).map_err(|e| errors.io(e))?;
-    }
-    let mut csv = csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 16).from_writer(&mut *out);
-    csv.write_record(ENTITY_COLUMNS).map_err(&to_err)?;
-    for r in rows {
-        let aliases = r.aliases.join("|");
-        let amounts = r.amounts.join("|");
-        let record: [std::borrow::Cow<'_, str>; 9] = [
-            text_cell(&r.kind),
-            text_cell(&r.name),
-            text_cell(&aliases),
-            r.mentions.to_string().into(),
-            r.documents.to_string().into(),
-            text_cell(&r.first_doc),
-            r.mean_score.map(|s| format!("{s:.4}")).unwrap_or_default().into(),
-            text_cell(&amounts),
-            r.amount_mentions.to_string().into(),
-        ];
-        csv.write_record(record.iter().map(|c| c.as_bytes())).map_err(&to_err)?;
-    }
-    csv.flush().map_err(|e| errors.io(e))
-}
-
-/// Writes `rows` as JSON lines: `aliases` and `amounts` as arrays, `mean_score` as a number or null; text on one
-/// line as in the CSV.
-pub fn write_jsonl(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), OutputError> {
-    let errors = out.errors().clone();
-    let mut buf = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-    for r in rows {
-        let aliases: Vec<_> = r.aliases.iter().map(|a| one_line(a)).collect();
-        let line = serde_json::json!({
-            "type": one_line(&r.kind), "name": one_line(&r.name), "aliases": aliases, "mentions": r.mentions,
-            "documents": r.documents, "first_doc": one_line(&r.first_doc),
-            "mean_score": r.mean_score.map(|s| (s * 1e4).round() / 1e4),
-            "amounts": r.amounts, "amount_mentions": r.amount_mentions,
-        });
-        writeln!(buf, "{line}").map_err(|e| errors.io(e))?;
-    }
-    buf.flush().map_err(|e| errors.io(e))
-}
-
 /// A mention table's sink with the entity table beside it: every row goes to the inner sink and into an
 /// [`EntityTable`]; on [`finish`](RowSink::finish) the entity table is written to its file (if any) and handed to
 /// the inner sink as a [`Table`] (a workbook makes it a sheet), then the inner table is finished, then the entity
@@ -452,30 +363,27 @@ pub fn write_jsonl(out: &mut AtomicWriter, rows: &[EntityRow]) -> Result<(), Out
 pub struct EntitySink {
     inner: Box<dyn RowSink>,
     table: EntityTable,
-    file: Option<(AtomicWriter, EntityFormat)>,
-    /// Whether an entity CSV starts with a byte-order mark (`--bom`).
-    bom: bool,
+    file: Option<TableFile>,
 }
 
 impl EntitySink {
-    /// Wraps `inner`, writing the entity table to `path` (`-`: stdout) in the format its extension names; a CSV
-    /// starts with a UTF-8 byte-order mark if `bom`. The file is opened now, so an unusable path fails before any
-    /// work.
+    /// Wraps `inner`, writing the entity table to `path` (`-`: stdout) in the format its extension names
+    /// ([`Format::for_path`]); a CSV starts with a UTF-8 byte-order mark if `bom`, and always with its header. The
+    /// file is opened now, so an unusable path fails before any work.
     pub fn create(inner: Box<dyn RowSink>, path: &Path, bom: bool) -> Result<EntitySink, OutputError> {
-        let format = EntityFormat::from_path(path);
-        let out = AtomicWriter::create(path, format.temp_suffix())?;
-        Ok(EntitySink { inner, table: EntityTable::new(), file: Some((out, format)), bom })
+        let file = TableFile::create::<EntityRow>(path, Format::for_path(path), Options { bom, header: true })?;
+        Ok(EntitySink { inner, table: EntityTable::new(), file: Some(file) })
     }
 
     /// Wraps `inner` with no entity file: the table only goes to the inner sink (a workbook's `entities` sheet).
     pub fn beside(inner: Box<dyn RowSink>) -> EntitySink {
-        EntitySink { inner, table: EntityTable::new(), file: None, bom: false }
+        EntitySink { inner, table: EntityTable::new(), file: None }
     }
 
     /// The entity table's temporary file, which a process killed before `finish` must remove as well as the
     /// inner table's ([`RowSink::unfinished`]).
     pub fn entities_unfinished(&self) -> Option<PathBuf> {
-        self.file.as_ref().and_then(|(out, _)| out.temp_path()).map(Path::to_path_buf)
+        self.file.as_ref().and_then(TableFile::unfinished).map(Path::to_path_buf)
     }
 }
 
@@ -491,21 +399,20 @@ impl RowSink for EntitySink {
     }
 
     fn finish(self: Box<Self>) -> Result<u64, OutputError> {
-        let EntitySink { mut inner, table, file, bom } = *self;
+        let EntitySink { mut inner, table, file } = *self;
         let rows = table.finish();
-        let sheet = entity_table(&rows);
         let file = match file {
-            Some((mut out, format)) => {
-                match format {
-                    EntityFormat::Csv => write_csv(&mut out, &rows, bom)?,
-                    EntityFormat::Jsonl => write_jsonl(&mut out, &rows)?,
-                    EntityFormat::Xlsx => super::xlsx::write_table_workbook(&mut out, &sheet)?,
+            Some(mut file) => {
+                for row in &rows {
+                    file.write(row)?;
                 }
-                Some(out)
+                Some(file.complete()?.0)
             }
             None => None,
         };
-        inner.add_table(sheet);
+        if inner.holds_tables() {
+            inner.add_table(Table::of(&rows)?);
+        }
         let written = inner.finish()?;
         if let Some(out) = file {
             out.commit()?;
@@ -696,28 +603,39 @@ mod tests {
         assert_eq!(names, ["Paris", "Seoul"]);
     }
 
+    /// The entity table written as `format` to `path`, read back.
+    fn written(rows: &[EntityRow], path: &Path, bom: bool) -> String {
+        let mut file =
+            TableFile::create::<EntityRow>(path, Format::for_path(path), Options { bom, header: true }).unwrap();
+        for r in rows {
+            file.write(r).unwrap();
+        }
+        let (out, n) = file.complete().unwrap();
+        assert_eq!(n, rows.len() as u64);
+        out.commit().unwrap();
+        std::fs::read_to_string(path).unwrap()
+    }
+
     #[test]
     fn csv_and_jsonl_files() {
         let dir = tempfile::tempdir().unwrap();
-        let rows = table(&[mention("=a", 0, "=Evil Corp", "ORG"), amount("=a", 0, 5, "USD")]);
-        let path = dir.path().join("e.csv");
-        let mut out = AtomicWriter::create(&path, ".csv.tmp").unwrap();
-        write_csv(&mut out, &rows, false).unwrap();
-        out.commit().unwrap();
+        let rows = table(&[
+            mention("=a", 0, "=Evil Corp", "ORG"),
+            mention("=a", 1, "=EVIL CORP", "ORG"),
+            amount("=a", 0, 5, "USD"),
+        ]);
         assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
+            written(&rows, &dir.path().join("e.csv"), false),
             "type,name,aliases,mentions,documents,first_doc,mean_score,amounts,amount_mentions\n\
-             ORG,'=Evil Corp,,1,1,'=a,0.9000,5 USD,1\n"
+             ORG,'=Evil Corp,'=EVIL CORP,2,1,'=a,0.9000,5 USD,1\n"
         );
-        let path = dir.path().join("e.jsonl");
-        let mut out = AtomicWriter::create(&path, ".jsonl.tmp").unwrap();
-        write_jsonl(&mut out, &rows).unwrap();
-        out.commit().unwrap();
-        let line: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
-        assert_eq!(line["name"], "=Evil Corp");
-        assert_eq!(line["aliases"], serde_json::json!([]));
-        assert_eq!(line["mean_score"], 0.9);
-        assert_eq!(line["amounts"], serde_json::json!(["5 USD"]));
+        let text = written(&rows, &dir.path().join("e.jsonl"), false);
+        assert_eq!(
+            text,
+            "{\"aliases\":[\"=EVIL CORP\"],\"amount_mentions\":1,\"amounts\":[\"5 USD\"],\"documents\":1,\
+             \"first_doc\":\"=a\",\"mean_score\":0.9,\"mentions\":2,\"name\":\"=Evil Corp\",\"type\":\"ORG\"}\n",
+            "keys sorted, arrays, the mean score as the shortest number"
+        );
     }
 
     /// A document id with a line break (a JSONL `id`, a file name) is one line in both files, as in the mention
@@ -728,19 +646,30 @@ mod tests {
         for brk in ["\n", "\r\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}"] {
             let doc = format!("a{brk}b");
             let rows = table(&[mention(&doc, 0, "Evil Corp", "ORG")]);
-            let path = dir.path().join("e.csv");
-            let mut out = AtomicWriter::create(&path, ".csv.tmp").unwrap();
-            write_csv(&mut out, &rows, true).unwrap();
-            out.commit().unwrap();
-            let csv = std::fs::read_to_string(&path).unwrap();
+            let csv = written(&rows, &dir.path().join("e.csv"), true);
             assert_eq!(csv.lines().count(), 2, "{brk:?}: {csv:?}");
             assert!(csv.starts_with("\u{feff}type,name,") && csv.ends_with(",a b,0.9000,,0\n"), "{brk:?}: {csv:?}");
-            let path = dir.path().join("e.jsonl");
-            let mut out = AtomicWriter::create(&path, ".jsonl.tmp").unwrap();
-            write_jsonl(&mut out, &rows).unwrap();
-            out.commit().unwrap();
-            let line: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let jsonl = written(&rows, &dir.path().join("e.jsonl"), true);
+            let line: serde_json::Value = serde_json::from_str(&jsonl).unwrap();
             assert_eq!(line["first_doc"], "a b", "{brk:?}");
         }
+    }
+
+    #[test]
+    fn the_columns_are_the_fields() {
+        assert_eq!(
+            *ENTITY_COLUMNS,
+            [
+                "type",
+                "name",
+                "aliases",
+                "mentions",
+                "documents",
+                "first_doc",
+                "mean_score",
+                "amounts",
+                "amount_mentions"
+            ]
+        );
     }
 }
