@@ -18,6 +18,7 @@ test: setup
 	python3 scripts/check_structure.py
 	python3 tests/data/validate.py
 	cargo clippy --release --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 	cargo test --release --workspace -- --include-ignored
 	bash scripts/test_cpu_ceiling.sh
 	bash scripts/dist.sh --check

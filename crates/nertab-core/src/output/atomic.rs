@@ -153,7 +153,7 @@ pub struct AtomicWriter {
 impl AtomicWriter {
     /// Opens `path` (`-` is stdout). For a new file the parent directory is created if missing. The temporary file
     /// is named `.nertab-PID-XXXXXX{suffix}` (e.g. `.csv.tmp`); leftovers of killed runs in that directory are
-    /// removed first ([`remove_stale`]).
+    /// removed first (`remove_stale`).
     pub fn create(path: &Path, suffix: &str) -> Result<AtomicWriter, OutputError> {
         let name = path.display().to_string();
         let io_err = |source| OutputError::Io { path: name.clone(), source };

@@ -5,11 +5,11 @@ use std::path::Path;
 /// A table format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// RFC 4180 CSV with a header row (see [`csv`](super::csv)).
+    /// RFC 4180 CSV with a header row.
     Csv,
-    /// One JSON object per mention per line, no header (see [`jsonl`](super::jsonl)).
+    /// One JSON object per mention per line, no header.
     Jsonl,
-    /// An Excel workbook: sheets `mentions` and `entities` (see [`xlsx`](super::xlsx)).
+    /// An Excel workbook: sheets `mentions` and `entities`.
     Xlsx,
 }
 

@@ -19,8 +19,8 @@
 //! the output's temporary file on [`finish`](super::RowSink::finish) and renamed into place like the CSV ([`atomic`]).
 //!
 //! Failures: `rust_xlsxwriter` panics when a row cannot be written to a sheet's temporary file (a full disk, a file
-//! size limit); [`guarded`] catches that panic, keeps it off stderr and returns the I/O error it carried
-//! ([`OutputError::SheetRows`]). When zipping fails, the first I/O error is the one reported ([`Saving`]), so a full
+//! size limit); `guarded` catches that panic, keeps it off stderr and returns the I/O error it carried
+//! ([`OutputError::SheetRows`]). When zipping fails, the first I/O error is the one reported (`Saving`), so a full
 //! disk or a reader that closed stdout is said once, as for the CSV.
 //!
 //! [`atomic`]: super::atomic

@@ -81,7 +81,7 @@ fn strip_possessive(s: &mut String) {
     }
 }
 
-/// The letters of an acronym-like form: one word of 2–[`MAX_ACRONYM`] capital letters, dots allowed between them
+/// The letters of an acronym-like form: one word of 2–`MAX_ACRONYM` capital letters, dots allowed between them
 /// (`UN`, `U.N.`, `IMF`); else `None`.
 pub fn acronym_letters(surface: &str) -> Option<String> {
     if !surface.chars().all(|c| c.is_uppercase() || c == '.') {
@@ -93,7 +93,7 @@ pub fn acronym_letters(surface: &str) -> Option<String> {
 }
 
 /// The initials of a name of two or more words, upper-cased, splitting at hyphens (`Asia-Pacific Economic
-/// Cooperation` → `APEC`): those of every word, and, if they differ, those without [`SKIPPED`] words (`Bank of
+/// Cooperation` → `APEC`): those of every word, and, if they differ, those without `SKIPPED` words (`Bank of
 /// England` → `BOE` and `BE`; `Federal Bureau of Investigation` → `FBOI` and `FBI`). Empty for one word.
 pub fn initials(key: &str) -> Vec<String> {
     let words: Vec<&str> = key.split([' ', '-']).filter(|w| !w.is_empty()).collect();
