@@ -25,7 +25,7 @@ fn distillation_teaches_the_student_the_teachers_labels() {
     };
     // Scored against the gold file: the distilled student gets PER and LOC "wrong" the teacher's way.
     let (taught, out) = student("taught", 1.0, vec![teacher.clone()]);
-    let (own, _) = student("own", 0.0, vec![teacher.clone()]);
+    let (own, gold_teacher) = student("own", 0.0, vec![teacher.clone()]);
     // Four of five entities of the tiny file (F1 80) is learning it; the teacher's way gets PER wrong throughout.
     assert!(own.valid.overall.f1() >= 80.0, "{}", own.valid.report());
     let per = |r: &nertab::train::TrainReport| r.valid.per_type.get("PER").map_or(0.0, |c| c.f1());
@@ -42,6 +42,21 @@ fn distillation_teaches_the_student_the_teachers_labels() {
     let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
     let both = format!("`{}` + `{}`", teacher.display(), second.display());
     assert!(text.contains(&both), "{text}");
+
+    // Per-type weights: the swapped teacher beside one that learned the gold labels, with PER and LOC taken from
+    // the second alone: the student gets PER right, which the plain mean of a swapped pair could not teach.
+    let out = dir.path().join("weighted");
+    let type_weights = ["PER=0:1", "LOC=0:1"].map(|s| nertab::train::data::parse_type_weights(s).unwrap()).to_vec();
+    let opts = nertab::train::TrainOptions {
+        teachers: vec![teacher.clone(), gold_teacher],
+        distill: 1.0,
+        type_weights,
+        ..common::train_options(&gold, &bert, &out)
+    };
+    let weighted = nertab::train::train(&opts).unwrap();
+    assert!(per(&weighted) >= 80.0, "PER F1 with PER and LOC from the gold teacher: {}", per(&weighted));
+    let text = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
+    assert!(text.contains("PER teachers weighted 0:1"), "{text}");
 }
 
 /// `--unlabelled` text alone (no tagged training document at all) teaches the student what the teacher says on it.
@@ -78,6 +93,13 @@ fn untagged_text_labelled_by_the_teacher_trains_the_student() {
     assert!(report.valid.overall.f1() > 60.0, "{}", report.valid.report());
     let md = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
     assert!(md.contains("and on untagged"), "{md}");
+    // Type weights that do not give one weight per teacher are refused before any work.
+    let weights = vec![nertab::train::data::parse_type_weights("MISC=1:3").unwrap()];
+    let err = nertab::train::train(&nertab::train::TrainOptions { type_weights: weights, ..opts.clone() })
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("--type-weights MISC: 2 weights for 1 teachers"), "{err}");
     // Untagged text without a teacher is refused.
     let err =
         nertab::train::train(&nertab::train::TrainOptions { teachers: Vec::new(), ..opts }).err().unwrap().to_string();

@@ -259,6 +259,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         headlines: 0.0,
         limit_docs: None,
         teachers: Vec::new(),
+        type_weights: Vec::new(),
         distill: 0.5,
         temperature: 1.0,
         unlabelled: Vec::new(),

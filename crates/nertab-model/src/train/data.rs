@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::time::Instant;
 
+use serde::Serialize;
+
 use super::loss::IGNORE_INDEX;
 use super::{TrainError, TrainOptions, LABELS};
 use crate::conll::ConllDoc;
@@ -54,7 +56,7 @@ impl TrainingSet {
         if !opts.teachers.is_empty() {
             let docs = set.refs();
             let each = opts.teachers.iter().map(|dir| teacher_logits(dir, &docs)).collect::<Result<Vec<_>, _>>()?;
-            set.teacher = Some(ensemble(each, opts.temperature));
+            set.teacher = Some(ensemble(each, opts.temperature, &opts.type_weights));
         }
         if opts.headlines > 0.0 {
             // After the teacher: it labels the sentences as written, the student learns those labels on headlines.
@@ -191,35 +193,99 @@ fn teacher_logits(dir: &Path, docs: &[Doc]) -> Result<Vec<Vec<f32>>, TrainError>
     Ok(logits)
 }
 
-/// One teacher's logits as they are; for several, `T · ln(mean_k softmax(logits_k / T))` per word, so that the
-/// distillation loss, which reads `softmax(row / T)`, sees exactly the mean of the teachers' distributions at `T`.
+/// How much each teacher counts for one entity type's labels (`B-TYPE`, `I-TYPE`), in `--teacher` order:
+/// `--type-weights MISC=1:3`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeWeights {
+    /// The entity type, as the labels spell it (`PER`, `ORG`, `LOC`, `MISC`).
+    pub kind: String,
+    /// One weight per teacher; the ensemble uses them divided by their sum.
+    pub weights: Vec<f64>,
+}
+
+/// Reads `TYPE=W1:W2[:…]` (clap's parser for `--type-weights`).
+pub fn parse_type_weights(s: &str) -> Result<TypeWeights, String> {
+    let (kind, list) = s.split_once('=').ok_or_else(|| format!("{s:?}: want TYPE=W1:W2, e.g. MISC=1:3"))?;
+    let weights = list
+        .split(':')
+        .map(|w| w.trim().parse::<f64>().map_err(|e| format!("{s:?}: weight {w:?}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(TypeWeights { kind: kind.trim().to_string(), weights })
+}
+
+/// Refuses weights that name no label type, name one twice, do not give one weight per teacher, are negative, or
+/// sum to zero.
+pub fn check_type_weights(all: &[TypeWeights], teachers: usize) -> Result<(), TrainError> {
+    for (i, tw) in all.iter().enumerate() {
+        let bad = |why: String| TrainError::Invalid(format!("--type-weights {}: {why}", tw.kind));
+        if tw.kind == "O" || !LABELS.contains(&format!("B-{}", tw.kind).as_str()) {
+            return Err(bad("not an entity type of the labels (PER, ORG, LOC, MISC)".into()));
+        }
+        if all[..i].iter().any(|o| o.kind == tw.kind) {
+            return Err(bad("given twice".into()));
+        }
+        if tw.weights.len() != teachers {
+            return Err(bad(format!("{} weights for {teachers} teachers", tw.weights.len())));
+        }
+        if tw.weights.iter().any(|w| !w.is_finite() || *w < 0.0) || tw.weights.iter().sum::<f64>() <= 0.0 {
+            return Err(bad("weights must be finite, at least 0, and not all 0".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Each label's weight per teacher, normalised to sum 1 over the teachers: equal unless `type_weights` names the
+/// label's type.
+fn label_weights(teachers: usize, type_weights: &[TypeWeights]) -> Vec<Vec<f64>> {
+    LABELS
+        .iter()
+        .map(|label| {
+            let kind = label.split_once('-').map(|(_, kind)| kind);
+            match type_weights.iter().find(|tw| Some(tw.kind.as_str()) == kind) {
+                Some(tw) => {
+                    let sum: f64 = tw.weights.iter().sum();
+                    tw.weights.iter().map(|w| w / sum).collect()
+                }
+                None => vec![1.0 / teachers as f64; teachers],
+            }
+        })
+        .collect()
+}
+
+/// One teacher's logits as they are; for several, `T · ln(p)` per word, where `p` is the teachers' distributions
+/// at `T` mixed label by label: `p(l) ∝ Σ_k w_k(l) · p_k(l)`, with `w_k(l)` teacher k's weight for the type of
+/// label `l` ([`TypeWeights`]; equal by default, and then `p` is exactly the mean of the teachers' distributions).
+/// The distillation loss, which reads `softmax(row / T)`, sees `p`.
 ///
 /// Why the mean of probabilities and not of logits: it is the ensemble's own predictive distribution (where one
 /// teacher is sure and another unsure, the mean keeps both views), the usual form of multi-teacher distillation.
+/// Why weights per type: teachers differ by type (a cased encoder reads MISC better, an uncased one ORG), and an
+/// equal mean carries each one's weak type into the student too.
 /// The teachers may have different tokenizers: each row is one word's, read from its first piece.
-pub fn ensemble(mut teachers: Vec<Vec<Vec<f32>>>, temperature: f64) -> Vec<Vec<f32>> {
+pub fn ensemble(mut teachers: Vec<Vec<Vec<f32>>>, temperature: f64, type_weights: &[TypeWeights]) -> Vec<Vec<f32>> {
     if teachers.len() <= 1 {
         return teachers.pop().unwrap_or_default();
     }
     let n = LABELS.len();
-    let k = teachers.len() as f64;
+    let weights = label_weights(teachers.len(), type_weights);
     let t = temperature;
     let mut out = teachers[0].clone();
     for (d, doc) in out.iter_mut().enumerate() {
         for (w, row) in doc.chunks_mut(n).enumerate() {
-            let mut mean = vec![0.0f64; n];
-            for teacher in &teachers {
+            let mut mix = vec![0.0f64; n];
+            for (k, teacher) in teachers.iter().enumerate() {
                 let scaled: Vec<f64> = teacher[d][w * n..(w + 1) * n].iter().map(|&l| l as f64 / t).collect();
                 let max = scaled.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x));
                 let e: Vec<f64> = scaled.iter().map(|x| (x - max).exp()).collect();
                 let z: f64 = e.iter().sum();
-                for (m, x) in mean.iter_mut().zip(e) {
-                    *m += x / z / k;
+                for (l, (m, x)) in mix.iter_mut().zip(e).enumerate() {
+                    *m += weights[l][k] * x / z;
                 }
             }
-            for (r, m) in row.iter_mut().zip(mean) {
+            let total: f64 = mix.iter().sum();
+            for (r, m) in row.iter_mut().zip(mix) {
                 // A label every teacher rules out entirely underflows to 0: keep its logit finite.
-                *r = (t * m.max(f64::MIN_POSITIVE).ln()) as f32;
+                *r = (t * (m / total).max(f64::MIN_POSITIVE).ln()) as f32;
             }
         }
     }
@@ -299,9 +365,9 @@ mod tests {
         let a: Vec<f32> = (0..2 * n).map(|i| (i % 4) as f32 * 1.5).collect();
         let b: Vec<f32> = (0..2 * n).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
         // One teacher: its logits untouched.
-        assert_eq!(ensemble(vec![vec![a.clone()]], 2.0), vec![a.clone()]);
+        assert_eq!(ensemble(vec![vec![a.clone()]], 2.0, &[]), vec![a.clone()]);
         for t in [1.0, 2.0] {
-            let out = ensemble(vec![vec![a.clone()], vec![b.clone()]], t);
+            let out = ensemble(vec![vec![a.clone()], vec![b.clone()]], t, &[]);
             for w in 0..2 {
                 let got = probs(&out[0][w * n..(w + 1) * n], t);
                 let pa = probs(&a[w * n..(w + 1) * n], t);
@@ -312,14 +378,60 @@ mod tests {
                 }
             }
             // Two copies of one teacher are that teacher.
-            let same = ensemble(vec![vec![a.clone()], vec![a.clone()]], t);
+            let same = ensemble(vec![vec![a.clone()], vec![a.clone()]], t, &[]);
             let (p, q) = (probs(&same[0][..n], t), probs(&a[..n], t));
             assert!(p.iter().zip(&q).all(|(x, y)| (x - y).abs() < 1e-6));
         }
         // A label all teachers rule out stays finite.
         let mut sure = vec![0.0f32; n];
         sure[0] = 1e4;
-        let out = ensemble(vec![vec![sure.clone()], vec![sure]], 1.0);
+        let out = ensemble(vec![vec![sure.clone()], vec![sure]], 1.0, &[]);
         assert!(out[0].iter().all(|x| x.is_finite()), "{:?}", out[0]);
+    }
+
+    #[test]
+    fn type_weights_mix_the_teachers_label_by_label() {
+        let n = LABELS.len();
+        let a: Vec<f32> = (0..n).map(|i| (i % 4) as f32 * 1.5).collect();
+        let b: Vec<f32> = (0..n).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
+        let misc = parse_type_weights("MISC=0:1").unwrap();
+        let org = parse_type_weights("ORG=3:1").unwrap();
+        let out = ensemble(vec![vec![a.clone()], vec![b.clone()]], 1.0, &[misc, org]);
+        let (pa, pb, got) = (probs(&a, 1.0), probs(&b, 1.0), probs(&out[0], 1.0));
+        // Unnormalised mix: MISC labels from b alone, ORG labels 3:1, the rest the mean.
+        let mix: Vec<f64> = (0..n)
+            .map(|l| match LABELS[l] {
+                "B-MISC" | "I-MISC" => pb[l],
+                "B-ORG" | "I-ORG" => 0.75 * pa[l] + 0.25 * pb[l],
+                _ => 0.5 * (pa[l] + pb[l]),
+            })
+            .collect();
+        let total: f64 = mix.iter().sum();
+        for l in 0..n {
+            assert!((got[l] - mix[l] / total).abs() < 1e-6, "{}: {} against {}", LABELS[l], got[l], mix[l] / total);
+        }
+        // Equal weights named explicitly are the plain mean.
+        let even = ensemble(vec![vec![a.clone()], vec![b.clone()]], 1.0, &[parse_type_weights("PER=2:2").unwrap()]);
+        let mean = ensemble(vec![vec![a.clone()], vec![b]], 1.0, &[]);
+        assert!(even[0].iter().zip(&mean[0]).all(|(x, y)| (x - y).abs() < 1e-5));
+    }
+
+    #[test]
+    fn type_weights_are_refused_unless_one_per_teacher_for_a_label_type() {
+        assert!(parse_type_weights("MISC").is_err());
+        assert!(parse_type_weights("MISC=1:x").is_err());
+        let ok = parse_type_weights(" MISC = 1 : 3 ").unwrap();
+        assert_eq!(ok, TypeWeights { kind: "MISC".into(), weights: vec![1.0, 3.0] });
+        assert!(check_type_weights(std::slice::from_ref(&ok), 2).is_ok());
+        let refused = |spec: &[&str], teachers: usize| {
+            let all: Vec<TypeWeights> = spec.iter().map(|s| parse_type_weights(s).unwrap()).collect();
+            check_type_weights(&all, teachers).unwrap_err().to_string()
+        };
+        assert!(refused(&["MISC=1:3"], 3).contains("2 weights for 3 teachers"));
+        assert!(refused(&["DATE=1:1"], 2).contains("not an entity type"));
+        assert!(refused(&["O=1:1"], 2).contains("not an entity type"));
+        assert!(refused(&["ORG=1:0", "ORG=0:1"], 2).contains("given twice"));
+        assert!(refused(&["ORG=0:0"], 2).contains("not all 0"));
+        assert!(refused(&["ORG=-1:2"], 2).contains("at least 0"));
     }
 }

@@ -212,6 +212,12 @@ pub struct TrainOptions {
     /// teachers' distributions.
     #[arg(long = "teacher", value_name = "DIR")]
     pub teachers: Vec<PathBuf>,
+    /// Per entity type, how much each teacher counts in the ensemble, in `--teacher` order: `MISC=1:3` lets the
+    /// second teacher's MISC probabilities weigh three times the first's (`ORG=1:0`: the first alone). Types not
+    /// named, and `O`, weigh the teachers equally. Comma-separated or repeated.
+    #[arg(long = "type-weights", value_name = "TYPE=W1:W2", value_delimiter = ',', requires = "teachers",
+          value_parser = data::parse_type_weights)]
+    pub type_weights: Vec<data::TypeWeights>,
     /// Weight of the teacher's distributions in the loss; the gold labels get the rest.
     #[arg(long, default_value_t = 0.5, requires = "teachers")]
     pub distill: f64,
@@ -384,6 +390,7 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     if !opts.unlabelled.is_empty() && opts.teachers.is_empty() {
         return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
     }
+    data::check_type_weights(&opts.type_weights, opts.teachers.len())?;
     if opts.max_len < crate::ner::MIN_MAX_LEN {
         let min = crate::ner::MIN_MAX_LEN;
         return Err(TrainError::Invalid(format!("--max-len {} is below {min} word pieces", opts.max_len)));
@@ -459,6 +466,7 @@ mod tests {
         assert!(!o.casing && o.keep_last);
         assert_eq!(o.layers, Some(vec![0, 1, 2, 4]));
         assert_eq!(o.teachers, ["t1", "t2"].map(std::path::PathBuf::from));
+        assert!(o.type_weights.is_empty());
         assert_eq!(o.also_train, ["a", "b"].map(std::path::PathBuf::from));
         assert_eq!((o.distill, o.keep_fp32), (0.7, vec![1, 5]));
         // The distillation settings need a teacher.

@@ -105,10 +105,17 @@ fn report_markdown(r: &TrainReport) -> String {
         String::new()
     } else {
         format!(
-            "; distilled from {} (weight {}, temperature {}{})",
+            "; distilled from {} (weight {}, temperature {}{}{})",
             o.teachers.iter().map(|t| format!("`{}`", t.display())).collect::<Vec<_>>().join(" + "),
             o.distill,
             o.temperature,
+            o.type_weights
+                .iter()
+                .map(|tw| {
+                    let w: Vec<String> = tw.weights.iter().map(f64::to_string).collect();
+                    format!(", {} teachers weighted {}", tw.kind, w.join(":"))
+                })
+                .collect::<String>(),
             if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) }
         )
     };
