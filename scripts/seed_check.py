@@ -26,10 +26,12 @@ def headline_spans(text):
     """Character ranges of the headline lines of one article."""
     spans, pos = [], 0
     for line in text.split("\n"):
-        words = [w for w in line.split() if w[:1].isalpha()]
+        tokens = line.split()
+        words = [w for w in tokens if w[:1].isalpha()]
         caps = sum(w[0].isupper() for w in words)
-        bare_number = any(w.isdigit() for w in line.split())  # a byline: "Abdulhay Mahmoud 414 Articles"
-        if 4 <= len(line.split()) <= 14 and not bare_number and caps / len(words) >= 0.6 and not line.rstrip().endswith((".", "?", "!", ":")):
+        bare_number = any(w.isdigit() for w in tokens)  # a byline: "Abdulhay Mahmoud 414 Articles"
+        stop = line.rstrip().endswith((".", "?", "!", ":"))
+        if 4 <= len(tokens) <= 14 and words and caps >= 0.6 * len(words) and not bare_number and not stop:
             spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
