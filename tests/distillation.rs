@@ -82,9 +82,9 @@ fn untagged_text_labelled_by_the_teacher_trains_the_student() {
     }
     let out = dir.path().join("student");
     let opts = nertab::train::TrainOptions {
-        teachers: vec![teacher],
+        teachers: vec![teacher.clone()],
         distill: 1.0,
-        unlabelled: vec![text_dir],
+        unlabelled: vec![text_dir.clone()],
         limit_docs: Some(0),
         // Scored against the teacher's (swapped) labels: learning them is the point.
         ..common::train_options(&swapped, &common::tiny_encoder(&dir.path().join("s")), &out)
@@ -93,6 +93,34 @@ fn untagged_text_labelled_by_the_teacher_trains_the_student() {
     assert!(report.valid.overall.f1() > 60.0, "{}", report.valid.report());
     let md = std::fs::read_to_string(out.join("TRAINING.md")).unwrap();
     assert!(md.contains("and on untagged"), "{md}");
+
+    // Beside a teacher that learned the gold labels, `--unlabelled-by K:PATH` gives the text to teacher K alone:
+    // the student learns that teacher's labels, whatever the other says (scored against the swapped labels).
+    let gold = dir.path().join("gold.conll");
+    std::fs::write(&gold, common::CONLL).unwrap();
+    let gold_teacher = dir.path().join("gold-teacher");
+    let gold_opts = common::train_options(&gold, &common::tiny_encoder(&dir.path().join("g")), &gold_teacher);
+    nertab::train::train(&gold_opts).unwrap();
+    let by = |k: usize| {
+        let out = dir.path().join(format!("by-{k}"));
+        let solo = nertab::train::data::SoloText { teacher: k, path: text_dir.clone() };
+        let o = nertab::train::TrainOptions {
+            teachers: vec![gold_teacher.clone(), teacher.clone()],
+            unlabelled: Vec::new(),
+            unlabelled_by: vec![solo],
+            out: out.clone(),
+            ..opts.clone()
+        };
+        (
+            nertab::train::train(&o).unwrap().valid.overall.f1(),
+            std::fs::read_to_string(out.join("TRAINING.md")).unwrap(),
+        )
+    };
+    let (swapped_f1, md) = by(2);
+    let (gold_f1, _) = by(1);
+    // Five entities: the gold teacher's student gets only the ORG one right against the swapped labels (F1 20).
+    assert!(swapped_f1 > 60.0 && gold_f1 < 40.0, "F1 against swapped labels: by 2 {swapped_f1}, by 1 {gold_f1}");
+    assert!(md.contains("by teacher 2 alone"), "{md}");
     // Type weights that do not give one weight per teacher are refused before any work.
     let weights = vec![nertab::train::data::parse_type_weights("MISC=1:3").unwrap()];
     let err = nertab::train::train(&nertab::train::TrainOptions { type_weights: weights, ..opts.clone() })

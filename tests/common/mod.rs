@@ -263,6 +263,7 @@ pub fn train_options(data: &Path, base: &Path, out: &Path) -> nertab::train::Tra
         distill: 0.5,
         temperature: 1.0,
         unlabelled: Vec::new(),
+        unlabelled_by: Vec::new(),
         keep_fp32: Vec::new(),
         progress: false,
     }

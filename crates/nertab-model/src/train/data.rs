@@ -1,7 +1,7 @@
 //! What a training run learns from: the tagged documents with their gold label ids, untagged articles, and a
 //! teacher's word-level logits over both.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -41,22 +41,38 @@ impl TrainingSet {
             recase(&mut tagged, opts.recase, opts.seed);
         }
         let mut docs: Vec<(String, Tokenized)> = tagged.iter().map(ConllDoc::to_tokenized).collect();
-        if !opts.unlabelled.is_empty() {
-            if opts.teachers.is_empty() {
-                return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
+        if (!opts.unlabelled.is_empty() || !opts.unlabelled_by.is_empty()) && opts.teachers.is_empty() {
+            return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
+        }
+        let mut read_untagged = |paths: &[PathBuf]| -> Result<usize, TrainError> {
+            let before = docs.len();
+            if !paths.is_empty() {
+                for article in nertab_core::corpus::read(paths)? {
+                    let text = article?.text;
+                    let doc = tokenize(&text);
+                    gold.push(vec![IGNORE_INDEX; doc.tokens.len()]);
+                    docs.push((text, doc));
+                }
             }
-            for article in nertab_core::corpus::read(&opts.unlabelled)? {
-                let text = article?.text;
-                let doc = tokenize(&text);
-                gold.push(vec![IGNORE_INDEX; doc.tokens.len()]);
-                docs.push((text, doc));
-            }
+            Ok(docs.len() - before)
+        };
+        read_untagged(&opts.unlabelled)?;
+        // The documents every teacher labels come first; then each `--unlabelled-by` source, for its teacher alone.
+        let mut solo = Vec::new();
+        for s in &opts.unlabelled_by {
+            solo.push((s.teacher - 1, read_untagged(std::slice::from_ref(&s.path))?));
         }
         let mut set = TrainingSet { docs, gold, teacher: None };
         if !opts.teachers.is_empty() {
+            let shared = set.docs.len() - solo.iter().map(|(_, n)| n).sum::<usize>();
             let docs = set.refs();
-            let each = opts.teachers.iter().map(|dir| teacher_logits(dir, &docs)).collect::<Result<Vec<_>, _>>()?;
-            set.teacher = Some(ensemble(each, opts.temperature, &opts.type_weights));
+            let each = opts
+                .teachers
+                .iter()
+                .enumerate()
+                .map(|(k, dir)| teacher_logits(dir, &docs_of_teacher(&docs, shared, &solo, k)))
+                .collect::<Result<Vec<_>, _>>()?;
+            set.teacher = Some(assemble(each, shared, &solo, opts.temperature, &opts.type_weights));
         }
         if opts.headlines > 0.0 {
             // After the teacher: it labels the sentences as written, the student learns those labels on headlines.
@@ -191,6 +207,66 @@ fn teacher_logits(dir: &Path, docs: &[Doc]) -> Result<Vec<Vec<f32>>, TrainError>
     let logits = teacher.word_logits(docs)?;
     eprintln!("teacher {}: {} documents labelled in {:.0} s", dir.display(), docs.len(), t0.elapsed().as_secs_f64());
     Ok(logits)
+}
+
+/// Untagged articles that one teacher alone labels (`--unlabelled-by K:PATH`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SoloText {
+    /// The teacher, counted from 1 in `--teacher` order.
+    pub teacher: usize,
+    /// A file or directory of articles, as `extract` reads them.
+    pub path: PathBuf,
+}
+
+/// Reads `K:PATH` (clap's parser for `--unlabelled-by`); the path may itself hold colons.
+pub fn parse_solo_text(s: &str) -> Result<SoloText, String> {
+    let (k, path) = s.split_once(':').ok_or_else(|| format!("{s:?}: want K:PATH, e.g. 2:brown.jsonl"))?;
+    let teacher = k.trim().parse::<usize>().map_err(|e| format!("{s:?}: teacher {k:?}: {e}"))?;
+    if path.is_empty() {
+        return Err(format!("{s:?}: no path after the colon"));
+    }
+    Ok(SoloText { teacher, path: PathBuf::from(path) })
+}
+
+/// What teacher `k` labels: the first `shared` documents (tagged text and `--unlabelled`), then its own
+/// `--unlabelled-by` sources; `solo` lists each such source's teacher (from 0) and document count, in order.
+fn docs_of_teacher<'a>(docs: &[Doc<'a>], shared: usize, solo: &[(usize, usize)], k: usize) -> Vec<Doc<'a>> {
+    let mut mine = docs[..shared].to_vec();
+    let mut start = shared;
+    for &(teacher, n) in solo {
+        if teacher == k {
+            mine.extend_from_slice(&docs[start..start + n]);
+        }
+        start += n;
+    }
+    mine
+}
+
+/// Each teacher's logits over [`docs_of_teacher`] put back in document order: the [`ensemble`] of all of them on
+/// the shared documents, each `--unlabelled-by` source's teacher alone on it (its logits as they are, as for a
+/// single teacher).
+///
+/// Why a teacher per source: teachers differ by kind of text as well as by type. On CoNLL and news an ensemble
+/// with a cased encoder for MISC gained on the news check, while on other prose the shipped student alone was the
+/// better teacher (the cased encoder's MISC is weaker there); one ensemble for all text gave up one gain or the other.
+pub fn assemble(
+    each: Vec<Vec<Vec<f32>>>,
+    shared: usize,
+    solo: &[(usize, usize)],
+    temperature: f64,
+    type_weights: &[TypeWeights],
+) -> Vec<Vec<f32>> {
+    let mut own: Vec<std::vec::IntoIter<Vec<f32>>> = Vec::new();
+    let mut common = Vec::new();
+    for mut logits in each {
+        own.push(logits.split_off(shared.min(logits.len())).into_iter());
+        common.push(logits);
+    }
+    let mut out = ensemble(common, temperature, type_weights);
+    for &(teacher, n) in solo {
+        out.extend(own[teacher].by_ref().take(n));
+    }
+    out
 }
 
 /// How much each teacher counts for one entity type's labels (`B-TYPE`, `I-TYPE`), in `--teacher` order:
@@ -433,5 +509,47 @@ mod tests {
         assert!(refused(&["ORG=1:0", "ORG=0:1"], 2).contains("given twice"));
         assert!(refused(&["ORG=0:0"], 2).contains("not all 0"));
         assert!(refused(&["ORG=-1:2"], 2).contains("at least 0"));
+    }
+
+    /// `--unlabelled-by` sources go to their own teacher alone: each one sees the shared documents and its own
+    /// sources only, and gets them back in document order; the shared documents get the ensemble.
+    #[test]
+    fn each_source_gets_its_own_teacher_and_the_shared_documents_the_ensemble() {
+        let n = LABELS.len();
+        // Documents 0-1 shared, 2 for teacher 1, 3-4 for teacher 0, 5 for teacher 1; one word each.
+        let solo = [(1, 1), (0, 2), (1, 1)];
+        let texts: Vec<Tokenized> = (0..6).map(|i| tokenize(&format!("w{i}"))).collect();
+        let names: Vec<String> = (0..6).map(|i| format!("w{i}")).collect();
+        let docs: Vec<Doc> = names.iter().zip(&texts).map(|(text, tokens)| Doc { text, tokens }).collect();
+        let seen = |k| docs_of_teacher(&docs, 2, &solo, k).iter().map(|d| d.text.to_string()).collect::<Vec<_>>();
+        assert_eq!(seen(0), ["w0", "w1", "w3", "w4"]);
+        assert_eq!(seen(1), ["w0", "w1", "w2", "w5"]);
+
+        // Teacher k's logit row for document d: all zero but label `k + 1`, which holds `d`.
+        let row = |k: usize, d: usize| {
+            let mut r = vec![0.0f32; n];
+            r[k + 1] = 10.0 + d as f32;
+            r
+        };
+        let each = vec![[0, 1, 3, 4].map(|d| row(0, d)).to_vec(), [0, 1, 2, 5].map(|d| row(1, d)).to_vec()];
+        let out = assemble(each.clone(), 2, &solo, 1.0, &[]);
+        assert_eq!(out.len(), 6);
+        for (d, k) in [(2, 1), (3, 0), (4, 0), (5, 1)] {
+            assert_eq!(out[d], row(k, d), "document {d} is teacher {k}'s alone");
+        }
+        let shared: Vec<Vec<Vec<f32>>> = each.iter().map(|t| t[..2].to_vec()).collect();
+        assert_eq!(out[..2], ensemble(shared, 1.0, &[])[..]);
+        // Without sources of their own, it is the ensemble.
+        let two: Vec<Vec<Vec<f32>>> = each.iter().map(|t| t[..2].to_vec()).collect();
+        assert_eq!(assemble(two.clone(), 2, &[], 1.0, &[]), ensemble(two, 1.0, &[]));
+    }
+
+    #[test]
+    fn a_solo_source_reads_as_teacher_colon_path() {
+        let s = parse_solo_text("2:data/brown:v2.jsonl").unwrap();
+        assert_eq!((s.teacher, s.path), (2, PathBuf::from("data/brown:v2.jsonl")));
+        assert!(parse_solo_text("brown.jsonl").unwrap_err().contains("K:PATH"));
+        assert!(parse_solo_text("x:brown.jsonl").unwrap_err().contains("teacher \"x\""));
+        assert!(parse_solo_text("1:").unwrap_err().contains("no path"));
     }
 }

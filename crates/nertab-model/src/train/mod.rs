@@ -228,6 +228,10 @@ pub struct TrainOptions {
     /// more text to learn the teacher from than the tagged training split.
     #[arg(long, num_args = 1.., requires = "teachers")]
     pub unlabelled: Vec<PathBuf>,
+    /// Untagged articles that one teacher alone labels, not the ensemble: `2:brown.jsonl` gives them to the
+    /// second `--teacher`. Each source of text can then have the teacher that reads it best. Repeatable.
+    #[arg(long = "unlabelled-by", value_name = "K:PATH", requires = "teachers", value_parser = data::parse_solo_text)]
+    pub unlabelled_by: Vec<data::SoloText>,
     /// Layers int8 keeps in fp32, recorded in the model's int8_ranges.json (4 per encoder layer: query/key/value,
     /// attention output, intermediate, output). The default is what CoNLL-2003 valid chose for the shipped MiniLM
     /// recipe; choose again for another encoder.
@@ -346,7 +350,8 @@ fn train_into(
     };
     let mut data_sha256 = Vec::new();
     // Untagged text is recorded too when it is a file (a directory's articles would need a hash per file).
-    let untagged = opts.unlabelled.iter().filter(|p| p.is_file());
+    let solo = opts.unlabelled_by.iter().map(|s| &s.path);
+    let untagged = opts.unlabelled.iter().chain(solo).filter(|p| p.is_file());
     let files = std::iter::once(&opts.train)
         .chain(&opts.also_train)
         .chain([&opts.valid])
@@ -390,6 +395,15 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     if !opts.unlabelled.is_empty() && opts.teachers.is_empty() {
         return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
     }
+    if let Some(s) = opts.unlabelled_by.iter().find(|s| s.teacher == 0 || s.teacher > opts.teachers.len()) {
+        let n = opts.teachers.len();
+        return Err(TrainError::Invalid(format!(
+            "--unlabelled-by {}:{}: there is no teacher {} of {n} (counted from 1 in --teacher order)",
+            s.teacher,
+            s.path.display(),
+            s.teacher
+        )));
+    }
     data::check_type_weights(&opts.type_weights, opts.teachers.len())?;
     if opts.max_len < crate::ner::MIN_MAX_LEN {
         let min = crate::ner::MIN_MAX_LEN;
@@ -421,7 +435,7 @@ fn progress_bar(show: bool, len: u64, epoch: usize, epochs: usize) -> Option<ind
 mod tests {
     use clap::Parser;
 
-    use super::{TrainOptions, MINILM_KEEP_FP32};
+    use super::{check_options, data, TrainOptions, MINILM_KEEP_FP32};
 
     /// `nertab train`'s options, as the command line flattens them.
     #[derive(Parser)]
@@ -472,5 +486,12 @@ mod tests {
         // The distillation settings need a teacher.
         let args = ["nertab", "--train", "t", "--valid", "v", "--base", "b", "--out", "o", "--distill", "0.7"];
         assert!(Cli::try_parse_from(args).is_err());
+        // A source for one teacher alone names a teacher that exists.
+        let o = parse(&["--teacher", "t1", "--unlabelled-by", "1:brown.jsonl", "--unlabelled-by", "2:x"]);
+        assert_eq!(o.unlabelled_by[0], data::SoloText { teacher: 1, path: "brown.jsonl".into() });
+        let err = check_options(&o).unwrap_err().to_string();
+        assert!(err.contains("--unlabelled-by 2:x: there is no teacher 2 of 1"), "{err}");
+        let o = parse(&["--teacher", "t1", "--unlabelled-by", "0:x"]);
+        assert!(check_options(&o).unwrap_err().to_string().contains("no teacher 0"));
     }
 }

@@ -105,7 +105,7 @@ fn report_markdown(r: &TrainReport) -> String {
         String::new()
     } else {
         format!(
-            "; distilled from {} (weight {}, temperature {}{}{})",
+            "; distilled from {} (weight {}, temperature {}{}{}{})",
             o.teachers.iter().map(|t| format!("`{}`", t.display())).collect::<Vec<_>>().join(" + "),
             o.distill,
             o.temperature,
@@ -116,7 +116,11 @@ fn report_markdown(r: &TrainReport) -> String {
                     format!(", {} teachers weighted {}", tw.kind, w.join(":"))
                 })
                 .collect::<String>(),
-            if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) }
+            if o.unlabelled.is_empty() { String::new() } else { format!(", and on untagged {:?}", o.unlabelled) },
+            o.unlabelled_by
+                .iter()
+                .map(|s| format!(", and on untagged {:?} by teacher {} alone", s.path, s.teacher))
+                .collect::<String>()
         )
     };
     let mut s = String::from("# Training report\n\n");
