@@ -16,8 +16,9 @@ pub struct ModelArgs {
     #[arg(long)]
     model: Option<PathBuf>,
     /// Number format for the NER model. auto: on CPUs with AMX, oneDNN int8 (int8-onednn) when the model has
-    /// int8_ranges.json, else bf16; on CPUs with VNNI, fbgemm int8 when the model has int8_ranges.json; else fp32
-    /// (--stats says which and why). bf16 is the most accurate fast path on AMX.
+    /// int8_ranges.json, else bf16; on other AVX2 CPUs, fbgemm int8 when the model has int8_ranges.json (7-bit
+    /// weights without VNNI, so no sum saturates); else fp32 (--stats says which and why). bf16 is the most accurate
+    /// fast path on AMX.
     #[arg(long, value_enum, default_value = "auto")]
     precision: AskedPrecision,
     /// Word pieces of document context on each side of the labelled text [default: what the model was trained
