@@ -59,7 +59,8 @@ fn distillation_teaches_the_student_the_teachers_labels() {
     assert!(text.contains("PER teachers weighted 0:1"), "{text}");
 }
 
-/// `--unlabelled` text alone (no tagged training document at all) teaches the student what the teacher says on it.
+/// `--unlabelled` text alone (no tagged training document at all) teaches the student what the teacher says on it;
+/// `--unlabelled-by` text, what its one teacher says.
 #[test]
 fn untagged_text_labelled_by_the_teacher_trains_the_student() {
     let _torch = common::torch_lock();

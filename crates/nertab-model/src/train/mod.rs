@@ -395,15 +395,7 @@ fn check_options(opts: &TrainOptions) -> Result<(), TrainError> {
     if !opts.unlabelled.is_empty() && opts.teachers.is_empty() {
         return Err(TrainError::Invalid("untagged text needs a --teacher to label it".into()));
     }
-    if let Some(s) = opts.unlabelled_by.iter().find(|s| s.teacher == 0 || s.teacher > opts.teachers.len()) {
-        let n = opts.teachers.len();
-        return Err(TrainError::Invalid(format!(
-            "--unlabelled-by {}:{}: there is no teacher {} of {n} (counted from 1 in --teacher order)",
-            s.teacher,
-            s.path.display(),
-            s.teacher
-        )));
-    }
+    data::check_solo_texts(&opts.unlabelled_by, opts.teachers.len())?;
     data::check_type_weights(&opts.type_weights, opts.teachers.len())?;
     if opts.max_len < crate::ner::MIN_MAX_LEN {
         let min = crate::ner::MIN_MAX_LEN;
