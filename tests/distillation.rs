@@ -134,3 +134,61 @@ fn untagged_text_labelled_by_the_teacher_trains_the_student() {
         nertab::train::train(&nertab::train::TrainOptions { teachers: Vec::new(), ..opts }).err().unwrap().to_string();
     assert!(err.contains("--teacher"), "{err}");
 }
+
+/// Evaluation text is refused as training text, tagged or not: the seed articles as `--unlabelled` (before any
+/// teacher runs), and CoNLL-2003 `test` as `--also-train`.
+#[test]
+fn evaluation_text_is_never_trained_on() {
+    let _torch = common::torch_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("tiny.conll");
+    std::fs::write(&gold, common::CONLL).unwrap();
+    let teacher = dir.path().join("teacher");
+    let bert = common::tiny_encoder(&dir.path().join("bert"));
+    let opts = common::train_options(&gold, &bert, &teacher);
+    nertab::train::train(&nertab::train::TrainOptions { epochs: 1, ..opts.clone() }).unwrap();
+    // A copy of a seed article with other line endings is the same text.
+    let seeds = dir.path().join("seeds");
+    std::fs::create_dir_all(&seeds).unwrap();
+    let seed = std::fs::read_to_string(common::repo().join("corpus/001_fcbab8d81cf5b071.txt")).unwrap();
+    std::fs::write(seeds.join("copy.txt"), seed.replace('\n', "\r\n")).unwrap();
+    std::fs::write(seeds.join("other.txt"), "An article of its own.").unwrap();
+    let out = dir.path().join("student");
+    let student = nertab::train::TrainOptions {
+        teachers: vec![teacher],
+        unlabelled: vec![seeds.clone()],
+        out: out.clone(),
+        ..opts.clone()
+    };
+    let err = nertab::train::train(&student).err().unwrap().to_string();
+    assert!(err.contains("article copy.txt is evaluation text"), "{err}");
+    assert!(!out.exists(), "nothing is written for a refused run");
+    // Without the copy, the same run trains.
+    std::fs::remove_file(seeds.join("copy.txt")).unwrap();
+    nertab::train::train(&nertab::train::TrainOptions { epochs: 1, ..student }).unwrap();
+}
+
+/// The digests of `scripts/held_out_texts.py` agree with the trainer's: every BBC article, read as `--unlabelled`
+/// reads it, is refused.
+#[test]
+#[ignore = "needs scripts/setup.sh"]
+fn every_bbc_article_is_evaluation_text() {
+    let bbc = common::cached("data/bbc");
+    let mut n = 0;
+    for article in nertab::corpus::read(&[bbc]).unwrap() {
+        let article = article.unwrap();
+        assert!(nertab::train::held_out::is_evaluation_text(&article.text), "{} is not listed", article.id);
+        n += 1;
+    }
+    assert!(n >= 2225, "{n} articles");
+    // CoNLL `test` is refused before any model is read (the base here does not exist).
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("tiny.conll");
+    std::fs::write(&gold, common::CONLL).unwrap();
+    let opts = nertab::train::TrainOptions {
+        also_train: vec![common::cached("data/conll2003/test.txt")],
+        ..common::train_options(&gold, &dir.path().join("no-base"), &dir.path().join("out"))
+    };
+    let err = nertab::train::train(&opts).err().unwrap().to_string();
+    assert!(err.contains("this is CoNLL-2003 test"), "{err}");
+}

@@ -50,7 +50,10 @@ impl TrainingSet {
             let before = docs.len();
             if !paths.is_empty() {
                 for article in nertab_core::corpus::read(paths)? {
-                    let text = article?.text;
+                    let article = article?;
+                    let source = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+                    super::held_out::check_article(&source, &article.id, &article.text)?;
+                    let text = article.text;
                     let doc = tokenize(&text);
                     gold.push(vec![IGNORE_INDEX; doc.tokens.len()]);
                     docs.push((text, doc));

@@ -14,6 +14,7 @@
 
 pub mod calibrate;
 pub mod data;
+pub mod held_out;
 pub mod loss;
 pub mod model_files;
 pub mod mpnet;
@@ -250,9 +251,14 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     let started = Instant::now();
     check_options(opts)?;
     staging::check_out(opts)?;
-    // Every data file is looked at before any long work: an empty one cannot train, choose an epoch or score.
+    // Every data file is looked at before any long work: an empty one cannot train, choose an epoch or score, and
+    // CoNLL `test` may only be scored.
     for path in std::iter::once(&opts.train).chain(&opts.also_train).chain(&opts.test) {
         read_tagged(path)?;
+    }
+    let tagged = [("--train", &opts.train), ("--valid", &opts.valid)].into_iter();
+    for (flag, path) in tagged.chain(opts.also_train.iter().map(|p| ("--also-train", p))) {
+        held_out::check_tagged_file(flag, path, &report::sha256_file(path)?)?;
     }
     let valid_docs = read_tagged(&opts.valid)?;
     let staged = staging::Staging::new(&opts.out)?;
