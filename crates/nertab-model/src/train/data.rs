@@ -49,9 +49,9 @@ impl TrainingSet {
         let mut read_untagged = |paths: &[PathBuf]| -> Result<usize, TrainError> {
             let before = docs.len();
             if !paths.is_empty() {
+                let source = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
                 for article in nertab_core::corpus::read(paths)? {
                     let article = article?;
-                    let source = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
                     super::held_out::check_article(&source, &article.id, &article.text)?;
                     let text = article.text;
                     let doc = tokenize(&text);
