@@ -256,15 +256,32 @@ pub fn train(opts: &TrainOptions) -> Result<TrainReport, TrainError> {
     for path in std::iter::once(&opts.train).chain(&opts.also_train).chain(&opts.test) {
         read_tagged(path)?;
     }
-    let tagged = [("--train", &opts.train), ("--valid", &opts.valid)].into_iter();
-    for (flag, path) in tagged.chain(opts.also_train.iter().map(|p| ("--also-train", p))) {
-        held_out::check_tagged_file(flag, path, &report::sha256_file(path)?)?;
+    // Their hashes, for the report, in its order: train, also-train, valid, test.
+    let mut data_sha256 = Vec::new();
+    let also = opts.also_train.iter().map(|p| ("--also-train", p));
+    for (flag, path) in std::iter::once(("--train", &opts.train)).chain(also).chain([("--valid", &opts.valid)]) {
+        held_out::check_tagged_file(flag, path, &record_sha256(&mut data_sha256, path)?)?;
+    }
+    if let Some(path) = &opts.test {
+        record_sha256(&mut data_sha256, path)?;
     }
     let valid_docs = read_tagged(&opts.valid)?;
     let staged = staging::Staging::new(&opts.out)?;
-    let report = train_into(opts, staged.path(), &valid_docs, started)?;
+    let report = train_into(opts, staged.path(), &valid_docs, data_sha256, started)?;
     staged.commit()?;
     Ok(report)
+}
+
+/// The sha256 of `path`, added to `list` under its name unless already there (a file named twice, such as `valid`
+/// also trained on, is listed and hashed once).
+fn record_sha256(list: &mut Vec<(String, String)>, path: &std::path::Path) -> Result<String, TrainError> {
+    let name = path.display().to_string();
+    if let Some((_, sha)) = list.iter().find(|(n, _)| *n == name) {
+        return Ok(sha.clone());
+    }
+    let sha = report::sha256_file(path)?;
+    list.push((name, sha.clone()));
+    Ok(sha)
 }
 
 /// Reads a CoNLL file of tagged words, refusing one without any (an empty file, or only `-DOCSTART-` lines).
@@ -281,6 +298,7 @@ fn train_into(
     opts: &TrainOptions,
     dir: &std::path::Path,
     valid_docs: &[conll::ConllDoc],
+    mut data_sha256: Vec<(String, String)>,
     started: Instant,
 ) -> Result<TrainReport, TrainError> {
     model_files::write_model_files(opts, dir)?;
@@ -354,21 +372,10 @@ fn train_into(
         Some(path) => Some(score(path, &read_tagged(path)?)?),
         None => None,
     };
-    let mut data_sha256 = Vec::new();
     // Untagged text is recorded too when it is a file (a directory's articles would need a hash per file).
     let solo = opts.unlabelled_by.iter().map(|s| &s.path);
-    let untagged = opts.unlabelled.iter().chain(solo).filter(|p| p.is_file());
-    let files = std::iter::once(&opts.train)
-        .chain(&opts.also_train)
-        .chain([&opts.valid])
-        .chain(opts.test.as_ref())
-        .chain(untagged);
-    for p in files {
-        let name = p.display().to_string();
-        // `valid` is listed once, also when it is trained on.
-        if !data_sha256.iter().any(|(n, _)| *n == name) {
-            data_sha256.push((name, report::sha256_file(p)?));
-        }
+    for p in opts.unlabelled.iter().chain(solo).filter(|p| p.is_file()) {
+        record_sha256(&mut data_sha256, p)?;
     }
     let report = TrainReport {
         options: opts.clone(),
